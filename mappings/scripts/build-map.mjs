@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// Joins the recorded SDK endpoints with the hand decisions in overrides.json and the
+// permission catalog, and writes the route table the runtime compiles at load.
+//
+//   node mappings/scripts/build-map.mjs
+//
+// Every recorded (verb, host, path) gets exactly one entry: mapped (with the
+// permissions that satisfy it), none (with the reason) or unknown (with the reason).
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { minimatch } from 'minimatch';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
+
+const overrides = readJson('overrides.json');
+const catalog = readJson('generated/permissions.json');
+// endpoints-*.json hold other SDK majors recorded by the compatibility job; endpoints.json is the dev dependency.
+const endpointFiles = ['generated/endpoints.json', ...['14', '17', '20'].map((m) => `generated/endpoints-stripe${m}.json`)]
+  .filter((f) => existsSync(resolve(root, f)));
+const recordings = endpointFiles.map((f) => ({ file: f, ...readJson(f) }));
+
+const API_HOST = 'api.stripe.com';
+const problems = [];
+
+/** "GET /v1/x/{a}" → the same with every parameter named `{}`, so renamed parameters compare equal. */
+const shape = (verb, host, path) => `${verb} ${host ?? API_HOST}${path.replace(/\{[^}]*\}/g, '{}')}`;
+
+const routes = new Map();
+for (const rec of recordings) {
+  for (const [methodId, e] of Object.entries(rec.methods)) {
+    const key = shape(e.method, e.host, e.path);
+    let route = routes.get(key);
+    if (!route) {
+      route = { verb: e.method, path: e.path, ...(e.host ? { host: e.host } : {}), methods: [], sdk: [] };
+      routes.set(key, route);
+    }
+    if (!route.methods.includes(methodId)) route.methods.push(methodId);
+    if (!route.sdk.includes(rec.stripeVersion)) route.sdk.push(rec.stripeVersion);
+  }
+}
+
+function findRule(verb, path) {
+  for (const [index, rule] of overrides.routes.entries()) {
+    const m = /^(GET|POST|DELETE) (.*)$/.exec(rule.match);
+    const [ruleVerb, pattern] = m ? [m[1], m[2]] : [null, rule.match];
+    if (ruleVerb && ruleVerb !== verb) continue;
+    if (minimatch(path, pattern)) return { index, rule };
+  }
+  return null;
+}
+
+const perms = catalog.permissions;
+function requirementFor(verb, family) {
+  const fam = catalog.families[family];
+  if (!fam) return { unknown: `family "${family}" is not in the permission catalog` };
+  if (verb === 'GET') {
+    const anyOf = [fam.read, fam.write].filter(Boolean);
+    // Stripe: "at least one of the corresponding permissions"; strictReads asks for the read one where it exists.
+    return { anyOf, strictAnyOf: fam.read ? [fam.read] : anyOf };
+  }
+  if (!fam.write) return { unknown: `the reference lists no ${family}_write, and this ${verb} changes data` };
+  return { anyOf: [fam.write], strictAnyOf: [fam.write] };
+}
+
+const out = [];
+for (const route of [...routes.values()].sort((a, b) => (a.path.localeCompare(b.path) || a.verb.localeCompare(b.verb)))) {
+  route.methods.sort();
+  route.sdk.sort();
+  const found = findRule(route.verb, route.path);
+  const entry = { ...route };
+  if (!found) {
+    Object.assign(entry, {
+      status: 'unknown',
+      reason: 'No rule in mappings/overrides.json covers this route: no edition of the permissions reference was found to name its resource',
+    });
+  } else {
+    const { rule, index } = found;
+    entry.rule = index;
+    if (rule.none) Object.assign(entry, { status: 'none', reason: rule.none });
+    else if (rule.unknown) Object.assign(entry, { status: 'unknown', reason: rule.unknown });
+    else {
+      const req = rule.permission
+        ? { anyOf: [rule.permission], strictAnyOf: [rule.permission] }
+        : requirementFor(route.verb, rule.family);
+      if (req.unknown) Object.assign(entry, { status: 'unknown', reason: req.unknown, family: rule.family });
+      else {
+        for (const p of req.anyOf) if (!perms[p]) problems.push(`rule ${index} (${rule.match}) names ${p}, which is not in the catalog`);
+        Object.assign(entry, {
+          status: 'mapped',
+          ...(rule.family ? { family: rule.family } : {}),
+          anyOf: req.anyOf,
+          ...(req.strictAnyOf.join() !== req.anyOf.join() ? { strictAnyOf: req.strictAnyOf } : {}),
+          reason: rule.reason,
+          source: rule.source,
+        });
+      }
+    }
+  }
+  out.push(entry);
+}
+
+const unusedRules = overrides.routes
+  .map((r, i) => [r, i])
+  .filter(([, i]) => !out.some((e) => e.rule === i))
+  .map(([r, i]) => `${i}: ${r.match}`);
+
+// Object types → permission family, for expand paths. An object needs the family of the
+// GET routes that return it (Price ← prices.retrieve → plan); a type returned by routes of
+// several families (LineItem: checkout sessions and payment links) is decided by the
+// property that holds it, or by overrides.objects.
+const objectsDoc = readJson('generated/objects.json');
+const derived = new Map();
+for (const entry of out) {
+  if (entry.verb !== 'GET' || entry.status !== 'mapped') continue;
+  for (const methodId of entry.methods) {
+    for (const type of objectsDoc.methods[methodId]?.returns ?? []) {
+      const base = type.replace(/^(.*\.)?Deleted/, '$1');
+      const grant = entry.family ?? entry.anyOf[0];
+      if (!derived.has(base)) derived.set(base, new Map());
+      const byGrant = derived.get(base);
+      if (!byGrant.has(grant)) byGrant.set(grant, []);
+      byGrant.get(grant).push(methodId);
+    }
+  }
+}
+const objects = {};
+for (const type of Object.keys(objectsDoc.types).sort()) {
+  const base = type.replace(/^(.*\.)?Deleted/, '$1');
+  const hand = overrides.objects[base];
+  if (hand) {
+    objects[type] = hand;
+    continue;
+  }
+  const byGrant = derived.get(base);
+  if (!byGrant) continue;
+  // A resource's own `retrieve` names its family (Account ← accounts.retrieve, not customers.listSources).
+  const own = [...byGrant].find(([, methods]) => methods.some((m) => m.endsWith('.retrieve') && objectsDoc.methods[m]?.shape === 'object'));
+  if (own && byGrant.size > 1) {
+    const key = catalog.families[own[0]] ? 'family' : 'permission';
+    objects[type] = { [key]: own[0], source: `returned by ${own[1].find((m) => m.endsWith('.retrieve'))}` };
+  } else if (byGrant.size === 1) {
+    const [[grant, methods]] = [...byGrant];
+    const key = catalog.families[grant] ? 'family' : 'permission';
+    objects[type] = { [key]: grant, source: `returned by ${methods.slice(0, 3).join(', ')}` };
+  } else {
+    objects[type] = {
+      ambiguous: [...byGrant.keys()].sort(),
+      source: `returned by routes of several families: ${[...byGrant].map(([g, m]) => `${g} (${m[0]})`).join(', ')}`,
+    };
+  }
+}
+for (const [key, value] of Object.entries(overrides.properties)) {
+  for (const p of [value.permission, ...(value.family ? Object.values(catalog.families[value.family] ?? {}) : [])]) {
+    if (p && !perms[p]) problems.push(`overrides.properties.${key} names ${p}, which is not in the catalog`);
+  }
+}
+
+const aliases = Object.assign({}, ...recordings.map((r) => r.aliases ?? {}));
+const doc = {
+  $comment: 'Generated by mappings/scripts/build-map.mjs from generated/endpoints*.json, overrides.json and generated/permissions.json — do not edit by hand',
+  stripeVersions: recordings.map((r) => r.stripeVersion),
+  aliases,
+  routes: out,
+  objects,
+  properties: overrides.properties,
+};
+// The expand graph the runtime walks: expandable IDs, includable lists, the hand-listed
+// includable fields, and the nested sub-objects that lead to them. Optional scalar fields
+// that the type declarations cannot tell apart from includable ones are left out, so
+// `expand: ['name']` is reported as an unknown path, as Stripe would reject it.
+const included = overrides.included ?? {};
+const keepProp = (type, name, prop) =>
+  prop.expand === 'id' || (prop.expand === 'included' && (prop.list || Object.hasOwn(included, `${type}.${name}`)));
+const graph = {};
+for (const [type, t] of Object.entries(objectsDoc.types)) {
+  graph[type] = {};
+  for (const [name, prop] of Object.entries(t.props)) if (keepProp(type, name, prop)) graph[type][name] = prop;
+}
+// Nested props stay when their target (transitively) holds something expandable.
+for (let changed = true; changed; ) {
+  changed = false;
+  for (const [type, t] of Object.entries(objectsDoc.types)) {
+    for (const [name, prop] of Object.entries(t.props)) {
+      if (graph[type][name] || prop.expand) continue;
+      if (prop.to.some((to) => graph[to] && Object.keys(graph[to]).length)) {
+        graph[type][name] = prop;
+        changed = true;
+      }
+    }
+  }
+}
+for (const key of Object.keys(included)) {
+  if (key.startsWith('$')) continue;
+  const [type, name] = [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)];
+  if (!objectsDoc.types[type]?.props[name]) problems.push(`overrides.included names ${key}, which the SDK's types do not have`);
+}
+const expandDoc = {
+  $comment: 'Generated by mappings/scripts/build-map.mjs from generated/objects.json and overrides.json — do not edit by hand',
+  stripeVersion: objectsDoc.stripeVersion,
+  types: Object.fromEntries(Object.keys(graph).sort().filter((t) => Object.keys(graph[t]).length).map((t) => [t, graph[t]])),
+  methods: objectsDoc.methods,
+};
+writeFileSync(resolve(root, 'generated/expand.json'), `${JSON.stringify(expandDoc)}\n`);
+const expandable = Object.values(expandDoc.types).reduce((n, t) => n + Object.values(t).filter((p) => p.expand).length, 0);
+console.log(`expand graph: ${Object.keys(expandDoc.types).length} types, ${expandable} expandable properties`);
+
+writeFileSync(resolve(root, 'generated/routes.json'), `${JSON.stringify(doc, null, 1)}\n`);
+const count = (s) => out.filter((e) => e.status === s).length;
+console.log(`${out.length} routes from ${endpointFiles.join(', ')}: ${count('mapped')} mapped, ${count('none')} none, ${count('unknown')} unknown`);
+if (unusedRules.length) console.log(`rules that match no route (kept for other SDK majors): ${unusedRules.join('; ')}`);
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exitCode = 1;
+}
