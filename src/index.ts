@@ -13,3 +13,9 @@ export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOpti
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';
 export { formatExplanation } from './format.js';
+export { guard, unguard, isGuarded } from './guard.js';
+export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionContext, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
+export { loadManifest, parseManifest } from './manifest.js';
+export type { Manifest, ManifestPermission } from './manifest.js';
+export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE } from './errors.js';
+export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';

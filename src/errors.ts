@@ -1,0 +1,110 @@
+// The Stripe-shaped rejection, and our own errors for bad manifests and options.
+// One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
+import type { MissingRequirement } from './explain.js';
+import type { UnknownItem } from './resolve.js';
+
+export const PREFIX = '[stripe-permission-guard]';
+export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
+
+/** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
+export interface Violation {
+  /** `missing`: the permissions do not cover the request. `unmapped`: the map cannot tell. */
+  readonly kind: 'missing' | 'unmapped';
+  /** SDK method id when known (`customers.update`), else `VERB /path/template`. */
+  readonly method: string;
+  readonly httpMethod: string;
+  /** The request path, without its query string. */
+  readonly path: string;
+  readonly stripeAccount?: string;
+  /** The permission to add for each unmet requirement (kind `missing`). */
+  readonly missingPermissions: readonly string[];
+  /** Every permission requirement of the request, met or not. */
+  readonly requiredPermissions: readonly (readonly string[])[];
+  readonly missing: readonly MissingRequirement[];
+  readonly unknowns: readonly UnknownItem[];
+  /** The expand paths that caused a missing requirement. */
+  readonly expand: readonly string[];
+  /** The message a rejection carries (or a warning prints). */
+  readonly message: string;
+}
+
+/** The fields the guard adds to the `StripePermissionError` it throws. */
+export interface GuardErrorFields {
+  readonly missingPermissions: readonly string[];
+  readonly requiredPermissions: readonly (readonly string[])[];
+  readonly method: string;
+  readonly httpMethod: string;
+  readonly path: string;
+  /** The first expand path that needs a missing permission, when one does. */
+  readonly expandPath?: string;
+  readonly violation: Violation;
+}
+
+/**
+ * Stripe's own sentence, naming the permission (Stripe names a scope), then ours: which
+ * call or expand path needs it and the command that fixes the manifest.
+ */
+export function rejectionMessage(v: Omit<Violation, 'message'>, manifestName = 'stripe-app.json'): string {
+  const perms = v.missingPermissions;
+  const on = v.stripeAccount ? ` on account '${v.stripeAccount}'` : '';
+  const having = perms.length === 1
+    ? `Having the '${perms[0]}' permission would allow this request to continue.`
+    : `Having the ${perms.map((p) => `'${p}'`).join(' and ')} permissions would allow this request to continue.`;
+  const needs = v.missing
+    .map((m) => `${m.expand ? `${v.method} with ${m.because}` : m.because} needs ${m.anyOf.length > 1 ? `one of ${m.anyOf.join(', ')}` : m.anyOf[0]}`)
+    .join('; ');
+  const fix = perms.map((p) => `stripe apps grant permission "${p}" "<purpose>"`).join(' && ');
+  return `This application does not have the required permissions for this endpoint${on}. ${having}\n`
+    + `${PREFIX} ${needs}, which ${manifestName} does not declare. Fix: ${fix}`;
+}
+
+export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): string {
+  const parts = v.unknowns.map((u) => `${u.because}: ${u.reason}`).join('; ');
+  return `${PREFIX} Cannot check ${v.method}: ${parts}. The request was not matched to a permission; `
+    + 'declare what it needs yourself, or set onUnmapped: "allow" to silence this.';
+}
+
+/** Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide. */
+export class UnmappedRequestError extends Error {
+  override readonly name = 'UnmappedRequestError';
+  constructor(
+    message: string,
+    readonly violation: Violation,
+  ) {
+    super(message);
+  }
+}
+
+/** One problem found in a manifest. */
+export interface ManifestProblem {
+  readonly file: string;
+  /** Where in the file: `permissions[2].permission`, or `(root)`. */
+  readonly entry: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+/** Every problem of a manifest (or several), thrown once. */
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+  constructor(readonly problems: readonly ManifestProblem[]) {
+    super(formatProblems(problems));
+  }
+}
+
+export function formatProblems(problems: readonly ManifestProblem[]): string {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const files = [...new Set(problems.map((p) => p.file))].join(', ');
+  const head = `${PREFIX} Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}`
+    + `${problems.length > errors ? `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}` : ''}.`;
+  return [head, ...problems.map(formatProblem)].join('\n');
+}
+
+export function formatProblem(p: ManifestProblem): string {
+  return `  ${p.severity === 'error' ? '✗' : '!'} ${p.file}: ${p.entry}: ${p.message}`;
+}
+
+/** Bad options given to guard() or the test helpers. */
+export class GuardOptionsError extends TypeError {
+  override readonly name = 'GuardOptionsError';
+}

@@ -1,0 +1,342 @@
+// The ONLY module that knows stripe-node internals. It replaces the client's
+// `_requestSender._request` — the one function every request goes through (resource
+// methods, auto-pagination, rawRequest, file uploads, any httpClient) — with a check
+// that either calls the original unchanged or answers the SDK's callback with a
+// StripePermissionError built from the user's own stripe instance. A rejected request
+// never reaches the HttpClient, so there is nothing to retry and nothing leaves.
+import { compileGrant, evaluate, type Grant } from './explain.js';
+import { resolveRequest, type Resolution } from './resolve.js';
+import { expandFromForm, expandFromParams, splitPath } from './request.js';
+import { loadManifest, parseManifest, type Manifest } from './manifest.js';
+import {
+  GuardOptionsError,
+  PERMISSION_ERROR_CODE,
+  PREFIX,
+  UnmappedRequestError,
+  rejectionMessage,
+  unmappedMessage,
+  type GuardErrorFields,
+  type Violation,
+} from './errors.js';
+
+export type GuardMode = 'throw' | 'warn' | 'off';
+export type UnmappedStrategy = 'throw' | 'warn' | 'allow';
+
+/** What a runtime permissions function is told about the request. */
+export interface PermissionContext {
+  /** The connected account the request acts on (`stripeAccount` option or client setting). */
+  readonly stripeAccount?: string;
+  readonly method: string;
+  readonly httpMethod: string;
+  readonly path: string;
+}
+
+export type PermissionsFunction = (ctx: PermissionContext) => readonly string[] | Promise<readonly string[]>;
+export type PermissionsSource = readonly string[] | PermissionsFunction;
+
+export interface GuardOptions {
+  /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
+  readonly manifest?: string | Readonly<Record<string, unknown>>;
+  /** The granted permissions, or a function of the request's account (backend) or user (UI extension). */
+  readonly permissions?: PermissionsSource;
+  /** Default `'throw'`; the environment variable STRIPE_PERMISSION_GUARD_MODE overrides it. */
+  readonly mode?: GuardMode;
+  /** Require `X_read` for reads instead of accepting `X_write` too. */
+  readonly strictReads?: boolean;
+  /** Requests the map cannot decide. Default `'warn'`: sent, and reported once. */
+  readonly onUnmapped?: UnmappedStrategy;
+  /** Where warnings go. Default: `console`. */
+  readonly logger?: { warn(message: string): void };
+  /** Called for every violation, in every mode (also 'warn'). */
+  readonly onViolation?: (violation: Violation) => void;
+}
+
+/** The minimum of a stripe client the guard relies on. */
+export interface StripeClientLike {
+  readonly errors: { readonly StripePermissionError: new (raw: { message?: string; type?: string; code?: string; statusCode?: number }) => Error };
+  getApiField?(key: string): unknown;
+}
+
+type RequestFn = (...args: unknown[]) => unknown;
+interface Sender {
+  _request: RequestFn;
+}
+interface GuardState {
+  readonly options: GuardOptions;
+  readonly mode: GuardMode;
+  readonly onUnmapped: UnmappedStrategy;
+  readonly strictReads: boolean;
+  readonly grant?: Grant;
+  readonly source?: PermissionsFunction;
+  readonly manifestName: string;
+  readonly warned: Set<string>;
+  readonly logger: { warn(message: string): void };
+}
+interface Installed {
+  readonly sender: Sender;
+  readonly original: RequestFn;
+  readonly originalWithContext?: unknown;
+  state: GuardState;
+}
+
+const installed = new WeakMap<object, Installed>();
+const MODES: readonly GuardMode[] = ['throw', 'warn', 'off'];
+const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
+
+/**
+ * Checks every request of a Stripe client against your app's permissions before it leaves.
+ * Returns the same client, with its type. Calling it again on a guarded client replaces the
+ * options (it never wraps twice); {@link unguard} removes it.
+ *
+ * @example
+ * const stripe = guard(new Stripe(key), { manifest: './stripe-app.json' });
+ * await stripe.customers.update('cus_1', { name: 'x' });
+ * // StripePermissionError: … Having the 'customer_write' permission would allow this request to continue.
+ */
+export function guard<T extends StripeClientLike>(stripe: T, options: GuardOptions): T {
+  const state = buildState(options);
+  const existing = installed.get(stripe);
+  if (existing) {
+    existing.state = state;
+    return stripe;
+  }
+  const sender = (stripe as unknown as { _requestSender?: Sender })._requestSender;
+  if (!sender || typeof sender._request !== 'function') {
+    throw new GuardOptionsError(`${PREFIX} guard() takes a Stripe client (new Stripe(key)); this object has no request sender. Is it a Stripe instance of stripe ≥ 14?`);
+  }
+  const original = sender._request;
+  const record: Installed = { sender, original, state };
+  const client = stripe as unknown as Record<string, unknown>;
+  const withContext = client.withStripeContext;
+  if (typeof withContext === 'function') {
+    // A derived client shares nothing with this one but its settings: guard it the same way.
+    Object.assign(record, { originalWithContext: Object.hasOwn(client, 'withStripeContext') ? withContext : undefined });
+    client.withStripeContext = function (this: unknown, ...args: unknown[]) {
+      const derived = (withContext as RequestFn).apply(stripe, args) as T;
+      return guard(derived, record.state.options);
+    };
+  }
+  sender._request = function guardedRequest(this: unknown, ...args: unknown[]) {
+    return handle(stripe, record, this, args);
+  };
+  installed.set(stripe, record);
+  for (const w of manifestWarnings(options, state)) state.logger.warn(w);
+  return stripe;
+}
+
+/**
+ * Removes the guard from a client; requests go out unchecked again.
+ *
+ * @example
+ * unguard(stripe) === stripe // true
+ */
+export function unguard<T extends object>(stripe: T): T {
+  const record = installed.get(stripe);
+  if (!record) return stripe;
+  record.sender._request = record.original;
+  const client = stripe as unknown as Record<string, unknown>;
+  if (record.originalWithContext) client.withStripeContext = record.originalWithContext;
+  else delete client.withStripeContext;
+  installed.delete(stripe);
+  return stripe;
+}
+
+/** Whether guard() is applied to this client. */
+export function isGuarded(stripe: object): boolean {
+  return installed.has(stripe);
+}
+
+const manifestCache = new WeakMap<GuardOptions, Manifest>();
+
+function buildState(options: GuardOptions): GuardState {
+  if (!options || typeof options !== 'object') {
+    throw new GuardOptionsError(`${PREFIX} guard(stripe, options) needs options: { manifest: './stripe-app.json' } or { permissions: [...] }.`);
+  }
+  const envMode = readEnvMode();
+  const mode = envMode ?? options.mode ?? 'throw';
+  if (!MODES.includes(mode)) throw new GuardOptionsError(`${PREFIX} mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);
+  const onUnmapped = options.onUnmapped ?? 'warn';
+  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
+  if (options.manifest !== undefined && options.permissions !== undefined) {
+    throw new GuardOptionsError(`${PREFIX} Pass either manifest or permissions, not both: permissions replaces what the manifest declares.`);
+  }
+  const logger = options.logger ?? console;
+  let grant: Grant | undefined;
+  let source: PermissionsFunction | undefined;
+  let manifestName = 'stripe-app.json';
+  if (options.manifest !== undefined) {
+    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
+    manifestCache.set(options, manifest);
+    manifestName = manifest.file === '(inline manifest)' ? 'stripe-app.json' : manifest.file;
+    grant = compileGrant(manifest.names);
+  } else if (Array.isArray(options.permissions)) {
+    const names = options.permissions as readonly string[];
+    if (!names.every((p) => typeof p === 'string')) throw new GuardOptionsError(`${PREFIX} permissions must be an array of permission names (strings).`);
+    grant = compileGrant(Object.freeze([...names]));
+    manifestName = 'the granted permissions';
+  } else if (typeof options.permissions === 'function') {
+    source = options.permissions as PermissionsFunction;
+    manifestName = 'the granted permissions';
+  } else if (mode !== 'off') {
+    throw new GuardOptionsError(`${PREFIX} guard() needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
+  }
+  return {
+    options,
+    mode,
+    onUnmapped,
+    strictReads: !!options.strictReads,
+    ...(grant ? { grant } : {}),
+    ...(source ? { source } : {}),
+    manifestName,
+    warned: new Set(),
+    logger,
+  };
+}
+
+function manifestWarnings(options: GuardOptions, state: GuardState): string[] {
+  const manifest = manifestCache.get(options);
+  if (!manifest || state.mode === 'off') return [];
+  return manifest.warnings.map((w) => `${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
+}
+
+function readEnvMode(): GuardMode | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const raw = env?.STRIPE_PERMISSION_GUARD_MODE?.trim();
+  if (!raw) return undefined;
+  if (!MODES.includes(raw as GuardMode)) {
+    throw new GuardOptionsError(`${PREFIX} STRIPE_PERMISSION_GUARD_MODE must be one of ${MODES.join(', ')}, got ${JSON.stringify(raw)}.`);
+  }
+  return raw as GuardMode;
+}
+
+// ---- per request -------------------------------------------------------------------
+
+const grantCache = new Map<string, Grant>();
+function grantFor(names: readonly string[]): Grant {
+  const key = names.join(',');
+  let g = grantCache.get(key);
+  if (!g) {
+    if (grantCache.size > 1000) grantCache.clear();
+    grantCache.set(key, (g = compileGrant(Object.freeze([...names]))));
+  }
+  return g;
+}
+
+function handle(stripe: StripeClientLike, record: Installed, self: unknown, args: unknown[]): unknown {
+  const state = record.state;
+  if (state.mode === 'off') return record.original.apply(self, args);
+  const cbIndex = args.findIndex((a, i) => i >= 5 && typeof a === 'function');
+  const callback = args[cbIndex] as ((err: unknown, res?: unknown) => void) | undefined;
+  const method = String(args[0]).toUpperCase();
+  const host = typeof args[1] === 'string' && args[1] ? args[1] : undefined;
+  const { path, query } = splitPath(String(args[2]));
+  const data = args[3];
+  const expand = query ? expandFromForm(query) : [];
+  if (data && typeof data === 'object') expand.push(...expandFromParams(data));
+  else if (typeof data === 'string') expand.push(...expandFromForm(data));
+  const resolution = resolveRequest({ method, path, ...(host ? { host } : {}), expand }, { strictReads: state.strictReads });
+  const headers = (args[5] as { headers?: Record<string, unknown> } | undefined)?.headers;
+  const account = (headers?.['Stripe-Account'] as string | undefined) ?? (stripe.getApiField?.('stripeAccount') as string | undefined) ?? undefined;
+  const send = () => record.original.apply(self, args);
+
+  if (state.grant) return decide(stripe, state, resolution, state.grant, account, send, callback);
+  const ctx: PermissionContext = { ...(account ? { stripeAccount: account } : {}), method: resolution.methodId ?? `${method} ${path}`, httpMethod: method, path };
+  let granted: readonly string[] | Promise<readonly string[]>;
+  try {
+    granted = state.source!(ctx);
+  } catch (e) {
+    return fail(callback, e);
+  }
+  if (Array.isArray(granted)) return decide(stripe, state, resolution, grantFor(granted), account, send, callback);
+  Promise.resolve(granted).then(
+    (names) => decide(stripe, state, resolution, grantFor(names ?? []), account, send, callback),
+    (e) => fail(callback, e),
+  );
+  return undefined;
+}
+
+function fail(callback: ((err: unknown) => void) | undefined, error: unknown): undefined {
+  const err = new GuardOptionsError(`${PREFIX} The permissions function threw: ${error instanceof Error ? error.message : String(error)}`);
+  if (callback) queueMicrotask(() => callback(err));
+  return undefined;
+}
+
+function decide(
+  stripe: StripeClientLike,
+  state: GuardState,
+  resolution: Resolution,
+  grant: Grant,
+  account: string | undefined,
+  send: () => unknown,
+  callback: ((err: unknown) => void) | undefined,
+): unknown {
+  const { missing } = evaluate(resolution, grant);
+  const unknowns = resolution.unknowns;
+  if (missing.length === 0 && (unknowns.length === 0 || state.onUnmapped === 'allow')) return send();
+
+  const route = resolution.route;
+  const base = {
+    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
+    httpMethod: route?.method ?? '',
+    path: route?.path ?? '',
+    ...(account ? { stripeAccount: account } : {}),
+    requiredPermissions: resolution.requirements.map((r) => r.anyOf),
+    missing,
+    unknowns,
+  };
+  if (missing.length) {
+    const partial = {
+      ...base,
+      kind: 'missing' as const,
+      missingPermissions: [...new Set(missing.map((m) => m.permission))],
+      expand: [...new Set(missing.flatMap((m) => (m.expand ? [m.expand] : [])))],
+    };
+    const violation: Violation = { ...partial, message: rejectionMessage(partial, state.manifestName) };
+    state.options.onViolation?.(violation);
+    if (state.mode === 'throw') {
+      const error = buildPermissionError(stripe, violation);
+      if (callback) queueMicrotask(() => callback(error));
+      return undefined;
+    }
+    warnOnce(state, `${violation.method}|${violation.missingPermissions.join()}`, violation.message);
+  }
+  if (unknowns.length && state.onUnmapped !== 'allow') {
+    const partial = { ...base, kind: 'unmapped' as const, missingPermissions: [], expand: unknowns.flatMap((u) => (u.expand ? [u.expand] : [])) };
+    const violation: Violation = { ...partial, message: unmappedMessage(partial) };
+    state.options.onViolation?.(violation);
+    if (state.onUnmapped === 'throw' && state.mode === 'throw' && !missing.length) {
+      const error = new UnmappedRequestError(violation.message, violation);
+      if (callback) queueMicrotask(() => callback(error));
+      return undefined;
+    }
+    warnOnce(state, `unmapped|${violation.method}|${unknowns.map((u) => u.because).join()}`, violation.message);
+  }
+  return send();
+}
+
+function warnOnce(state: GuardState, key: string, message: string): void {
+  if (state.warned.has(key)) return;
+  state.warned.add(key);
+  state.logger.warn(message.startsWith(PREFIX) ? message : `${PREFIX} ${message}`);
+}
+
+/** The error Stripe would send, as the user's own stripe copy builds it, plus our fields. */
+function buildPermissionError(stripe: StripeClientLike, v: Violation): Error {
+  const ErrorClass = stripe.errors.StripePermissionError;
+  const error = new ErrorClass({
+    message: v.message,
+    type: 'invalid_request_error',
+    code: PERMISSION_ERROR_CODE,
+    statusCode: 403,
+  });
+  const fields: GuardErrorFields = {
+    missingPermissions: v.missingPermissions,
+    requiredPermissions: v.requiredPermissions,
+    method: v.method,
+    httpMethod: v.httpMethod,
+    path: v.path,
+    ...(v.expand[0] ? { expandPath: v.expand[0] } : {}),
+    violation: v,
+  };
+  return Object.assign(error, fields);
+}
