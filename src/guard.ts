@@ -8,6 +8,7 @@ import { compileGrant, evaluate, type Grant } from './explain.js';
 import { resolveRequest, type Resolution } from './resolve.js';
 import { expandFromForm, expandFromParams, splitPath } from './request.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest.js';
+import { activeRecorder, toRecord } from './record.js';
 import {
   GuardOptionsError,
   PERMISSION_ERROR_CODE,
@@ -53,7 +54,8 @@ export interface GuardOptions {
 
 /** The minimum of a stripe client the guard relies on. */
 export interface StripeClientLike {
-  readonly errors: { readonly StripePermissionError: new (raw: { message?: string; type?: string; code?: string; statusCode?: number }) => Error };
+  // `never` parameters: any stripe major's constructor signature is assignable here.
+  readonly errors: { readonly StripePermissionError: new (...args: never[]) => Error };
   getApiField?(key: string): unknown;
 }
 
@@ -270,9 +272,15 @@ function decide(
   send: () => unknown,
   callback: ((err: unknown) => void) | undefined,
 ): unknown {
-  const { missing } = evaluate(resolution, grant);
+  const { missing, satisfied } = evaluate(resolution, grant);
   const unknowns = resolution.unknowns;
-  if (missing.length === 0 && (unknowns.length === 0 || state.onUnmapped === 'allow')) return send();
+  const recorder = activeRecorder();
+  if (missing.length === 0 && (unknowns.length === 0 || state.onUnmapped === 'allow')) {
+    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
+    return send();
+  }
+  const rejects = (missing.length > 0 || state.onUnmapped === 'throw') && state.mode === 'throw';
+  recorder?.(toRecord(resolution, grant, satisfied, missing, rejects ? 'rejected' : missing.length || state.onUnmapped === 'warn' ? 'warned' : 'allowed', account));
 
   const route = resolution.route;
   const base = {
@@ -322,7 +330,7 @@ function warnOnce(state: GuardState, key: string, message: string): void {
 
 /** The error Stripe would send, as the user's own stripe copy builds it, plus our fields. */
 function buildPermissionError(stripe: StripeClientLike, v: Violation): Error {
-  const ErrorClass = stripe.errors.StripePermissionError;
+  const ErrorClass = stripe.errors.StripePermissionError as unknown as new (raw: Record<string, unknown>) => Error;
   const error = new ErrorClass({
     message: v.message,
     type: 'invalid_request_error',

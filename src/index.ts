@@ -19,3 +19,5 @@ export { loadManifest, parseManifest } from './manifest.js';
 export type { Manifest, ManifestPermission } from './manifest.js';
 export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE } from './errors.js';
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
+export { setRecorder } from './record.js';
+export type { CheckRecord, Recorder } from './record.js';

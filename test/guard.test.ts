@@ -77,7 +77,7 @@ describe('rejection', () => {
   it('does not report a response event for a request that was never sent', async () => {
     const stripe = client();
     const responses: unknown[] = [];
-    stripe.on('response', (r) => responses.push(r));
+    stripe.on('response', (r: unknown) => responses.push(r));
     await rejection(stripe.customers.del('cus_1'));
     expect(responses).toEqual([]);
   });
@@ -144,7 +144,7 @@ describe('every request path is checked', () => {
 
   it('clients made by withStripeContext', async () => {
     const stripe = client();
-    const derived = stripe.withStripeContext('acct_ctx');
+    const derived = stripe.withStripeContext(Stripe.StripeContext.parse('acct_ctx'));
     expect(isGuarded(derived)).toBe(true);
     const err = await rejection(derived.customers.create({}));
     expect(err.missingPermissions).toEqual(['customer_write']);

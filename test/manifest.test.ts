@@ -128,7 +128,7 @@ describe('files', () => {
     const warn = vi.fn();
     const stripe = guard(new Stripe('sk_test_x', { telemetry: false }), { manifest: path, logger: { warn } });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('permissions[1].permission: "customer_read" is declared again'));
-    const err = await stripe.customers.create({}).catch((e: Error) => e);
+    const err = (await stripe.customers.create({}).catch((e: unknown) => e)) as Error;
     expect(err.message).toContain('which stripe-app.warn.json does not declare');
   });
   it('guard() throws the manifest error before any request', () => {

@@ -1,0 +1,73 @@
+// Recording of guarded checks, for permission coverage. Off unless a recorder is set;
+// then each check costs one object. The recorder lives on globalThis so that every
+// copy of this package in a process (ESM and CommonJS builds, a test's src import)
+// reports to the same place.
+import type { Grant, MissingRequirement, SatisfiedRequirement } from './explain.js';
+import type { Resolution } from './resolve.js';
+
+/** One guarded check, as recorded for coverage reports. */
+export interface CheckRecord {
+  /** SDK method id, or `VERB /path/template`. */
+  readonly method: string;
+  readonly httpMethod: string;
+  readonly path: string;
+  readonly status: Resolution['status'];
+  readonly stripeAccount?: string;
+  /** The permissions granted to the check (the manifest's, or what the permissions function returned). */
+  readonly declared: readonly string[];
+  readonly satisfied: readonly Pick<SatisfiedRequirement, 'anyOf' | 'because' | 'expand' | 'satisfiedBy' | 'via'>[];
+  readonly missing: readonly Pick<MissingRequirement, 'anyOf' | 'because' | 'expand' | 'permission'>[];
+  readonly unknowns: readonly { readonly because: string; readonly reason: string }[];
+  /** What the guard did: sent it, rejected it, or sent it with a warning. */
+  readonly outcome: 'allowed' | 'rejected' | 'warned';
+}
+
+export type Recorder = (record: CheckRecord) => void;
+
+const KEY = Symbol.for('stripe-permission-guard.recorder');
+type Holder = { [KEY]?: Recorder | undefined };
+
+/**
+ * Sends every guarded check in this process to `recorder` (the vitest setup does this for you).
+ * Returns a function that restores the previous recorder.
+ *
+ * @example
+ * const records = [];
+ * const stop = setRecorder((r) => records.push(r));
+ */
+export function setRecorder(recorder: Recorder | undefined): () => void {
+  const holder = globalThis as Holder;
+  const previous = holder[KEY];
+  holder[KEY] = recorder;
+  return () => {
+    holder[KEY] = previous;
+  };
+}
+
+/** The active recorder, if any. */
+export function activeRecorder(): Recorder | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
+export function toRecord(
+  resolution: Resolution,
+  grant: Grant,
+  satisfied: readonly SatisfiedRequirement[],
+  missing: readonly MissingRequirement[],
+  outcome: CheckRecord['outcome'],
+  stripeAccount: string | undefined,
+): CheckRecord {
+  const route = resolution.route;
+  return {
+    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
+    httpMethod: route?.method ?? '',
+    path: route?.path ?? '',
+    status: resolution.status,
+    ...(stripeAccount ? { stripeAccount } : {}),
+    declared: grant.declared,
+    satisfied: satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via })),
+    missing: missing.map(({ anyOf, because, expand, permission }) => ({ anyOf, because, ...(expand ? { expand } : {}), permission })),
+    unknowns: resolution.unknowns.map(({ because, reason }) => ({ because, reason })),
+    outcome,
+  };
+}

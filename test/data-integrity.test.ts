@@ -1,0 +1,312 @@
+// Data tests of the map itself: these fail when mappings/ is wrong or stale, whatever src/ does.
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getCatalog } from '../src/catalog.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readJson = <T>(rel: string): T => JSON.parse(readFileSync(join(root, rel), 'utf8')) as T;
+
+interface Route {
+  verb: string; path: string; host?: string; methods: string[]; status: string;
+  family?: string; anyOf?: string[]; strictAnyOf?: string[]; reason?: string; source?: string;
+}
+interface Grant { family?: string; permission?: string; ambiguous?: string[] }
+interface Perm { family: string; access: string | null; implies: string[]; impliesClosure: string[]; status: string }
+interface RoutesDoc { stripeVersions: string[]; aliases: Record<string, string>; routes: Route[]; objects: Record<string, Grant>; properties: Record<string, Grant> }
+interface PermsDoc { permissions: Record<string, Perm>; families: Record<string, { read?: string; write?: string }>; events: Record<string, string[]> }
+interface Rule { match: string; family?: string; permission?: string; none?: string; unknown?: string; source?: string; reason?: string }
+interface OverridesDoc { routes: Rule[]; properties: Record<string, Grant & { reason?: string; source?: string }> }
+interface Recorded { stripeVersion: string; methods: Record<string, { method: string; path: string; host?: string }>; aliases: Record<string, string> }
+
+const routesDoc = readJson<RoutesDoc>('mappings/generated/routes.json');
+const permsDoc = readJson<PermsDoc>('mappings/generated/permissions.json');
+const overrides = readJson<OverridesDoc>('mappings/overrides.json');
+const catalog = new Set(Object.keys(permsDoc.permissions));
+const API = 'api.stripe.com';
+
+describe('routes.json covers the installed stripe SDK', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spg-record-'));
+  const out = join(dir, 'endpoints.json');
+  execFileSync(process.execPath, ['mappings/scripts/record-endpoints.mjs', '--out', out], { cwd: root, stdio: 'pipe' });
+  const recorded = JSON.parse(readFileSync(out, 'utf8')) as Recorded;
+  rmSync(dir, { recursive: true, force: true });
+  const ids = Object.keys(recorded.methods);
+
+  it('records stripe 23.1.0 with at least 600 methods', () => {
+    expect(recorded.stripeVersion).toBe('23.1.0');
+    expect(ids.length).toBeGreaterThanOrEqual(600);
+    expect(routesDoc.stripeVersions).toContain(recorded.stripeVersion);
+  });
+
+  it('has a route entry with the same verb, path and host for every recorded method', () => {
+    const byMethod = new Map<string, Route>();
+    for (const r of routesDoc.routes) for (const m of r.methods) byMethod.set(m, r);
+    const problems = ids.flatMap((id) => {
+      const want = recorded.methods[id]!;
+      const got = byMethod.get(id);
+      if (!got) return [`${id}: no route entry`];
+      const same = got.verb === want.method && got.path === want.path && (got.host ?? API) === (want.host ?? API);
+      return same ? [] : [`${id}: recorded ${want.method} ${want.host ?? API}${want.path}, mapped ${got.verb} ${got.host ?? API}${got.path}`];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists no method the SDK does not have, and the same aliases', () => {
+    const recordedIds = new Set(ids);
+    const stale = routesDoc.routes.flatMap((r) => r.methods).filter((m) => !recordedIds.has(m));
+    expect(stale).toEqual([]);
+    expect(routesDoc.aliases).toEqual(recorded.aliases);
+  });
+
+  it('matches the committed endpoints.json (the generated file is not stale)', () => {
+    expect(readJson<Recorded>('mappings/generated/endpoints.json').methods).toEqual(recorded.methods);
+  });
+});
+
+describe('every permission name the map uses is in the catalog', () => {
+  const unknownNames = (names: Iterable<string | undefined>) => [...names].filter((n): n is string => !!n && !catalog.has(n));
+  const familyNames = (fam: string | undefined) => {
+    if (!fam) return [];
+    const f = permsDoc.families[fam];
+    return f ? [f.read, f.write] : [`<family ${fam} missing>`];
+  };
+  const grantNames = (g: Grant) => [g.permission, ...familyNames(g.family), ...(g.ambiguous ?? []).flatMap(familyNames)];
+
+  it.each([
+    ['routes.json routes', () => routesDoc.routes.flatMap((r) => [...(r.anyOf ?? []), ...(r.strictAnyOf ?? []), ...familyNames(r.family)])],
+    ['routes.json objects', () => Object.values(routesDoc.objects).flatMap(grantNames)],
+    ['routes.json properties', () => Object.values(routesDoc.properties).flatMap(grantNames)],
+    ['overrides.json properties', () => Object.values(overrides.properties).flatMap(grantNames)],
+    ['overrides.json route rules', () => overrides.routes.flatMap((r) => [r.permission, ...familyNames(r.family)])],
+    ['permissions.json implies', () => Object.values(permsDoc.permissions).flatMap((p) => [...p.implies, ...p.impliesClosure])],
+    ['permissions.json permission families', () => Object.values(permsDoc.permissions).flatMap((p) => familyNames(p.family))],
+    ['permissions.json families', () => Object.values(permsDoc.families).flatMap((f) => [f.read, f.write])],
+    ['permissions.json events', () => Object.values(permsDoc.events).flat()],
+  ] as const)('%s', (_, names) => {
+    expect(unknownNames(names())).toEqual([]);
+  });
+});
+
+describe('route table shape', () => {
+  const segs = (p: string) => p.split('/').slice(1);
+  const isParam = (s: string) => s.startsWith('{');
+  const norm = (r: Route) => `${r.verb} ${r.host ?? API} ${r.path.replace(/\{[^}]*\}/g, '{}')}`;
+  const needs = (r: Route) => JSON.stringify([r.status, r.anyOf ?? [], r.strictAnyOf ?? []]);
+  const instantiate = (p: string) => p.replace(/\{[^}]*\}/g, 'xx_123');
+  const overlap = (a: Route, b: Route) => {
+    if (a.verb !== b.verb || (a.host ?? API) !== (b.host ?? API)) return false;
+    const A = segs(a.path), B = segs(b.path);
+    return A.length === B.length && A.every((s, i) => isParam(s) || isParam(B[i]!) || s === B[i]);
+  };
+  /** a is strictly more specific than b: a static segment wherever b has a parameter and they differ. */
+  const moreSpecific = (a: Route, b: Route) => {
+    const A = segs(a.path), B = segs(b.path);
+    const differing = A.map((s, i) => [s, B[i]!] as const).filter(([s, t]) => !(s === t || (isParam(s) && isParam(t))));
+    return differing.length > 0 && differing.every(([s, t]) => !isParam(s) && isParam(t));
+  };
+
+  it('has no duplicate (verb, host, normalized path)', () => {
+    const seen = new Map<string, number>();
+    for (const r of routesDoc.routes) seen.set(norm(r), (seen.get(norm(r)) ?? 0) + 1);
+    expect([...seen].filter(([, n]) => n > 1).map(([k]) => k)).toEqual([]);
+  });
+
+  it('compiles so that every route, instantiated, matches itself', () => {
+    const table = getCatalog().routes;
+    const wrong = routesDoc.routes
+      .filter((r) => table.match(r.verb, instantiate(r.path), r.host)?.path !== r.path)
+      .map((r) => `${r.verb} ${r.path}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('resolves overlapping templates to the more specific one, and only those may differ in permissions', () => {
+    const table = getCatalog().routes;
+    const problems: string[] = [];
+    const { routes } = routesDoc;
+    let specificPairs = 0;
+    for (let i = 0; i < routes.length; i++) {
+      for (let j = i + 1; j < routes.length; j++) {
+        const a = routes[i]!, b = routes[j]!;
+        if (!overlap(a, b)) continue;
+        const [spec, gen] = moreSpecific(a, b) ? [a, b] : moreSpecific(b, a) ? [b, a] : [undefined, undefined];
+        if (!spec || !gen) {
+          if (needs(a) !== needs(b)) problems.push(`${a.verb} ${a.path} and ${b.path} overlap, neither is more specific, and they need different permissions`);
+          continue;
+        }
+        specificPairs++;
+        const picked = table.match(spec.verb, instantiate(spec.path), spec.host);
+        if (picked?.path !== spec.path) problems.push(`${spec.verb} ${instantiate(spec.path)} matched ${picked?.path}, not ${spec.path}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(specificPairs).toBeGreaterThanOrEqual(10); // e.g. /v1/customers/search over /v1/customers/{customer}
+  });
+
+  it('gives every route exactly one status, with anyOf + reason + source when mapped and a reason otherwise', () => {
+    const problems = routesDoc.routes.flatMap((r) => {
+      const id = `${r.verb} ${r.path}`;
+      const out: string[] = [];
+      if (!['mapped', 'none', 'unknown'].includes(r.status)) out.push(`${id}: status ${r.status}`);
+      if (!r.reason?.trim()) out.push(`${id}: no reason`);
+      if (r.status === 'mapped') {
+        if (!r.anyOf?.length) out.push(`${id}: mapped without anyOf`);
+        if (!r.source?.trim()) out.push(`${id}: mapped without source`);
+        if (r.strictAnyOf && (!r.strictAnyOf.length || r.strictAnyOf.some((p) => !r.anyOf?.includes(p)))) out.push(`${id}: strictAnyOf not within anyOf`);
+        const fam = r.family ? permsDoc.families[r.family] : undefined;
+        if (r.family && r.anyOf?.some((p) => p !== fam?.read && p !== fam?.write)) out.push(`${id}: anyOf outside family ${r.family}`);
+      } else if (r.anyOf?.length || r.strictAnyOf?.length) out.push(`${id}: ${r.status} route with permissions`);
+      if (!r.methods.length) out.push(`${id}: no SDK method`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every override rule exactly one decision, with reason and source (or an unknown/none text)', () => {
+    const problems = overrides.routes.flatMap((r) => {
+      const decisions = (['family', 'permission', 'none', 'unknown'] as const).filter((k) => r[k] !== undefined);
+      if (decisions.length !== 1) return [`${r.match}: ${decisions.length} decisions`];
+      const k = decisions[0]!;
+      if (k === 'family' || k === 'permission') return r.reason?.trim() && r.source?.trim() ? [] : [`${r.match}: no reason/source`];
+      return typeof r[k] === 'string' && r[k]!.trim() ? [] : [`${r.match}: empty ${k} text`];
+    });
+    expect(problems).toEqual([]);
+    for (const [k, p] of Object.entries(overrides.properties)) expect(p.reason && p.source, k).toBeTruthy();
+  });
+});
+
+describe('generated files', () => {
+  const files = readdirSync(join(root, 'mappings/generated')).filter((f) => f.endsWith('.json'));
+  it.each(files)('%s opens with a $comment saying generated / do not edit', (f) => {
+    const text = readFileSync(join(root, 'mappings/generated', f), 'utf8');
+    expect(text).toMatch(/^\{\s*"\$comment":/);
+    const comment = (JSON.parse(text) as { $comment: string }).$comment;
+    expect(comment).toMatch(/generated/i);
+    expect(comment).toMatch(/do not edit/i);
+  });
+});
+
+describe('implications', () => {
+  const P = permsDoc.permissions;
+  it('balance_transaction_source_read implies application fees, balance and transfers', () => {
+    expect(P.balance_transaction_source_read!.impliesClosure).toEqual(expect.arrayContaining(['application_fee_read', 'balance_read', 'transfer_read']));
+  });
+
+  it('impliesClosure is exactly the transitive closure of implies', () => {
+    const closure = (name: string) => {
+      const out = new Set<string>();
+      const todo = [...(P[name]?.implies ?? [])];
+      while (todo.length) {
+        const n = todo.pop()!;
+        if (out.has(n)) continue;
+        out.add(n);
+        todo.push(...(P[n]?.implies ?? []));
+      }
+      out.delete(name); // a cycle (invoice_read ⇄ credit_note_read) does not list a name as implying itself
+      return [...out].sort();
+    };
+    for (const name of Object.keys(P)) expect([...P[name]!.impliesClosure].sort(), name).toEqual(closure(name));
+    for (const [name, p] of Object.entries(P)) {
+      for (const q of p.impliesClosure) expect(p.impliesClosure, `${name} ⊇ closure(${q})`).toEqual(expect.arrayContaining(P[q]!.impliesClosure.filter((x) => x !== name)));
+    }
+  });
+
+  it.each([
+    ['checkout_session_write', 'mandate_read'],
+    ['checkout_session_read', 'mandate_read'],
+    ['customer_write', 'billing_clock_read'],
+    ['credit_note_write', 'invoice_read'],
+    ['invoice_write', 'credit_note_read'],
+    ['payment_method_write', 'source_read'],
+    ['setup_intent_write', 'mandate_read'],
+    ['transfer_write', 'payout_read'],
+  ])('%s implies %s', (name, implied) => {
+    expect(P[name]!.implies).toContain(implied);
+  });
+
+  it('applies each row implication to both _read and _write of a family', () => {
+    const diff = Object.entries(permsDoc.families)
+      .filter(([, f]) => f.read && f.write)
+      .filter(([, f]) => [...P[f.read!]!.implies].sort().join() !== [...P[f.write!]!.implies].sort().join())
+      .map(([fam]) => fam);
+    expect(diff).toEqual([]);
+  });
+
+  it('keeps every implication a transcribed row states, for every name of the row', () => {
+    const missing: string[] = [];
+    for (const { cells, file } of tsvRows()) {
+      const names = (cells.permissions ?? '').match(NAME) ?? [];
+      const implied = (cells.implies ?? '').match(NAME) ?? [];
+      for (const n of names) for (const q of implied) if (!P[n]?.implies.includes(q)) missing.push(`${file}: ${n} → ${q}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+const NAME = /\b[a-z][a-z0-9_]*_(?:read|write)\b/g;
+const SOURCES = join(root, 'mappings/sources');
+function tsvRows(): { file: string; line: string; cells: Record<string, string> }[] {
+  return readdirSync(SOURCES).filter((f) => f.endsWith('.tsv')).flatMap((file) => {
+    const lines = readFileSync(join(SOURCES, file), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const head = lines[0]!.split('\t').map((h) => (/^implies/.test(h) ? 'implies' : /permissions/.test(h) ? 'permissions' : h));
+    return lines.slice(1).map((line) => ({ file, line, cells: Object.fromEntries(line.split('\t').map((c, i) => [head[i] ?? `c${i}`, c])) }));
+  });
+}
+
+describe('catalog completeness against mappings/sources', () => {
+  it('has every permission-looking name of the transcribed editions', () => {
+    const names = new Set(tsvRows().flatMap((r) => r.line.match(NAME) ?? []));
+    expect(names.size).toBeGreaterThan(100);
+    expect([...names].filter((n) => !catalog.has(n))).toEqual([]);
+  });
+
+  it('marks names listed only by older editions as legacy, and the rest as current', () => {
+    const current = new Set<string>();
+    const listed = new Set<string>();
+    for (const { file, cells } of tsvRows()) {
+      for (const n of (cells.permissions ?? '').match(NAME) ?? []) {
+        listed.add(n);
+        if (/current|event/.test(file)) current.add(n);
+      }
+    }
+    const legacy = [...listed].filter((n) => !current.has(n)).sort();
+    expect(legacy).toEqual(['datastore_read', 'datastore_write', 'elements_write', 'mandate_write']);
+    for (const n of listed) expect(permsDoc.permissions[n]?.status, n).toBe(current.has(n) ? 'current' : 'legacy');
+  });
+
+  it('has the 162 event types of the event table, with the permissions it lists', () => {
+    const rows = tsvRows().filter((r) => r.file === 'event-permissions.tsv');
+    expect(rows).toHaveLength(162);
+    expect(Object.keys(permsDoc.events)).toHaveLength(162);
+    for (const { cells } of rows) {
+      expect(permsDoc.events[cells.event_type!], cells.event_type).toEqual((cells.permissions ?? '').match(NAME) ?? []);
+    }
+  });
+});
+
+describe('self-contained', () => {
+  // Built by concatenation so this file does not match itself.
+  const needles = ['shared/' + 'seeds', 'shared/' + 'reference', '../' + 'shared'];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : /\.(ts|mjs|js|cjs)$/.test(f) ? [p] : [];
+    });
+
+  it('reads nothing from the shared project folder in code (comments aside)', () => {
+    const files = ['src', 'mappings/scripts', 'test'].flatMap((d) => walk(join(root, d)));
+    expect(files.length).toBeGreaterThan(10);
+    const hits = files.flatMap((f) =>
+      readFileSync(f, 'utf8').split('\n').flatMap((line, i) => {
+        const t = line.trim();
+        if (t.startsWith('//') || t.startsWith('*') || t.startsWith('/*')) return [];
+        const code = line.replace(/(^|\s)\/\/.*$/, '');
+        return needles.some((n) => code.includes(n)) ? [`${f.slice(root.length)}:${i + 1}: ${t}`] : [];
+      }),
+    );
+    expect(hits).toEqual([]);
+  });
+});
