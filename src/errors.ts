@@ -1,7 +1,7 @@
 // The Stripe-shaped rejection, and our own errors for bad manifests and options.
 // One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
 import type { MissingRequirement } from './explain.js';
-import type { UnknownItem } from './resolve.js';
+import type { Resolution, UnknownItem } from './resolve.js';
 
 export const PREFIX = '[stripe-permission-guard]';
 export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
@@ -56,6 +56,41 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, manifestName = '
   const fix = perms.map((p) => `stripe apps grant permission "${p}" "<purpose>"`).join(' && ');
   return `This application does not have the required permissions for this endpoint${on}. ${having}\n`
     + `${PREFIX} ${needs}, which ${manifestName} does not declare. Fix: ${fix}`;
+}
+
+function violationBase(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined) {
+  const route = resolution.route;
+  return {
+    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
+    httpMethod: route?.method ?? '',
+    path: route?.path ?? '',
+    ...(account ? { stripeAccount: account } : {}),
+    requiredPermissions: resolution.requirements.map((r) => r.anyOf),
+    missing,
+    unknowns: resolution.unknowns,
+  };
+}
+
+/** The violation for a request whose requirements are not all met. */
+export function missingViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, manifestName?: string): Violation {
+  const partial = {
+    ...violationBase(resolution, missing, account),
+    kind: 'missing' as const,
+    missingPermissions: [...new Set(missing.map((m) => m.permission))],
+    expand: [...new Set(missing.flatMap((m) => (m.expand ? [m.expand] : [])))],
+  };
+  return { ...partial, message: rejectionMessage(partial, manifestName) };
+}
+
+/** The violation for a request the map cannot decide. */
+export function unmappedViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined): Violation {
+  const partial = {
+    ...violationBase(resolution, missing, account),
+    kind: 'unmapped' as const,
+    missingPermissions: [],
+    expand: resolution.unknowns.flatMap((u) => (u.expand ? [u.expand] : [])),
+  };
+  return { ...partial, message: unmappedMessage(partial) };
 }
 
 export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): string {

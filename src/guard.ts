@@ -14,8 +14,8 @@ import {
   PERMISSION_ERROR_CODE,
   PREFIX,
   UnmappedRequestError,
-  rejectionMessage,
-  unmappedMessage,
+  missingViolation,
+  unmappedViolation,
   type GuardErrorFields,
   type Violation,
 } from './errors.js';
@@ -282,24 +282,8 @@ function decide(
   const rejects = (missing.length > 0 || state.onUnmapped === 'throw') && state.mode === 'throw';
   recorder?.(toRecord(resolution, grant, satisfied, missing, rejects ? 'rejected' : missing.length || state.onUnmapped === 'warn' ? 'warned' : 'allowed', account));
 
-  const route = resolution.route;
-  const base = {
-    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
-    httpMethod: route?.method ?? '',
-    path: route?.path ?? '',
-    ...(account ? { stripeAccount: account } : {}),
-    requiredPermissions: resolution.requirements.map((r) => r.anyOf),
-    missing,
-    unknowns,
-  };
   if (missing.length) {
-    const partial = {
-      ...base,
-      kind: 'missing' as const,
-      missingPermissions: [...new Set(missing.map((m) => m.permission))],
-      expand: [...new Set(missing.flatMap((m) => (m.expand ? [m.expand] : [])))],
-    };
-    const violation: Violation = { ...partial, message: rejectionMessage(partial, state.manifestName) };
+    const violation = missingViolation(resolution, missing, account, state.manifestName);
     state.options.onViolation?.(violation);
     if (state.mode === 'throw') {
       const error = buildPermissionError(stripe, violation);
@@ -309,8 +293,7 @@ function decide(
     warnOnce(state, `${violation.method}|${violation.missingPermissions.join()}`, violation.message);
   }
   if (unknowns.length && state.onUnmapped !== 'allow') {
-    const partial = { ...base, kind: 'unmapped' as const, missingPermissions: [], expand: unknowns.flatMap((u) => (u.expand ? [u.expand] : [])) };
-    const violation: Violation = { ...partial, message: unmappedMessage(partial) };
+    const violation = unmappedViolation(resolution, missing, account);
     state.options.onViolation?.(violation);
     if (state.onUnmapped === 'throw' && state.mode === 'throw' && !missing.length) {
       const error = new UnmappedRequestError(violation.message, violation);
