@@ -56,7 +56,8 @@ function toRequestShape(call: string | HttpCall, a: unknown, b: ResolveOptions |
   if (typeof call === 'string') {
     const route = catalog.methods.get(call)!;
     const expand = expandFromParams(a);
-    return [{ method: route.verb, path: route.path, ...(route.host ? { host: route.host } : {}), methodId: call, expand }, b ?? {}];
+    const params = a && typeof a === 'object' ? { params: a as Record<string, unknown> } : {};
+    return [{ method: route.verb, path: route.path, ...(route.host ? { host: route.host } : {}), methodId: call, expand, ...params }, b ?? {}];
   }
   if (!call || typeof call.method !== 'string' || typeof call.path !== 'string') {
     throw new TypeError('[stripe-permission-guard] explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
@@ -66,7 +67,8 @@ function toRequestShape(call: string | HttpCall, a: unknown, b: ResolveOptions |
     ...expandFromForm(query),
     ...(typeof call.body === 'string' ? expandFromForm(call.body) : expandFromParams(call.body)),
   ];
-  return [{ method: call.method, path, ...(call.host ? { host: call.host } : {}), expand }, (a as ResolveOptions | undefined) ?? {}];
+  const params = call.body ? { params: call.body } : {};
+  return [{ method: call.method, path, ...(call.host ? { host: call.host } : {}), expand, ...params }, (a as ResolveOptions | undefined) ?? {}];
 }
 
 /** A requirement the granted permissions do not meet. */

@@ -236,7 +236,8 @@ function handle(stripe: StripeClientLike, record: Installed, self: unknown, args
   const expand = query ? expandFromForm(query) : [];
   if (data && typeof data === 'object') expand.push(...expandFromParams(data));
   else if (typeof data === 'string') expand.push(...expandFromForm(data));
-  const resolution = resolveRequest({ method, path, ...(host ? { host } : {}), expand }, { strictReads: state.strictReads });
+  const params = data && (typeof data === 'object' || typeof data === 'string') ? (data as Record<string, unknown> | string) : undefined;
+  const resolution = resolveRequest({ method, path, ...(host ? { host } : {}), expand, ...(params ? { params } : {}) }, { strictReads: state.strictReads });
   const headers = (args[5] as { headers?: Record<string, unknown> } | undefined)?.headers;
   const account = (headers?.['Stripe-Account'] as string | undefined) ?? (stripe.getApiField?.('stripeAccount') as string | undefined) ?? undefined;
   const send = () => record.original.apply(self, args);

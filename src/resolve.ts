@@ -2,6 +2,7 @@
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
 import { getCatalog, type Catalog, type ExpandProp, type ObjectGrant, type MethodShape } from './catalog.js';
 import type { RouteEntry } from './routes.js';
+import { eventRequirements } from './event-requirements.js';
 
 export interface ResolveOptions {
   /** Reads need `X_read` itself; by default `X_write` satisfies a read too, as Stripe documents. */
@@ -17,6 +18,11 @@ export interface RequestShape {
   readonly expand?: readonly string[];
   /** The SDK method id, when the caller knows it (`customers.retrieve`). */
   readonly methodId?: string;
+  /**
+   * The request's parameters — a params object, a parsed JSON body, or a form-encoded body —
+   * read only by routes whose requirements depend on them (`enabled_events` of webhook endpoints).
+   */
+  readonly params?: Readonly<Record<string, unknown>> | string | null;
 }
 
 /** One object type an expand path may lead to, and what covers it. */
@@ -34,11 +40,13 @@ export interface Requirement {
   readonly expand?: string;
   /** For a polymorphic property (BalanceTransaction.source): each type it may hold. */
   readonly candidates?: readonly ExpandCandidate[];
+  /** The event types (of `enabled_events`) that need this requirement. */
+  readonly events?: readonly string[];
 }
 
 /** Something the map cannot decide: reported, never turned into a guessed permission. */
 export interface UnknownItem {
-  readonly kind: 'endpoint' | 'expand' | 'object';
+  readonly kind: 'endpoint' | 'expand' | 'object' | 'event';
   readonly because: string;
   readonly reason: string;
   readonly expand?: string;
@@ -91,6 +99,11 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   }
   for (const path of req.expand ?? []) {
     const result = resolveExpand(route, methodId, path, !!options.strictReads, catalog);
+    requirements.push(...result.requirements);
+    unknowns.push(...result.unknowns);
+  }
+  if (route.eventsParam) {
+    const result = eventRequirements(req.params, route.eventsParam, catalog);
     requirements.push(...result.requirements);
     unknowns.push(...result.unknowns);
   }

@@ -19,6 +19,8 @@ export interface RouteEntry {
   readonly strictAnyOf?: readonly string[];
   readonly reason: string;
   readonly source?: string;
+  /** The request parameter listing event types to subscribe to; each needs its event permission. */
+  readonly eventsParam?: string;
 }
 
 interface Node {

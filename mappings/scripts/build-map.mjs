@@ -94,6 +94,8 @@ for (const route of [...routes.values()].sort((a, b) => (a.path.localeCompare(b.
           ...(req.strictAnyOf.join() !== req.anyOf.join() ? { strictAnyOf: req.strictAnyOf } : {}),
           reason: rule.reason,
           source: rule.source,
+          // The request parameter whose event types each need their event permission (webhook endpoints).
+          ...(rule.eventsParam ? { eventsParam: rule.eventsParam } : {}),
         });
       }
     }

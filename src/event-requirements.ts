@@ -1,0 +1,96 @@
+// PURE: what subscribing to event types needs (webhook endpoints' `enabled_events`), from
+// the event permissions table in the catalog. resolve.ts calls it for routes with `eventsParam`.
+import type { Catalog } from './catalog.js';
+import type { Requirement, RequestShape, UnknownItem } from './resolve.js';
+
+export interface EventRequirements {
+  readonly requirements: readonly Requirement[];
+  readonly unknowns: readonly UnknownItem[];
+}
+
+/**
+ * The requirements of the event types in a request's `name` parameter: one per distinct
+ * permission set, plus an unknown for each type the table cannot decide.
+ *
+ * @example
+ * eventRequirements({ enabled_events: ['charge.succeeded'] }, 'enabled_events', getCatalog()).requirements
+ * // [{ anyOf: ['charge_read'], because: 'event charge.succeeded', events: ['charge.succeeded'] }]
+ */
+export function eventRequirements(params: RequestShape['params'], name: string, catalog: Catalog): EventRequirements {
+  return resolveEvents(eventsFrom(params, name), catalog);
+}
+
+/** The event types a request subscribes to: `name` as an array, or `name[0]=…`/`name[]=…` in a form body. */
+function eventsFrom(params: RequestShape['params'], name: string): string[] {
+  if (!params) return [];
+  if (typeof params === 'object') {
+    const value = params[name];
+    return (Array.isArray(value) ? value : []).filter((t): t is string => typeof t === 'string' && t.length > 0);
+  }
+  const out: string[] = [];
+  const key = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[\\d*\\]$`);
+  for (const pair of params.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && key.test(decodeForm(pair.slice(0, eq)))) out.push(decodeForm(pair.slice(eq + 1)));
+  }
+  return out.filter(Boolean);
+}
+
+function decodeForm(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * One requirement per distinct permission set, naming the event types that need it, so
+ * `'*'` (every type of the table) reads as a few dozen lines, not 162. A type the table does
+ * not know, or for which it lists no permission, is an unknown: neither guessed nor waved through.
+ * Under `'*'`, types that list no permission add nothing (there is nothing to require).
+ */
+function resolveEvents(types: readonly string[], catalog: Catalog): EventRequirements {
+  const wildcard = types.includes('*');
+  const all = wildcard ? [...catalog.events.keys()].sort() : [];
+  const listed = [...new Set(types.flatMap((t) => (t === '*' ? all : [t])))];
+  const bySet = new Map<string, { anyOf: readonly string[]; events: string[] }>();
+  const unknowns: UnknownItem[] = [];
+  for (const type of listed) {
+    const anyOf = catalog.events.get(type);
+    if (anyOf === undefined) {
+      unknowns.push({ kind: 'event', because: `event ${type}`, reason: `"${type}" is not in the event permissions table` });
+    } else if (anyOf.length === 0) {
+      if (!wildcard) unknowns.push({ kind: 'event', because: `event ${type}`, reason: 'the event permissions table lists no permission for it' });
+    } else {
+      const key = anyOf.join(',');
+      const group = bySet.get(key) ?? { anyOf, events: [] };
+      group.events.push(type);
+      bySet.set(key, group);
+    }
+  }
+  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: ownFirst(events, anyOf, catalog), because: eventsBecause(events, wildcard), events }));
+  return { requirements, unknowns };
+}
+
+/**
+ * The missing permission a rejection suggests is `anyOf[0]`: put first the one whose resource
+ * names most of the events (`invoice.paid` → invoice_read, not the alphabetical credit_note_read).
+ */
+function ownFirst(events: readonly string[], anyOf: readonly string[], catalog: Catalog): readonly string[] {
+  const family = (p: string) => (catalog.permissions.get(p)?.family ?? '').replace(/_/g, '');
+  const names = (type: string) => new Set(type.split('.').slice(0, -1).map((s) => s.replace(/_/g, '')));
+  let own: string | undefined;
+  let best = 0;
+  for (const p of anyOf) {
+    const n = events.filter((e) => names(e).has(family(p))).length;
+    if (n > best) [own, best] = [p, n];
+  }
+  return own ? [own, ...anyOf.filter((p) => p !== own)] : anyOf;
+}
+
+function eventsBecause(events: readonly string[], wildcard: boolean): string {
+  const shown = events.length > 3 ? `${events.slice(0, 2).join(', ')} and ${events.length - 2} more` : events.join(', ');
+  if (wildcard) return `event * (${shown})`;
+  return `${events.length > 1 ? 'events' : 'event'} ${shown}`;
+}

@@ -1,0 +1,183 @@
+// msw handlers that answer like Stripe does when an app lacks a permission: a 403 with
+// Stripe's error body. They check at the network layer, so they cover any client — an
+// unwrapped stripe instance, fetch, another language's SDK under test — and they compose
+// with the app's own msw fixtures: a covered request falls through to the next handler.
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { compileGrant, evaluate, type Grant } from '../explain.js';
+import { resolveRequest, type Resolution } from '../resolve.js';
+import { expandFromForm, expandFromParams } from '../request.js';
+import { loadManifest, parseManifest } from '../manifest.js';
+import { activeRecorder, toRecord } from '../record.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, missingViolation, unmappedViolation, type Violation } from '../errors.js';
+import type { PermissionContext, PermissionsSource, PermissionsFunction, UnmappedStrategy } from '../guard.js';
+
+/** The hosts stripe-node sends to: the API, file uploads, and v2 meter event streams. */
+export const STRIPE_HOSTS: readonly string[] = ['api.stripe.com', 'files.stripe.com', 'meter-events.stripe.com'];
+
+export interface StripePermissionHandlersOptions {
+  /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
+  readonly manifest?: string | Readonly<Record<string, unknown>>;
+  /** The granted permissions, or a function of the request (its `Stripe-Account` header, method, path). */
+  readonly permissions?: PermissionsSource;
+  /** Require `X_read` for reads instead of accepting `X_write` too. */
+  readonly strictReads?: boolean;
+  /**
+   * Requests the map cannot decide. `'warn'` (default): passed through, warned once.
+   * `'throw'`: answered with a 500 `api_error` naming what is unmapped (never a 403: Stripe may
+   * well allow the request), marked not to be retried. `'allow'`: passed through silently.
+   */
+  readonly onUnmapped?: UnmappedStrategy;
+  /** Where warnings go. Default: `console`. */
+  readonly logger?: { warn(message: string): void };
+  /** Called for every violation, before the response is sent. */
+  readonly onViolation?: (violation: Violation) => void;
+}
+
+const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
+const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/**
+ * msw 2.x handlers that enforce your app's permissions on every request to Stripe. Put them
+ * before your fixtures: a request the permissions do not cover gets Stripe's 403
+ * (`more_permissions_required_for_application`, naming the permission); a covered one falls
+ * through to the next handler unchanged.
+ *
+ * @example
+ * import { setupServer } from 'msw/node';
+ * import { stripePermissionHandlers } from 'stripe-permission-guard/msw';
+ * const server = setupServer(
+ *   ...stripePermissionHandlers({ manifest: './stripe-app.json' }),
+ *   http.get('https://api.stripe.com/v1/customers/:id', () => HttpResponse.json({ id: 'cus_1', object: 'customer' })),
+ * );
+ */
+export function stripePermissionHandlers(options: StripePermissionHandlersOptions): HttpHandler[] {
+  const state = buildState(options);
+  return STRIPE_HOSTS.map((host) => http.all(`https://${host}/*`, ({ request }) => check(state, request)));
+}
+
+interface State {
+  readonly options: StripePermissionHandlersOptions;
+  readonly grant?: Grant;
+  readonly source?: PermissionsFunction;
+  readonly manifestName: string;
+  readonly onUnmapped: UnmappedStrategy;
+  readonly warned: Set<string>;
+  readonly logger: { warn(message: string): void };
+}
+
+function buildState(options: StripePermissionHandlersOptions): State {
+  if (!options || typeof options !== 'object') {
+    throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
+  }
+  const onUnmapped = options.onUnmapped ?? 'warn';
+  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
+  if (options.manifest !== undefined && options.permissions !== undefined) {
+    throw new GuardOptionsError(`${PREFIX} Pass either manifest or permissions, not both: permissions replaces what the manifest declares.`);
+  }
+  const base = { options, onUnmapped, warned: new Set<string>(), logger: options.logger ?? console };
+  if (options.manifest !== undefined) {
+    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
+    for (const w of manifest.warnings) base.logger.warn(`${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
+    const manifestName = manifest.file === '(inline manifest)' ? 'stripe-app.json' : manifest.file;
+    return { ...base, grant: compileGrant(manifest.names), manifestName };
+  }
+  if (Array.isArray(options.permissions)) {
+    const names = options.permissions as readonly string[];
+    if (!names.every((p) => typeof p === 'string')) throw new GuardOptionsError(`${PREFIX} permissions must be an array of permission names (strings).`);
+    return { ...base, grant: compileGrant(Object.freeze([...names])), manifestName: 'the granted permissions' };
+  }
+  if (typeof options.permissions === 'function') {
+    return { ...base, source: options.permissions as PermissionsFunction, manifestName: 'the granted permissions' };
+  }
+  throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers() needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
+}
+
+async function check(state: State, request: Request): Promise<Response | undefined> {
+  const url = new URL(request.url);
+  const method = request.method.toUpperCase();
+  const { expand, params } = await readRequest(request, url, method);
+  const resolution = resolveRequest(
+    { method, path: url.pathname, host: url.host, expand, ...(params ? { params } : {}) },
+    { strictReads: !!state.options.strictReads },
+  );
+  const account = request.headers.get('stripe-account') ?? undefined;
+  let grant = state.grant;
+  if (!grant) {
+    const ctx: PermissionContext = { ...(account ? { stripeAccount: account } : {}), method: resolution.methodId ?? `${method} ${url.pathname}`, httpMethod: method, path: url.pathname };
+    try {
+      grant = compileGrant(Object.freeze([...((await state.source!(ctx)) ?? [])]));
+    } catch (e) {
+      return stripeError(500, 'api_error', 'stripe_permission_guard_error', `${PREFIX} The permissions function threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return decide(state, resolution, grant, account);
+}
+
+/**
+ * Expand paths and parameters from the query and the body. The body is read from a clone,
+ * so the handler that answers the request can still read it.
+ */
+async function readRequest(request: Request, url: URL, method: string): Promise<{ expand: string[]; params?: Record<string, unknown> | string }> {
+  const expand = expandFromForm(url.search.slice(1));
+  if (WITHOUT_BODY.has(method)) return { expand };
+  const type = request.headers.get('content-type') ?? '';
+  // Multipart bodies are file uploads: they carry no expand paths or event types worth a parse.
+  if (type.startsWith('multipart/')) return { expand };
+  const text = await request.clone().text();
+  if (!text) return { expand };
+  if (type.includes('json') || /^\s*[{[]/.test(text)) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return { expand: [...expand, ...expandFromParams(parsed)], params: parsed as Record<string, unknown> };
+      }
+    } catch {
+      // Not JSON after all: read it as a form body below.
+    }
+  }
+  return { expand: [...expand, ...expandFromForm(text)], params: text };
+}
+
+function decide(state: State, resolution: Resolution, grant: Grant, account: string | undefined): Response | undefined {
+  const { missing, satisfied } = evaluate(resolution, grant);
+  const unknowns = resolution.unknowns;
+  const recorder = activeRecorder();
+  if (missing.length) {
+    recorder?.(toRecord(resolution, grant, satisfied, missing, 'rejected', account));
+    const violation = missingViolation(resolution, missing, account, state.manifestName);
+    state.options.onViolation?.(violation);
+    return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, violation.message);
+  }
+  if (unknowns.length === 0 || state.onUnmapped === 'allow') {
+    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
+    return undefined;
+  }
+  const violation = unmappedViolation(resolution, missing, account);
+  state.options.onViolation?.(violation);
+  if (state.onUnmapped === 'throw') {
+    recorder?.(toRecord(resolution, grant, satisfied, missing, 'rejected', account));
+    return stripeError(500, 'api_error', 'stripe_permission_guard_unmapped', violation.message);
+  }
+  recorder?.(toRecord(resolution, grant, satisfied, missing, 'warned', account));
+  const key = `${violation.method}|${unknowns.map((u) => u.because).join()}`;
+  if (!state.warned.has(key)) {
+    state.warned.add(key);
+    state.logger.warn(violation.message);
+  }
+  return undefined;
+}
+
+/** Stripe's error shape. `stripe-should-retry: false` keeps stripe-node from retrying a 500. */
+function stripeError(status: number, type: string, code: string, message: string): Response {
+  return HttpResponse.json(
+    { error: { type, code, message } },
+    { status, headers: { 'request-id': requestId(), 'stripe-should-retry': 'false' } },
+  );
+}
+
+function requestId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let id = 'req_';
+  for (let i = 0; i < 14; i++) id += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return id;
+}
