@@ -21,3 +21,10 @@ export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERRO
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
 export { setRecorder } from './record.js';
 export type { CheckRecord, Recorder } from './record.js';
+export { checkEvents, eventPermissions, listEventTypes } from './events.js';
+export type { EventCheck } from './events.js';
+export { buildReport, mergeReports, REPORT_SCHEMA } from './report.js';
+export type { CoverageReport, CallCoverage, TestRecord } from './report.js';
+export { formatReportText, formatReportMarkdown } from './report-format.js';
+export { suggestPermissions, PURPOSE_TODO } from './least-privilege.js';
+export type { Suggestion, PermissionEntry } from './least-privilege.js';

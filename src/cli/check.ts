@@ -1,0 +1,78 @@
+// `check [manifest]`: validates a manifest (every problem at once) and, with --events, the event
+// types the app subscribes to. The manifest is the thing checked, so its problems exit 1;
+// only a file that cannot be read at all is a usage error (exit 2).
+import { loadManifest, type Manifest } from '../manifest.js';
+import { ManifestError, type ManifestProblem } from '../errors.js';
+import { impliedPermissions } from '../permissions.js';
+import { checkEvents, type EventCheck } from '../events.js';
+import { CliError, EXIT, list, type OptionSpec, type Parsed } from './args.js';
+import { isReadableFile } from './files.js';
+import { DEFAULT_MANIFEST } from './manifest-file.js';
+import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.js';
+
+export const name = 'check';
+export const summary = 'Validate stripe-app.json (and event subscriptions)';
+export const options: OptionSpec = { events: { type: 'string', multiple: true } };
+export const help = `Usage: stripe-permission-guard check [manifest] [--events a,b] [--json]
+
+Validates a manifest (default ${DEFAULT_MANIFEST}), following "extends", and prints every problem
+with its file and entry: unknown names (with the nearest one), missing purposes, duplicates, …
+
+Options:
+  --events a,b   Also check that the manifest's permissions cover these event types
+                 (repeatable; "*" means every event type)
+  --json         Print the result as JSON
+
+Exit codes: 0 valid (warnings allowed), 1 errors in the manifest or an event not covered/unknown,
+2 the manifest file cannot be read or a usage error.`;
+
+const MAX_IMPLIED_LISTED = 6;
+
+export function run({ values, positionals }: Parsed, io: Io): number {
+  if (positionals.length > 1) throw new CliError(`check takes one manifest path, got ${positionals.length}: ${positionals.join(' ')}`);
+  const file = positionals[0] ?? DEFAULT_MANIFEST;
+  if (!isReadableFile(file)) throw new CliError(`Cannot read manifest ${file}: no such file. Pass the path of your app's stripe-app.json.`);
+  let manifest: Manifest | undefined;
+  let problems: readonly ManifestProblem[];
+  try {
+    manifest = loadManifest(file);
+    problems = manifest.warnings;
+  } catch (e) {
+    if (!(e instanceof ManifestError)) throw e;
+    problems = e.problems;
+  }
+  const types = list(values, 'events');
+  // Events are checked only against a valid manifest: an invalid one grants nothing reliable.
+  const events: EventCheck[] = manifest && types.length ? checkEvents(types, manifest.names) : [];
+  const errors = problems.filter((p) => p.severity === 'error');
+  const failed = errors.length > 0 || eventsFailed(events, true);
+
+  if (io.json) {
+    printJson(io, { file, valid: errors.length === 0, permissions: manifest?.names ?? [], problems, ...(types.length ? { events } : {}) });
+    return failed ? EXIT.failed : EXIT.ok;
+  }
+  const p = paint(io.color);
+  for (const problem of problems) {
+    const mark = problem.severity === 'error' ? p.red('✗') : p.yellow('!');
+    io.out(`  ${mark} ${problem.file}: ${problem.entry}: ${problem.message}`);
+  }
+  const warnings = problems.length - errors.length;
+  if (!manifest) {
+    io.out(p.red(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`));
+    if (types.length) io.out(p.dim('Events not checked: fix the manifest first.'));
+    return EXIT.failed;
+  }
+  io.out(summaryLine(manifest, warnings, p.green('✓')));
+  if (events.length) io.out(formatEvents(events, true, p));
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
+function summaryLine(manifest: Manifest, warnings: number, ok: string): string {
+  const n = manifest.names.length;
+  const implied = impliedPermissions(manifest.names).filter((x) => !manifest.names.includes(x));
+  const shown = implied.slice(0, MAX_IMPLIED_LISTED).join(', ') + (implied.length > MAX_IMPLIED_LISTED ? `, … (+${implied.length - MAX_IMPLIED_LISTED})` : '');
+  return [
+    `${ok} ${manifest.file}: ${n} permission${n === 1 ? '' : 's'}, valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`,
+    ...(implied.length ? [`  Also granted by implication: ${shown}`] : []),
+  ].join('\n');
+}

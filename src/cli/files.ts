@@ -1,0 +1,66 @@
+// Reading inputs and writing outputs. Unreadable input is a usage error (exit 2); writes go to a
+// temporary file first and are renamed into place, so an interrupted write never leaves half a file.
+import { readFileSync, writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CliError } from './args.js';
+
+export function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function readText(path: string, what: string, options: { keepBom?: boolean } = {}): string {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return !options.keepBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `Cannot read ${what} ${path}: no such file.` : `Cannot read ${what} ${path}: ${code ?? (e as Error).message}.`);
+  }
+}
+
+/** Parses JSON, naming the line and column of a syntax error. */
+export function parseJsonText(text: string, path: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    let where = '';
+    if (pos) {
+      const upTo = text.slice(0, Number(pos[1]));
+      where = ` at line ${upTo.split('\n').length}, column ${upTo.length - upTo.lastIndexOf('\n')}`;
+    }
+    throw new CliError(`Cannot read ${what} ${path}: not valid JSON${where} (${message.replace(/ in JSON at position \d+.*$/, '')}).`);
+  }
+}
+
+export function readJson(path: string, what: string): unknown {
+  return parseJsonText(readText(path, what), path, what);
+}
+
+/** Writes `text` to `path` through a temporary sibling and a rename, keeping the file's mode. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    mode = undefined; // a new file: the default mode
+  }
+  try {
+    writeFileSync(tmp, text, mode === undefined ? 'utf8' : { encoding: 'utf8', mode });
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created
+    }
+    throw new CliError(`Cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+}

@@ -1,0 +1,57 @@
+// The smallest permission list that covers what a coverage report saw.
+import { impliedClosure } from './catalog.js';
+import type { CoverageReport } from './report.js';
+
+export interface PermissionEntry {
+  readonly permission: string;
+  readonly purpose: string;
+}
+
+export interface Suggestion {
+  /** The suggested `permissions` array, existing purposes kept, in the manifest's order then new ones. */
+  readonly permissions: readonly PermissionEntry[];
+  readonly keep: readonly string[];
+  readonly add: readonly string[];
+  readonly drop: readonly string[];
+}
+
+export const PURPOSE_TODO = 'TODO: say why the app needs this (installing users read it)';
+
+/**
+ * Least-privilege permissions for the calls in a report: every requirement seen is covered
+ * by one permission or one it implies, preferring what is already chosen, then `_read`.
+ *
+ * @example
+ * suggestPermissions(report, manifest.permissions).drop // ['invoice_write']
+ */
+export function suggestPermissions(report: CoverageReport, current: readonly PermissionEntry[] = []): Suggestion {
+  const sets = new Map<string, readonly string[]>();
+  for (const call of report.calls) for (const q of call.requirements) sets.set(q.anyOf.join(), q.anyOf);
+  // Smallest sets first: a single-choice requirement decides before flexible ones.
+  const requirements = [...sets.values()].filter((s) => s.length).sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
+  const chosen = new Set<string>();
+  let covered = impliedClosure(chosen);
+  const declared = new Set(current.map((c) => c.permission));
+  for (const anyOf of requirements) {
+    if (anyOf.some((p) => covered.has(p))) continue;
+    const pick = anyOf.find((p) => p.endsWith('_read') && declared.has(p))
+      ?? anyOf.find((p) => declared.has(p))
+      ?? anyOf.find((p) => p.endsWith('_read'))
+      ?? anyOf[0]!;
+    chosen.add(pick);
+    covered = impliedClosure(chosen);
+  }
+  // A chosen permission implied by another chosen one is redundant.
+  for (const p of [...chosen]) {
+    const others = [...chosen].filter((o) => o !== p);
+    if (impliedClosure(others).has(p)) chosen.delete(p);
+  }
+  const keep = current.filter((c) => chosen.has(c.permission));
+  const add = [...chosen].filter((p) => !declared.has(p)).sort();
+  return {
+    permissions: [...keep, ...add.map((permission) => ({ permission, purpose: PURPOSE_TODO }))],
+    keep: keep.map((k) => k.permission),
+    add,
+    drop: current.filter((c) => !chosen.has(c.permission)).map((c) => c.permission),
+  };
+}

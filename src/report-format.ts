@@ -1,0 +1,93 @@
+// PURE renderings of a coverage report: a terminal summary and a markdown comment.
+import type { CoverageReport } from './report.js';
+
+export interface FormatOptions {
+  /** ANSI colors (the CLI and reporter pass `true` only on a TTY). */
+  readonly color?: boolean;
+  /** At most this many tests or calls listed per line. Default 3. */
+  readonly maxListed?: number;
+}
+
+const paint = (on: boolean | undefined, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const listed = (xs: readonly string[], max: number) => (xs.length > max ? `${xs.slice(0, max).join(', ')}, … (+${xs.length - max})` : xs.join(', '));
+
+/**
+ * The terminal summary.
+ *
+ * @example
+ * console.log(formatReportText(report, { color: process.stdout.isTTY }))
+ */
+export function formatReportText(report: CoverageReport, options: FormatOptions = {}): string {
+  const { color, maxListed = 3 } = options;
+  const green = paint(color, 32);
+  const red = paint(color, 31);
+  const yellow = paint(color, 33);
+  const dim = paint(color, 2);
+  const bold = paint(color, 1);
+  const lines = [bold(`Stripe permission coverage — ${plural(report.totals.tests, 'test')}, ${plural(report.totals.checks, 'guarded call')}`)];
+  const width = Math.max(0, ...report.declared.map((d) => d.length));
+  lines.push('', `Declared permissions (${report.declared.length}):`);
+  for (const d of report.declared) {
+    const u = report.used[d];
+    lines.push(u
+      ? `  ${green('✓')} ${d.padEnd(width)}  used by ${plural(u.calls, 'call')} in ${plural(u.tests.length, 'test')}`
+      : `  ${yellow('·')} ${d.padEnd(width)}  ${yellow('unused in tests')}`);
+  }
+  if (report.undeclared.length) {
+    lines.push('', red(`Required but not declared (${report.undeclared.length}):`));
+    for (const u of report.undeclared) {
+      lines.push(`  ${red('✗')} ${u.permission} — ${listed(u.calls, maxListed)}${u.tests.length ? dim(`  (tests: ${listed(u.tests, maxListed)})`) : ''}`);
+    }
+  }
+  if (report.unknown.length) {
+    lines.push('', yellow(`Unknown to the map (${report.unknown.length}): sent unchecked; declare what they need yourself`));
+    for (const u of report.unknown) lines.push(`  ? ${u.method}: ${u.because === u.method ? '' : `${u.because}: `}${u.reason}`);
+  }
+  if (report.writeForRead.length) {
+    lines.push('', `Write permissions used for reads (${report.writeForRead.length}):`);
+    for (const w of report.writeForRead) {
+      lines.push(`  ! ${w.permission} satisfied reads (${listed(w.calls, maxListed)}): add ${w.read} for a portable manifest (strictReads)`);
+    }
+  }
+  const unused = report.unusedInTests.length;
+  lines.push('', dim(`${plural(report.undeclared.length, 'missing permission')}, ${unused} declared permission${unused === 1 ? '' : 's'} unused in tests, ${plural(report.unknown.length, 'unknown')}.`));
+  return lines.join('\n');
+}
+
+/**
+ * A markdown summary for a pull-request comment.
+ *
+ * @example
+ * writeFileSync('coverage.md', formatReportMarkdown(report))
+ */
+export function formatReportMarkdown(report: CoverageReport): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const out = [
+    '### Stripe permission coverage',
+    '',
+    `${plural(report.totals.tests, 'test')}, ${plural(report.totals.checks, 'guarded call')}.`,
+    '',
+    '| permission | status | calls | tests |',
+    '|---|---|---:|---:|',
+  ];
+  for (const d of report.declared) {
+    const u = report.used[d];
+    out.push(u ? `| \`${d}\` | ✅ used | ${u.calls} | ${u.tests.length} |` : `| \`${d}\` | ⚠️ unused in tests | 0 | 0 |`);
+  }
+  for (const u of report.undeclared) out.push(`| \`${u.permission}\` | ❌ required, not declared | ${u.calls.length} | ${u.tests.length} |`);
+  if (report.undeclared.length) {
+    out.push('', '<details><summary>Calls that need undeclared permissions</summary>', '');
+    for (const u of report.undeclared) out.push(`- \`${u.permission}\`: ${u.calls.map((c) => `\`${esc(c)}\``).join(', ')}`);
+    out.push('', '</details>');
+  }
+  if (report.unknown.length) {
+    out.push('', `**Unknown to the map** (${report.unknown.length}):`, '');
+    for (const u of report.unknown) out.push(`- \`${esc(u.method)}\` — ${esc(u.reason)}`);
+  }
+  if (report.writeForRead.length) {
+    out.push('', '**Write permissions used for reads:**', '');
+    for (const w of report.writeForRead) out.push(`- \`${w.permission}\` satisfied reads (${w.calls.map((c) => `\`${c}\``).join(', ')}); add \`${w.read}\` for a portable manifest`);
+  }
+  return `${out.join('\n')}\n`;
+}

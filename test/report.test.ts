@@ -1,0 +1,91 @@
+// Coverage reports: aggregation, merging shards, least-privilege suggestions (pure functions).
+import { describe, expect, it } from 'vitest';
+import { buildReport, check, mergeReports, suggestPermissions, formatReportText, type TestRecord } from '../src/index.js';
+import { toRecord } from '../src/record.js';
+import { compileGrant } from '../src/explain.js';
+
+/** A record as the guard would make it for `call` under `declared`. */
+function record(test: string, declared: string[], method: string, params?: Record<string, unknown>): TestRecord {
+  const result = check(method, params, declared);
+  return { ...toRecord(result.explanation, compileGrant(declared), result.satisfied, result.missing, result.allowed ? 'allowed' : 'rejected', undefined), test };
+}
+const DECLARED = ['customer_read', 'invoice_read', 'checkout_session_read', 'customer_write'];
+
+describe('buildReport', () => {
+  const report = buildReport([
+    record('a > lists invoices', DECLARED, 'invoices.list', { expand: ['data.customer'] }),
+    record('a > lists invoices', DECLARED, 'invoices.list'),
+    record('b > pays', DECLARED, 'paymentIntents.create'),
+    record('b > reads customer', ['customer_write'], 'customers.retrieve'),
+    record('c > unknown', DECLARED, 'accounts.update'),
+  ]);
+
+  it('counts use per declared permission, with the tests', () => {
+    expect(report.used.invoice_read).toEqual({ calls: 2, tests: ['a > lists invoices'] });
+    expect(report.used.customer_read).toEqual({ calls: 1, tests: ['a > lists invoices'] });
+  });
+  it('declared but unused in tests', () => {
+    expect(report.unusedInTests).toEqual(['checkout_session_read']);
+  });
+  it('required but not declared, with calls and tests', () => {
+    expect(report.undeclared).toEqual([{ permission: 'payment_intent_write', calls: ['paymentIntents.create'], tests: ['b > pays'] }]);
+  });
+  it('unknowns and write-for-read hints', () => {
+    expect(report.unknown.map((u) => u.method)).toEqual(['accounts.update']);
+    expect(report.writeForRead).toEqual([{ permission: 'customer_write', read: 'customer_read', calls: ['customers.retrieve'] }]);
+    expect(formatReportText(report)).toContain('! customer_write satisfied reads (customers.retrieve): add customer_read for a portable manifest');
+  });
+});
+
+describe('mergeReports (shards, repeated runs)', () => {
+  const shard1 = buildReport([record('a > 1', ['customer_read', 'invoice_read'], 'customers.retrieve')]);
+  const shard2 = buildReport([
+    record('b > 1', ['customer_read', 'invoice_read'], 'customers.retrieve'),
+    record('b > 2', ['customer_read', 'invoice_read'], 'invoices.create'),
+  ]);
+  const merged = mergeReports([shard1, shard2]);
+
+  it('sums counts and unions tests', () => {
+    expect(merged.used.customer_read).toEqual({ calls: 2, tests: ['a > 1', 'b > 1'] });
+    expect(merged.calls.find((c) => c.method === 'customers.retrieve')?.count).toBe(2);
+    expect(merged.totals).toEqual({ checks: 3, tests: 3 });
+  });
+  it('recomputes what is unused across all shards', () => {
+    expect(shard1.unusedInTests).toEqual(['invoice_read']);
+    expect(merged.unusedInTests).toEqual(['invoice_read']); // invoices.create needs invoice_write, not read
+    expect(merged.undeclared.map((u) => u.permission)).toEqual(['invoice_write']);
+  });
+  it('merging a report with itself doubles counts, not entries', () => {
+    const twice = mergeReports([shard2, shard2]);
+    expect(twice.calls.map((c) => c.count)).toEqual([2, 2]);
+    expect(twice.undeclared).toEqual(shard2.undeclared);
+  });
+  it('refuses what is not a report', () => {
+    expect(() => mergeReports([{ schema: 'other' } as never])).toThrow(/Not a coverage report/);
+  });
+});
+
+describe('suggestPermissions (least privilege)', () => {
+  const manifest = [
+    { permission: 'customer_write', purpose: 'Tag customers' },
+    { permission: 'invoice_read', purpose: 'Show invoices' },
+    { permission: 'checkout_session_read', purpose: 'Show payments' },
+  ];
+  it.each([
+    ['keeps what is used, drops the rest, adds what is missing', [['customers.update'], ['invoices.retrieve'], ['paymentIntents.retrieve']],
+      { keep: ['customer_write', 'invoice_read'], add: ['payment_intent_read'], drop: ['checkout_session_read'] }],
+    ['prefers the declared permission that implies others', [['checkout.sessions.retrieve'], ['paymentIntents.retrieve']],
+      { keep: ['checkout_session_read'], add: [], drop: ['customer_write', 'invoice_read'] }],
+    ['reads become _read when nothing declared covers them', [['subscriptions.list']],
+      { keep: [], add: ['subscription_read'], drop: ['customer_write', 'invoice_read', 'checkout_session_read'] }],
+    ['a read met by a declared _write keeps the _write', [['customers.retrieve']],
+      { keep: ['customer_write'], add: [], drop: ['invoice_read', 'checkout_session_read'] }],
+  ] as const)('%s', (_, calls, expected) => {
+    const report = buildReport(calls.map(([m]) => record('t', manifest.map((p) => p.permission), m)));
+    const s = suggestPermissions(report, manifest);
+    expect({ keep: s.keep, add: s.add, drop: s.drop }).toEqual(expected);
+    for (const kept of s.permissions.filter((p) => s.keep.includes(p.permission))) {
+      expect(kept.purpose).toBe(manifest.find((m) => m.permission === kept.permission)!.purpose);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+// The vitest setup file and reporter, run for real: a vitest run of examples/ in a child
+// process, two spec files in two workers, their records merged into one report.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoverageReport } from '../src/index.js';
+
+const root = new URL('..', import.meta.url).pathname;
+function runExamples(env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'spg-vitest-'));
+  const out = join(dir, 'report.json');
+  const md = join(dir, 'report.md');
+  const res = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'examples/vitest.config.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', SPG_OUTPUT: out, SPG_MARKDOWN: md, ...env },
+  });
+  return { status: res.status, stdout: res.stdout, out, md };
+}
+
+describe('a vitest run of examples/ with the setup file and reporter', () => {
+  const run = runExamples({});
+  const report = JSON.parse(readFileSync(run.out, 'utf8')) as CoverageReport;
+
+  it('merges the records of every worker into one report', () => {
+    expect(report.schema).toBe('stripe-permission-guard/coverage@1');
+    const files = new Set(report.used.customer_read!.tests.map((t) => t.split(' > ')[0]));
+    expect(files).toEqual(new Set(['tests/backend.spec.mjs', 'tests/ui-extension.spec.mjs']));
+    expect(report.totals.tests).toBe(3);
+  });
+
+  it('lists required-but-undeclared, unused-in-tests and usage counts', () => {
+    expect(report.undeclared).toEqual([
+      { permission: 'customer_write', calls: ['customers.update'], tests: ['tests/backend.spec.mjs > backend > tags a customer'] },
+    ]);
+    expect(report.unusedInTests).toEqual(['checkout_session_read']);
+    expect(report.declared).toEqual(['checkout_session_read', 'customer_read', 'invoice_read']);
+  });
+
+  it('prints the terminal summary and writes the markdown', () => {
+    expect(run.stdout).toContain('Stripe permission coverage — 3 tests');
+    expect(run.stdout).toMatch(/checkout_session_read\s+unused in tests/);
+    expect(run.stdout).toMatch(/✗ customer_write — customers\.update/);
+    expect(readFileSync(run.md, 'utf8')).toContain('| `customer_write` | ❌ required, not declared | 1 | 1 |');
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('fail options', () => {
+  it.each([
+    ['failOnUndeclared', { SPG_FAIL_ON_UNDECLARED: 'true' }, /1 permission\(s\) required but not declared/],
+    ['failOnUnused', { SPG_FAIL_ON_UNUSED: 'true' }, /1 declared permission\(s\) unused in tests/],
+  ])('%s fails the run', (_, env, message) => {
+    const run = runExamples(env);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(message);
+  });
+});
