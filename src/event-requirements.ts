@@ -16,8 +16,23 @@ export interface EventRequirements {
  * eventRequirements({ enabled_events: ['charge.succeeded'] }, 'enabled_events', getCatalog()).requirements
  * // [{ anyOf: ['charge_read'], because: 'event charge.succeeded', events: ['charge.succeeded'] }]
  */
-export function eventRequirements(params: RequestShape['params'], name: string, catalog: Catalog): EventRequirements {
-  return resolveEvents(eventsFrom(params, name), catalog);
+export function eventRequirements(params: RequestShape['params'], name: string, catalog: Catalog, strictReads = false): EventRequirements {
+  return resolveEvents(eventsFrom(params, name), catalog, strictReads);
+}
+
+/**
+ * The permissions that let an app receive an event: the table's (read) permissions and, unless
+ * `strictReads`, the `_write` of the same families — Stripe documents that write includes read,
+ * as it does for API reads.
+ */
+export function eventAnyOf(listed: readonly string[], catalog: Catalog, strictReads = false): readonly string[] {
+  if (strictReads) return listed;
+  const writes = listed.flatMap((p) => {
+    const info = catalog.permissions.get(p);
+    const write = info?.access === 'read' ? catalog.families.get(info.family)?.write : undefined;
+    return write ? [write] : [];
+  });
+  return [...new Set([...listed, ...writes])];
 }
 
 /** The event types a request subscribes to: `name` as an array, or `name[0]=…`/`name[]=…` in a form body. */
@@ -50,7 +65,7 @@ function decodeForm(s: string): string {
  * not know, or for which it lists no permission, is an unknown: neither guessed nor waved through.
  * Under `'*'`, types that list no permission add nothing (there is nothing to require).
  */
-function resolveEvents(types: readonly string[], catalog: Catalog): EventRequirements {
+function resolveEvents(types: readonly string[], catalog: Catalog, strictReads: boolean): EventRequirements {
   const wildcard = types.includes('*');
   const all = wildcard ? [...catalog.events.keys()].sort() : [];
   const listed = [...new Set(types.flatMap((t) => (t === '*' ? all : [t])))];
@@ -69,7 +84,7 @@ function resolveEvents(types: readonly string[], catalog: Catalog): EventRequire
       bySet.set(key, group);
     }
   }
-  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: ownFirst(events, anyOf, catalog), because: eventsBecause(events, wildcard), events }));
+  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: eventAnyOf(ownFirst(events, anyOf, catalog), catalog, strictReads), because: eventsBecause(events, wildcard), events }));
   return { requirements, unknowns };
 }
 

@@ -3,6 +3,7 @@
 // subscribe to an event when it holds at least one of the permissions the table lists.
 import { getCatalog } from './catalog.js';
 import { compileGrant } from './explain.js';
+import { eventAnyOf } from './event-requirements.js';
 
 /** One event type, checked against a set of granted permissions. */
 export interface EventCheck {
@@ -31,8 +32,9 @@ const ALL_EVENTS = '*';
  * // [{ type: 'charge.succeeded', status: 'covered', anyOf: ['charge_read'], satisfiedBy: 'charge_read' },
  * //  { type: 'customer.created', status: 'missing', anyOf: ['customer_read'] }]
  */
-export function checkEvents(types: readonly string[], permissions: readonly string[]): EventCheck[] {
-  const events = getCatalog().events;
+export function checkEvents(types: readonly string[], permissions: readonly string[], options: { readonly strictReads?: boolean } = {}): EventCheck[] {
+  const catalog = getCatalog();
+  const events = catalog.events;
   const grant = compileGrant(permissions);
   const out: EventCheck[] = [];
   const seen = new Set<string>();
@@ -48,7 +50,8 @@ export function checkEvents(types: readonly string[], permissions: readonly stri
       out.push({ type, status: 'none', anyOf });
       continue;
     }
-    const via = anyOf.find((p) => grant.by.has(p));
+    // An X_write covers an event that lists X_read, as for API reads (not under strictReads).
+    const via = eventAnyOf(anyOf, catalog, options.strictReads).find((p) => grant.by.has(p));
     out.push(via === undefined ? { type, status: 'missing', anyOf } : { type, status: 'covered', anyOf, satisfiedBy: grant.by.get(via)! });
   }
   return out;

@@ -103,7 +103,7 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
     unknowns.push(...result.unknowns);
   }
   if (route.eventsParam) {
-    const result = eventRequirements(req.params, route.eventsParam, catalog);
+    const result = eventRequirements(req.params, route.eventsParam, catalog, !!options.strictReads);
     requirements.push(...result.requirements);
     unknowns.push(...result.unknowns);
   }

@@ -88,12 +88,18 @@ describe('implications count', () => {
     ['invoice.paid', 'invoice_write', 'invoice_write'],
     ['payment_intent.succeeded', 'checkout_session_write', 'checkout_session_write'],
     ['test_helpers.test_clock.created', 'customer_write', 'customer_write'],
-    // Only documented implications: charge_write does not imply charge_read.
-    ['charge.succeeded', 'charge_write', undefined],
+    // Write includes read, as for API reads: charge_write covers an event that lists charge_read…
+    ['charge.succeeded', 'charge_write', 'charge_write'],
+    // …and implications are not reversed: charge_read does not cover an event that lists customer_read.
+    ['customer.created', 'charge_read', undefined],
   ])('%s with %s', (type, granted, satisfiedBy) => {
     const [result] = checkEvents([type], [granted]);
     expect(result!.status).toBe(satisfiedBy ? 'covered' : 'missing');
     expect(result!.satisfiedBy).toBe(satisfiedBy);
+  });
+
+  it('strictReads: only the listed (read) permissions cover an event', () => {
+    expect(checkEvents(['charge.succeeded'], ['charge_write'], { strictReads: true })[0]!.status).toBe('missing');
   });
 });
 
@@ -115,9 +121,9 @@ describe('webhook endpoints: explain()', () => {
     const e = explain('webhookEndpoints.create', { url: 'https://example.com/hook', enabled_events: ['charge.succeeded', 'charge.failed', 'invoice.paid'] });
     expect(e.requirements).toEqual([
       { anyOf: ['webhook_write'], because: 'webhookEndpoints.create' },
-      { anyOf: ['charge_read'], because: 'events charge.succeeded, charge.failed', events: ['charge.succeeded', 'charge.failed'] },
-      // The event's own resource first: it is the permission a rejection suggests.
-      { anyOf: ['invoice_read', 'credit_note_read', 'quote_read'], because: 'event invoice.paid', events: ['invoice.paid'] },
+      { anyOf: ['charge_read', 'charge_write'], because: 'events charge.succeeded, charge.failed', events: ['charge.succeeded', 'charge.failed'] },
+      // The event's own resource first: it is the permission a rejection suggests. The _write of each listed family covers it too.
+      { anyOf: ['invoice_read', 'credit_note_read', 'quote_read', 'invoice_write', 'credit_note_write', 'quote_write'], because: 'event invoice.paid', events: ['invoice.paid'] },
     ]);
     expect(e.unknowns).toEqual([]);
   });
@@ -131,7 +137,7 @@ describe('webhook endpoints: explain()', () => {
   });
 
   it("'*' needs every permission set of the table, each once", () => {
-    const e = explain('webhookEndpoints.update', { enabled_events: ['*'] });
+    const e = explain('webhookEndpoints.update', { enabled_events: ['*'] }, { strictReads: true });
     const sets = e.requirements.slice(1).map((r) => [...r.anyOf].sort().join());
     expect(new Set(sets).size).toBe(sets.length);
     expect(new Set(sets)).toEqual(new Set(listEventTypes().map((t) => eventPermissions(t)!.join()).filter(Boolean)));
@@ -188,9 +194,9 @@ describe('webhook endpoints: the guard', () => {
 
   it('rejects enabled_events the permissions do not cover, sending nothing', async () => {
     const err = await rejection(create(client({ permissions: ['webhook_write'] }), ['charge.succeeded']));
-    expect(err).toMatchObject({ statusCode: 403, missingPermissions: ['charge_read'], requiredPermissions: [['webhook_write'], ['charge_read']] });
+    expect(err).toMatchObject({ statusCode: 403, missingPermissions: ['charge_read'], requiredPermissions: [['webhook_write'], ['charge_read', 'charge_write']] });
     expect(err.message).toContain("Having the 'charge_read' permission would allow this request to continue.");
-    expect(err.message).toContain('event charge.succeeded needs charge_read');
+    expect(err.message).toContain('event charge.succeeded needs one of charge_read, charge_write');
     expect(bodies).toEqual([]);
   });
 

@@ -215,7 +215,7 @@ describe('webhook endpoints', () => {
     const create = (c: Stripe) => c.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['charge.succeeded', 'customer.created'] });
     const err = await rejection(create(stripe()));
     expect(err.message).toContain("Having the 'charge_read' and 'customer_read' permissions would allow this request to continue.");
-    expect(err.message).toContain('event charge.succeeded needs charge_read; event customer.created needs customer_read');
+    expect(err.message).toContain('event charge.succeeded needs one of charge_read, charge_write; event customer.created needs one of customer_read, customer_write');
     enforce({ permissions: ['webhook_write', 'charge_read', 'customer_read'] });
     await create(stripe());
     expect(seen).toHaveLength(1);
