@@ -74,25 +74,28 @@ function isResource(value) {
     || (value && typeof value === 'object' && value.basePath !== undefined && value._stripe);
 }
 
+// StripeResource plumbing, not API methods (older SDKs keep path interpolators on the prototype).
+const NOT_METHODS = new Set(['constructor', 'initialize', 'createFullPath', 'createResourcePathWithSymbols', 'requestDataProcessor', 'basePath', 'path']);
+
 function methodNames(resource) {
   const names = new Set();
   for (let p = Object.getPrototypeOf(resource); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     if (p.constructor?.name === 'StripeResource') break;
     for (const n of Object.getOwnPropertyNames(p)) {
-      if (n === 'constructor' || n.startsWith('_') || n === 'initialize' || n === 'createFullPath' || n === 'createResourcePathWithSymbols' || n === 'requestDataProcessor') continue;
+      if (NOT_METHODS.has(n) || n.startsWith('_')) continue;
       if (typeof resource[n] === 'function') names.add(n);
     }
   }
   // Older SDKs attach methods built by stripeMethod() as own properties of the prototype object.
   for (const n of Object.keys(Object.getPrototypeOf(resource))) {
-    if (!n.startsWith('_') && typeof resource[n] === 'function' && n !== 'constructor') names.add(n);
+    if (!n.startsWith('_') && typeof resource[n] === 'function' && !NOT_METHODS.has(n)) names.add(n);
   }
   return [...names].sort();
 }
 
 // Methods that need real arguments before they issue a request.
 const CALL_ARGS = {
-  'files.create': [{ file: { data: 'x', name: 'x.txt', type: 'text/plain' }, purpose: 'dispute_evidence' }, {}],
+  'files.create': [{ file: { data: Buffer.from('x'), name: 'x.txt', type: 'text/plain' }, purpose: 'dispute_evidence' }],
   'ephemeralKeys.create': [{}, { apiVersion: '2020-08-27' }],
 };
 
@@ -118,34 +121,45 @@ function walk(obj, prefix, seen) {
 }
 walk(stripe, [], new Set());
 
+/** Calls a method with `arity` placeholder path arguments; returns the request it sent, if any. */
+async function attempt(resource, fn, methodId, arity) {
+  const callArgs = Array.from({ length: arity }, (_, i) => PLACEHOLDER(i));
+  // Params only: older SDKs reject an empty options object as an unknown argument.
+  const extra = CALL_ARGS[methodId] ?? [{}];
+  last = null;
+  try {
+    const result = fn.call(resource, ...callArgs, ...extra);
+    if (result && typeof result.then === 'function') await result.catch(() => {});
+  } catch {
+    // a synchronous throw still records when the request was issued first
+  }
+  if (!last) return null;
+  let template = last.path.split('?')[0];
+  for (let i = 0; i < arity; i++) template = template.replace(PLACEHOLDER(i), `{${i}}`);
+  // Every placeholder must land in the path, and nothing else may look like one.
+  const used = (template.match(/\{\d+\}/g) ?? []).length;
+  if (/__P\d+__/.test(template) || used !== arity) return null;
+  return { method: last.method, path: template, host: last.host };
+}
+
 const methods = {};
 const failures = [];
 for (const { id, resource } of resources) {
   for (const name of methodNames(resource)) {
     const fn = resource[name];
-    const arity = pathArity(fn);
-    const callArgs = Array.from({ length: arity }, (_, i) => PLACEHOLDER(i));
-    const extra = CALL_ARGS[`${id}.${name}`] ?? [{}, {}];
-    last = null;
-    try {
-      const result = fn.call(resource, ...callArgs, ...extra);
-      if (result && typeof result.then === 'function') await result.catch(() => {});
-    } catch {
-      // a synchronous throw still records when the request was issued first
-    }
     const methodId = `${id}.${name}`;
-    if (!last) {
+    // Generated classes (stripe >= 22) name their path parameters; declarative methods
+    // (stripe <= 21) take `...args`, so their arity is found by trying.
+    const declared = pathArity(fn);
+    const arities = [declared, ...[0, 1, 2, 3, 4].filter((a) => a !== declared)];
+    let recorded = null;
+    for (const arity of arities) if ((recorded = await attempt(resource, fn, methodId, arity))) break;
+    if (!recorded) {
       failures.push(methodId);
       continue;
     }
-    let template = last.path.split('?')[0];
-    for (let i = 0; i < arity; i++) template = template.replace(PLACEHOLDER(i), `{${i}}`);
-    if (/__P\d+__/.test(template)) {
-      failures.push(methodId);
-      continue;
-    }
-    const host = last.host === 'api.stripe.com' ? undefined : last.host;
-    methods[methodId] = { method: last.method, path: template, ...(host ? { host } : {}) };
+    const host = recorded.host === 'api.stripe.com' ? undefined : recorded.host;
+    methods[methodId] = { method: recorded.method, path: recorded.path, ...(host ? { host } : {}) };
   }
 }
 
