@@ -1,8 +1,6 @@
 // Loads mappings/ once into frozen indexes: permission names, implication closures,
 // routes, object families and the expand graph. Nothing here runs per request.
-import permissionsJson from '../mappings/generated/permissions.json' with { type: 'json' };
-import routesJson from '../mappings/generated/routes.json' with { type: 'json' };
-import expandJson from '../mappings/generated/expand.json' with { type: 'json' };
+import runtimeJson from '../mappings/generated/runtime.json' with { type: 'json' };
 import { compileRoutes, type RouteEntry, type RouteTable } from './routes.js';
 
 export type Access = 'read' | 'write';
@@ -49,8 +47,8 @@ export interface MethodShape {
 }
 
 interface FamilyEntry {
-  readonly read?: string;
-  readonly write?: string;
+  read?: string;
+  write?: string;
 }
 
 export interface Catalog {
@@ -66,52 +64,154 @@ export interface Catalog {
   readonly stripeVersions: readonly string[];
 }
 
-let loaded: Catalog | undefined;
-
-/** The catalog compiled from mappings/, built once on first use. */
-export function getCatalog(): Catalog {
-  return (loaded ??= compile());
+type Row = readonly (string | number)[];
+interface RuntimeData {
+  stripeVersions: string[];
+  permissions: Row[];
+  events: Record<string, string>;
+  routes: Row[];
+  aliases: Record<string, string>;
+  objects: Record<string, Row>;
+  properties: Record<string, Row>;
+  types: Record<string, Record<string, [number, string]>>;
+  text: string[];
 }
 
-function compile(): Catalog {
-  const permissions = new Map<string, PermissionInfo>();
-  for (const [name, p] of Object.entries(permissionsJson.permissions)) {
-    permissions.set(name, Object.freeze({ name, ...(p as Omit<PermissionInfo, 'name'>) }));
-  }
-  const families = new Map<string, FamilyEntry>(Object.entries(permissionsJson.families as Record<string, FamilyEntry>));
-  const events = new Map<string, readonly string[]>(Object.entries(permissionsJson.events as Record<string, string[]>));
+const data = runtimeJson as unknown as RuntimeData;
+const list = (csv: string | number | undefined): readonly string[] => (csv ? String(csv).split(',') : []);
+const text = (i: string | number | undefined): string | undefined => (typeof i === 'number' && i >= 0 ? data.text[i] : undefined);
+const STATUS = { m: 'mapped', n: 'none', u: 'unknown' } as const;
 
-  const entries = (routesJson.routes as unknown as RouteEntry[]).map((r) => Object.freeze(r));
-  const routes = compileRoutes(entries);
-  const methods = new Map<string, RouteEntry>();
-  for (const r of entries) for (const m of r.methods) if (!methods.has(m)) methods.set(m, r);
-  for (const [alias, target] of Object.entries(routesJson.aliases as Record<string, string>)) {
-    for (const [m, r] of [...methods]) if (m.startsWith(`${target}.`)) methods.set(`${alias}.${m.slice(target.length + 1)}`, r);
+/**
+ * Decoded in sections, each on first use: a guard() needs only the permissions; routes are
+ * compiled on the first request, the expand graph on the first expand path.
+ */
+class LazyCatalog implements Catalog {
+  readonly stripeVersions = data.stripeVersions;
+  #permissions?: Map<string, PermissionInfo>;
+  #families?: Map<string, FamilyEntry>;
+  #events?: Map<string, readonly string[]>;
+  #routes?: { table: RouteTable; methods: Map<string, RouteEntry>; shapes: Map<string, MethodShape> };
+  #types?: LazyTypes;
+  #objects?: Map<string, ObjectGrant>;
+  #properties?: Map<string, ObjectGrant>;
+
+  get permissions(): ReadonlyMap<string, PermissionInfo> {
+    if (!this.#permissions) {
+      this.#permissions = new Map();
+      for (const [name, family, access, status, editions, closure, implies, resource, product, description] of data.permissions as string[][]) {
+        this.#permissions.set(name!, Object.freeze({
+          name: name!, family: family!, access: access === 'r' ? 'read' : access === 'w' ? 'write' : null,
+          status: status === 'l' ? 'legacy' : 'current', editions: list(editions), impliesClosure: list(closure), implies: list(implies),
+          resource: resource!, ...(product ? { product } : {}), description: description!,
+        }));
+      }
+    }
+    return this.#permissions;
+  }
+  get families(): ReadonlyMap<string, FamilyEntry> {
+    if (!this.#families) {
+      const families = new Map<string, { read?: string; write?: string }>();
+      for (const p of this.permissions.values()) {
+        if (!p.access) continue;
+        const entry = families.get(p.family) ?? {};
+        entry[p.access] = p.name;
+        families.set(p.family, entry);
+      }
+      this.#families = families;
+    }
+    return this.#families;
+  }
+  get events(): ReadonlyMap<string, readonly string[]> {
+    return (this.#events ??= new Map(Object.entries(data.events).map(([k, v]) => [k, list(v)])));
+  }
+  get routes(): RouteTable {
+    return this.#compileRoutes().table;
+  }
+  get methods(): ReadonlyMap<string, RouteEntry> {
+    return this.#compileRoutes().methods;
+  }
+  get shapes(): ReadonlyMap<string, MethodShape> {
+    return this.#compileRoutes().shapes;
+  }
+  get types(): ReadonlyMap<string, ReadonlyMap<string, ExpandProp>> {
+    return (this.#types ??= new LazyTypes());
+  }
+  get objects(): ReadonlyMap<string, ObjectGrant> {
+    return (this.#objects ??= new Map(Object.entries(data.objects).map(([k, [family, permission, ambiguous, source]]) => [k, grant(family, permission, ambiguous, source)])));
+  }
+  get properties(): ReadonlyMap<string, ObjectGrant> {
+    return (this.#properties ??= new Map(Object.entries(data.properties).map(([k, [family, permission, source]]) => [k, grant(family, permission, '', source)])));
   }
 
-  const objectsDoc = expandJson as unknown as {
-    types: Record<string, Record<string, ExpandProp>>;
-    methods: Record<string, MethodShape>;
-  };
-  const types = new Map<string, ReadonlyMap<string, ExpandProp>>();
-  for (const [name, props] of Object.entries(objectsDoc.types)) types.set(name, new Map(Object.entries(props)));
-  const shapes = new Map<string, MethodShape>(Object.entries(objectsDoc.methods));
-  for (const [alias, target] of Object.entries(routesJson.aliases as Record<string, string>)) {
-    for (const [m, s] of [...shapes]) if (m.startsWith(`${target}.`)) shapes.set(`${alias}.${m.slice(target.length + 1)}`, s);
+  #compileRoutes() {
+    if (this.#routes) return this.#routes;
+    const entries: RouteEntry[] = [];
+    const methods = new Map<string, RouteEntry>();
+    const shapes = new Map<string, MethodShape>();
+    for (const [verb, path, host, ids, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapeList] of data.routes) {
+      const entry: RouteEntry = Object.freeze({
+        verb: verb as RouteEntry['verb'], path: String(path), ...(host ? { host: String(host) } : {}), methods: list(ids),
+        status: STATUS[status as keyof typeof STATUS], ...(family ? { family: String(family) } : {}),
+        ...(anyOf ? { anyOf: list(anyOf) } : {}), ...(strictAnyOf ? { strictAnyOf: list(strictAnyOf) } : {}),
+        ...(eventsParam ? { eventsParam: String(eventsParam) } : {}), reason: text(reason) ?? '', ...(text(source) ? { source: text(source) } : {}),
+      });
+      entries.push(entry);
+      const shapeOf = String(shapeList ?? '').split(',');
+      entry.methods.forEach((m, i) => {
+        if (!methods.has(m)) methods.set(m, entry);
+        const [shape, returns] = (shapeOf[i] ?? '').split(':');
+        if (shape && !shapes.has(m)) shapes.set(m, { shape: shape as MethodShape['shape'], returns: returns ? returns.split('|') : [] });
+      });
+    }
+    for (const [alias, target] of Object.entries(data.aliases)) {
+      for (const [m, r] of [...methods]) if (m.startsWith(`${target}.`)) methods.set(`${alias}.${m.slice(target.length + 1)}`, r);
+      for (const [m, sh] of [...shapes]) if (m.startsWith(`${target}.`)) shapes.set(`${alias}.${m.slice(target.length + 1)}`, sh);
+    }
+    return (this.#routes = { table: compileRoutes(entries), methods, shapes });
   }
+}
 
+/** The expand graph, each type decoded when a path first crosses it. */
+class LazyTypes extends Map<string, ReadonlyMap<string, ExpandProp>> {
+  override get(type: string): ReadonlyMap<string, ExpandProp> | undefined {
+    let decoded = super.get(type);
+    if (decoded === undefined && Object.hasOwn(data.types, type)) {
+      const props = new Map<string, ExpandProp>();
+      decoded = props;
+      for (const [name, [flags, to]] of Object.entries(data.types[type]!)) {
+        const prop: { -readonly [K in keyof ExpandProp]: ExpandProp[K] } = { to: list(to) };
+        if (flags & 1) prop.expand = 'id';
+        else if (flags & 2) prop.expand = 'included';
+        if (flags & 4) prop.array = true;
+        if (flags & 8) prop.list = true;
+        if (flags & 16) prop.map = true;
+        if (flags & 32) prop.scalar = true;
+        props.set(name, prop);
+      }
+      super.set(type, props);
+    }
+    return decoded;
+  }
+  override has(type: string): boolean {
+    return Object.hasOwn(data.types, type);
+  }
+}
+
+function grant(family: string | number | undefined, permission: string | number | undefined, ambiguous: string | number | undefined, source: string | number | undefined): ObjectGrant {
   return Object.freeze({
-    permissions,
-    families,
-    routes,
-    methods,
-    shapes,
-    types,
-    objects: new Map(Object.entries(routesJson.objects as Record<string, ObjectGrant>)),
-    properties: new Map(Object.entries(routesJson.properties as Record<string, ObjectGrant>)),
-    events,
-    stripeVersions: routesJson.stripeVersions,
+    ...(family ? { family: String(family) } : {}),
+    ...(permission ? { permission: String(permission) } : {}),
+    ...(ambiguous ? { ambiguous: list(ambiguous) } : {}),
+    ...(text(source) ? { source: text(source) } : {}),
   });
+}
+
+let loaded: Catalog | undefined;
+
+/** The catalog compiled from mappings/, each section on first use. */
+export function getCatalog(): Catalog {
+  return (loaded ??= new LazyCatalog());
 }
 
 /**

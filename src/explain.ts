@@ -37,7 +37,7 @@ export function explain(call: string | HttpCall, a?: MethodParams | ResolveOptio
   return { ...resolveRequest(shape, options), expand: shape.expand ?? [] };
 }
 
-function unknownMethod(methodId: string, expand: string[]): Explanation {
+function unknownMethod(methodId: string, expand: readonly string[]): Explanation {
   const catalog = getCatalog();
   const guess = nearest(methodId, catalog.methods.keys());
   const reason = `"${methodId}" is not a method of stripe ${catalog.stripeVersions.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
@@ -125,8 +125,27 @@ export function compileGrant(declared: readonly string[], catalog: Catalog = get
   return grant;
 }
 
-/** Splits a resolution's requirements into met and missing ones under a grant. */
-export function evaluate(resolution: Resolution, grant: Grant): { missing: MissingRequirement[]; satisfied: SatisfiedRequirement[] } {
+export interface Evaluation {
+  readonly missing: readonly MissingRequirement[];
+  readonly satisfied: readonly SatisfiedRequirement[];
+}
+
+// Resolutions from resolveRequest's cache are frozen and shared, and grants are compiled once
+// per permission set: their evaluation is cached too, so a repeated call costs two lookups.
+const evaluations = new WeakMap<Resolution, WeakMap<Grant, Evaluation>>();
+
+/**
+ * Splits a resolution's requirements into met and missing ones under a grant.
+ *
+ * @example
+ * evaluate(resolveRequest({ method: 'POST', path: '/v1/customers' }), compileGrant(['customer_read'])).missing[0].permission
+ * // 'customer_write'
+ */
+export function evaluate(resolution: Resolution, grant: Grant): Evaluation {
+  const cacheable = Object.isFrozen(resolution);
+  let byGrant = cacheable ? evaluations.get(resolution) : undefined;
+  const hit = byGrant?.get(grant);
+  if (hit) return hit;
   const missing: MissingRequirement[] = [];
   const satisfied: SatisfiedRequirement[] = [];
   for (const req of resolution.requirements) {
@@ -138,7 +157,12 @@ export function evaluate(resolution: Resolution, grant: Grant): { missing: Missi
     const uncovered = req.candidates?.filter((c) => !c.anyOf.some((p) => grant.by.has(p))).map((c) => c.type);
     satisfied.push({ ...req, satisfiedBy: grant.by.get(via)!, via, ...(uncovered?.length ? { uncoveredCandidates: uncovered } : {}) });
   }
-  return { missing, satisfied };
+  const result: Evaluation = Object.freeze({ missing: Object.freeze(missing), satisfied: Object.freeze(satisfied) });
+  if (cacheable) {
+    if (!byGrant) evaluations.set(resolution, (byGrant = new WeakMap()));
+    byGrant.set(grant, result);
+  }
+  return result;
 }
 
 /**

@@ -5,7 +5,10 @@
 // StripePermissionError built from the user's own stripe instance. A rejected request
 // never reaches the HttpClient, so there is nothing to retry and nothing leaves.
 import { compileGrant, evaluate, type Grant } from './explain.js';
-import { resolveRequest, type Resolution } from './resolve.js';
+import { resolveRequest, type RequestShape, type Resolution } from './resolve.js';
+
+const STRICT = Object.freeze({ strictReads: true });
+const LENIENT = Object.freeze({ strictReads: false });
 import { expandFromForm, expandFromParams, splitPath } from './request.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest.js';
 import { activeRecorder, toRecord } from './record.js';
@@ -227,22 +230,33 @@ function grantFor(names: readonly string[]): Grant {
 function handle(stripe: StripeClientLike, record: Installed, self: unknown, args: unknown[]): unknown {
   const state = record.state;
   if (state.mode === 'off') return record.original.apply(self, args);
-  const cbIndex = args.findIndex((a, i) => i >= 5 && typeof a === 'function');
-  const callback = args[cbIndex] as ((err: unknown, res?: unknown) => void) | undefined;
-  const method = String(args[0]).toUpperCase();
+  let callback: ((err: unknown, res?: unknown) => void) | undefined;
+  for (let i = 5; i < args.length; i++) {
+    if (typeof args[i] === 'function') {
+      callback = args[i] as (err: unknown) => void;
+      break;
+    }
+  }
+  const rawMethod = String(args[0]);
+  const method = rawMethod === 'GET' || rawMethod === 'POST' || rawMethod === 'DELETE' ? rawMethod : rawMethod.toUpperCase();
   const host = typeof args[1] === 'string' && args[1] ? args[1] : undefined;
   const { path, query } = splitPath(String(args[2]));
   const data = args[3];
-  const expand = query ? expandFromForm(query) : [];
-  if (data && typeof data === 'object') expand.push(...expandFromParams(data));
-  else if (typeof data === 'string') expand.push(...expandFromForm(data));
+  // Expand paths: in the query of GETs, in the params object (or form string) of POSTs.
+  const fromQuery = expandFromForm(query);
+  const fromData = data && typeof data === 'object' ? expandFromParams(data) : typeof data === 'string' ? expandFromForm(data) : undefined;
+  const expand = fromData && fromData.length ? [...fromQuery, ...fromData] : fromQuery;
   const params = data && (typeof data === 'object' || typeof data === 'string') ? (data as Record<string, unknown> | string) : undefined;
-  const resolution = resolveRequest({ method, path, ...(host ? { host } : {}), expand, ...(params ? { params } : {}) }, { strictReads: state.strictReads });
-  const headers = (args[5] as { headers?: Record<string, unknown> } | undefined)?.headers;
-  const account = (headers?.['Stripe-Account'] as string | undefined) ?? (stripe.getApiField?.('stripeAccount') as string | undefined) ?? undefined;
+  const request: RequestShape = host ? { method, path, host, expand, params } : { method, path, expand, params };
+  const resolution = resolveRequest(request, state.strictReads ? STRICT : LENIENT);
   const send = () => record.original.apply(self, args);
+  const accountOf = () =>
+    ((args[5] as { headers?: Record<string, unknown> } | undefined)?.headers?.['Stripe-Account'] as string | undefined) ??
+    (stripe.getApiField?.('stripeAccount') as string | undefined) ??
+    undefined;
 
-  if (state.grant) return decide(stripe, state, resolution, state.grant, account, send, callback);
+  if (state.grant) return decide(stripe, state, resolution, state.grant, accountOf, send, callback);
+  const account = accountOf();
   const ctx: PermissionContext = { ...(account ? { stripeAccount: account } : {}), method: resolution.methodId ?? `${method} ${path}`, httpMethod: method, path };
   let granted: readonly string[] | Promise<readonly string[]>;
   try {
@@ -250,9 +264,10 @@ function handle(stripe: StripeClientLike, record: Installed, self: unknown, args
   } catch (e) {
     return fail(callback, e);
   }
-  if (Array.isArray(granted)) return decide(stripe, state, resolution, grantFor(granted), account, send, callback);
+  const known = () => account;
+  if (Array.isArray(granted)) return decide(stripe, state, resolution, grantFor(granted), known, send, callback);
   Promise.resolve(granted).then(
-    (names) => decide(stripe, state, resolution, grantFor(names ?? []), account, send, callback),
+    (names) => decide(stripe, state, resolution, grantFor(names ?? []), known, send, callback),
     (e) => fail(callback, e),
   );
   return undefined;
@@ -269,7 +284,7 @@ function decide(
   state: GuardState,
   resolution: Resolution,
   grant: Grant,
-  account: string | undefined,
+  accountOf: () => string | undefined,
   send: () => unknown,
   callback: ((err: unknown) => void) | undefined,
 ): unknown {
@@ -277,9 +292,10 @@ function decide(
   const unknowns = resolution.unknowns;
   const recorder = activeRecorder();
   if (missing.length === 0 && (unknowns.length === 0 || state.onUnmapped === 'allow')) {
-    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
+    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', accountOf()));
     return send();
   }
+  const account = accountOf();
   const rejects = (missing.length > 0 || state.onUnmapped === 'throw') && state.mode === 'throw';
   recorder?.(toRecord(resolution, grant, satisfied, missing, rejects ? 'rejected' : missing.length || state.onUnmapped === 'warn' ? 'warned' : 'allowed', account));
 

@@ -1,5 +1,6 @@
 // Curated public API. Everything here is documented in README.md.
-export { explain, check, compileGrant } from './explain.js';
+export { explain, check, compileGrant, evaluate } from './explain.js';
+export { resolveRequest } from './resolve.js';
 export type {
   HttpCall,
   MethodParams,
@@ -9,7 +10,7 @@ export type {
   SatisfiedRequirement,
   Grant,
 } from './explain.js';
-export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions } from './resolve.js';
+export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape } from './resolve.js';
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';
 export { formatExplanation } from './format.js';
@@ -17,7 +18,7 @@ export { guard, unguard, isGuarded } from './guard.js';
 export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionContext, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
 export { loadManifest, parseManifest } from './manifest.js';
 export type { Manifest, ManifestPermission } from './manifest.js';
-export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE } from './errors.js';
+export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE, missingViolation } from './errors.js';
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
 export { setRecorder } from './record.js';
 export type { CheckRecord, Recorder } from './record.js';

@@ -72,23 +72,61 @@ interface ExpandResult {
 const EXPAND_CACHE_LIMIT = 10_000;
 const expandCache = new Map<string, ExpandResult>();
 
+
+const RESOLUTION_CACHE_LIMIT = 1_000;
+/** Per route: resolutions by (strictness, method id, expand paths). Frozen, shared by every caller. */
+const resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
+const lenientByArray = new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>();
+const strictByArray = new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>();
+
 /**
- * What a request needs. Compiles nothing: the catalog is built at load, and expand
- * paths are memoised per (route, path, strictness).
+ * What a request needs. The hot path of every guarded call: a route lookup and, for a
+ * (route, expand paths) seen before, one cache hit — nothing is rebuilt per request.
+ *
+ * @example
+ * resolveRequest({ method: 'GET', path: '/v1/customers/cus_1', expand: ['default_source'] }).requirements
  */
 export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, catalog: Catalog = getCatalog()): Resolution {
-  const method = req.method.toUpperCase();
+  const method = req.method === 'GET' || req.method === 'POST' || req.method === 'DELETE' ? req.method : req.method.toUpperCase();
   const route = catalog.routes.match(method, req.path, req.host);
-  const methodId = req.methodId ?? pickMethod(route);
-  const because = methodId ?? `${method} ${route?.path ?? req.path}`;
-  if (!route) {
-    return {
-      status: 'unknown',
-      ...(methodId ? { methodId } : {}),
-      requirements: [],
-      unknowns: [{ kind: 'endpoint', because, reason: `${method} ${req.path} is not a route of any recorded stripe SDK (${catalog.stripeVersions.join(', ')})` }],
-    };
+  if (!route) return unknownRoute(method, req, catalog);
+  // Event subscriptions depend on the request body: not cached (webhook endpoint writes are rare).
+  if (route.eventsParam) return build(route, method, req, options, catalog);
+  const expand = req.expand;
+  // Fast path for the guard: its expand arrays come from a parse cache, so the same array
+  // object means the same paths — no key to build.
+  const fast = !req.methodId && expand !== undefined && Object.isFrozen(expand) ? (options.strictReads ? strictByArray : lenientByArray) : undefined;
+  const fastHit = fast?.get(expand!)?.get(route);
+  if (fastHit) return fastHit;
+  const key = `${options.strictReads ? 1 : 0}${req.methodId ?? ''}${expand && expand.length ? `\u0000${expand.join('\u0000')}` : ''}`;
+  let byKey = resolutionCache.get(route);
+  if (!byKey) resolutionCache.set(route, (byKey = new Map()));
+  let hit = byKey.get(key);
+  if (!hit) {
+    if (byKey.size >= RESOLUTION_CACHE_LIMIT) byKey.clear();
+    byKey.set(key, (hit = deepFreeze(build(route, method, req, options, catalog))));
   }
+  if (fast) {
+    let byRoute = fast.get(expand!);
+    if (!byRoute) fast.set(expand!, (byRoute = new WeakMap()));
+    byRoute.set(route, hit);
+  }
+  return hit;
+}
+
+function unknownRoute(method: string, req: RequestShape, catalog: Catalog): Resolution {
+  const because = req.methodId ?? `${method} ${req.path}`;
+  return {
+    status: 'unknown',
+    ...(req.methodId ? { methodId: req.methodId } : {}),
+    requirements: [],
+    unknowns: [{ kind: 'endpoint', because, reason: `${method} ${req.path} is not a route of any recorded stripe SDK (${catalog.stripeVersions.join(', ')})` }],
+  };
+}
+
+function build(route: RouteEntry, method: string, req: RequestShape, options: ResolveOptions, catalog: Catalog): Resolution {
+  const methodId = req.methodId ?? pickMethod(route);
+  const because = methodId ?? `${method} ${route.path}`;
   const requirements: Requirement[] = [];
   const unknowns: UnknownItem[] = [];
   if (route.status === 'mapped') {
@@ -116,6 +154,14 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
     reason: route.reason,
     ...(route.source ? { source: route.source } : {}),
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function pickMethod(route: RouteEntry | undefined): string | undefined {

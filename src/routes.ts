@@ -52,20 +52,23 @@ export function compileRoutes(entries: readonly RouteEntry[]): RouteTable {
     (node.routes ??= new Map()).set(entry.host ?? API_HOST, entry);
   }
 
-  function walk(node: Node, segs: readonly string[], i: number): Map<string, RouteEntry> | undefined {
-    if (i === segs.length) return node.routes;
-    const seg = segs[i]!;
+  // Walks the path in place (no split): static child first, then the parameter child.
+  function walk(node: Node, path: string, start: number): Map<string, RouteEntry> | undefined {
+    if (start > path.length) return node.routes;
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    const seg = path.slice(start, end);
     const s = node.statics.get(seg);
-    const viaStatic = s && walk(s, segs, i + 1);
+    const viaStatic = s && walk(s, path, end + 1);
     if (viaStatic) return viaStatic;
-    return node.param && seg !== '' ? walk(node.param, segs, i + 1) : undefined;
+    return node.param && end > start ? walk(node.param, path, end + 1) : undefined;
   }
 
   return {
     match(verb, path, host) {
       const root = roots.get(verb);
       if (!root || path[0] !== '/') return undefined;
-      const byHost = walk(root, path.split('/').slice(1), 0);
+      const byHost = walk(root, path, 1);
       if (!byHost) return undefined;
       // A client pointed at stripe-mock or a proxy sends another host: fall back to the API host's route.
       return (host && byHost.get(host)) || byHost.get(API_HOST) || byHost.values().next().value;

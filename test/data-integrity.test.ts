@@ -324,3 +324,24 @@ describe('self-contained', () => {
     expect(hits).toEqual([]);
   });
 });
+
+describe('runtime.json (what the package loads) says what the reviewable files say', () => {
+  it('every route decodes to the same verb, path, host, status and permissions', () => {
+    const cat = getCatalog();
+    const problems = routesDoc.routes.flatMap((r) => {
+      const got = cat.methods.get(r.methods[0]!);
+      if (!got) return [`${r.methods[0]}: missing`];
+      const same = got.verb === r.verb && got.path === r.path && got.host === r.host && got.status === r.status
+        && (got.anyOf ?? []).join() === (r.anyOf ?? []).join() && (got.strictAnyOf ?? []).join() === (r.strictAnyOf ?? []).join()
+        && got.reason === r.reason && got.source === r.source;
+      return same ? [] : [`${r.verb} ${r.path}: runtime.json differs from routes.json`];
+    });
+    expect(problems).toEqual([]);
+  });
+  it('every permission decodes with the same family, access, status and closure', () => {
+    const cat = getCatalog();
+    for (const [name, p] of Object.entries(permsDoc.permissions)) {
+      expect(cat.permissions.get(name)).toMatchObject({ family: p.family, access: p.access, status: p.status, impliesClosure: p.impliesClosure });
+    }
+  });
+});

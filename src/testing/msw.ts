@@ -117,7 +117,7 @@ async function check(state: State, request: Request): Promise<Response | undefin
  * Expand paths and parameters from the query and the body. The body is read from a clone,
  * so the handler that answers the request can still read it.
  */
-async function readRequest(request: Request, url: URL, method: string): Promise<{ expand: string[]; params?: Record<string, unknown> | string }> {
+async function readRequest(request: Request, url: URL, method: string): Promise<{ expand: readonly string[]; params?: Record<string, unknown> | string }> {
   const expand = expandFromForm(url.search.slice(1));
   if (WITHOUT_BODY.has(method)) return { expand };
   const type = request.headers.get('content-type') ?? '';
