@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The CLI entry: maps argv to one command module each, and turns expected failures into a
 // one-line message and an exit code (0 ok, 1 check failed, 2 usage error or unreadable input).
 import { readFileSync } from 'node:fs';
