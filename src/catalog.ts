@@ -1,7 +1,7 @@
 // Loads mappings/ once into frozen indexes: permission names, implication closures,
 // routes, object families and the expand graph. Nothing here runs per request.
 import runtimeJson from '../mappings/generated/runtime.json' with { type: 'json' };
-import { compileRoutes, type RouteEntry, type RouteTable } from './routes.js';
+import { API_HOST, compileRoutes, type RouteEntry, type RouteTable } from './routes.js';
 
 export type Access = 'read' | 'write';
 
@@ -62,6 +62,8 @@ export interface Catalog {
   readonly properties: ReadonlyMap<string, ObjectGrant>;
   readonly events: ReadonlyMap<string, readonly string[]>;
   readonly stripeVersions: readonly string[];
+  /** Every host a route is served from, the API host first. */
+  readonly hosts: readonly string[];
 }
 
 type Row = readonly (string | number)[];
@@ -127,6 +129,9 @@ class LazyCatalog implements Catalog {
   }
   get routes(): RouteTable {
     return this.#compileRoutes().table;
+  }
+  get hosts(): readonly string[] {
+    return [API_HOST, ...new Set(data.routes.map((r) => String(r[2])).filter((h) => h && h !== API_HOST))];
   }
   get methods(): ReadonlyMap<string, RouteEntry> {
     return this.#compileRoutes().methods;

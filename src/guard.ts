@@ -105,28 +105,37 @@ export function guard<T extends StripeClientLike>(stripe: T, options: GuardOptio
     existing.state = state;
     return stripe;
   }
+  install(stripe, state);
+  for (const w of manifestWarnings(options, state)) state.logger.warn(w);
+  return stripe;
+}
+
+function install<T extends StripeClientLike>(stripe: T, state: GuardState): void {
   const sender = (stripe as unknown as { _requestSender?: Sender })._requestSender;
   if (!sender || typeof sender._request !== 'function') {
     throw new GuardOptionsError(`${PREFIX} guard() takes a Stripe client (new Stripe(key)); this object has no request sender. Is it a Stripe instance of stripe ≥ 14?`);
   }
-  const original = sender._request;
-  const record: Installed = { sender, original, state };
   const client = stripe as unknown as Record<string, unknown>;
   const withContext = client.withStripeContext;
+  const record: Installed = {
+    sender,
+    original: sender._request,
+    originalWithContext: Object.hasOwn(client, 'withStripeContext') ? withContext : undefined,
+    state,
+  };
   if (typeof withContext === 'function') {
-    // A derived client shares nothing with this one but its settings: guard it the same way.
-    Object.assign(record, { originalWithContext: Object.hasOwn(client, 'withStripeContext') ? withContext : undefined });
+    // A derived client shares nothing with this one but its settings: guard it with the same state
+    // (the manifest is not read again).
     client.withStripeContext = function (this: unknown, ...args: unknown[]) {
       const derived = (withContext as RequestFn).apply(stripe, args) as T;
-      return guard(derived, record.state.options);
+      if (!installed.has(derived)) install(derived, record.state);
+      return derived;
     };
   }
   sender._request = function guardedRequest(this: unknown, ...args: unknown[]) {
     return handle(stripe, record, this, args);
   };
   installed.set(stripe, record);
-  for (const w of manifestWarnings(options, state)) state.logger.warn(w);
-  return stripe;
 }
 
 /**
@@ -141,7 +150,7 @@ export function unguard<T extends object>(stripe: T): T {
   record.sender._request = record.original;
   const client = stripe as unknown as Record<string, unknown>;
   if (record.originalWithContext) client.withStripeContext = record.originalWithContext;
-  else delete client.withStripeContext;
+  else if (Object.hasOwn(client, 'withStripeContext')) delete client.withStripeContext;
   installed.delete(stripe);
   return stripe;
 }

@@ -3,6 +3,7 @@
 import { getCatalog } from './catalog.js';
 import { ManifestError, type ManifestProblem } from './errors.js';
 import { nearest } from './suggest.js';
+import { describeJsonError } from './json.js';
 
 /** One entry of a manifest's `permissions` array. */
 export interface ManifestPermission {
@@ -131,16 +132,8 @@ function parseJson(text: string, file: string, problems: ManifestProblem[]): unk
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    let where = '';
-    if (pos) {
-      const upTo = text.slice(0, Number(pos[1]));
-      const line = upTo.split('\n').length;
-      const column = upTo.length - upTo.lastIndexOf('\n');
-      where = ` at line ${line}, column ${column}`;
-    }
-    problems.push({ file, entry: '(file)', message: `is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`, severity: 'error' });
+    const { where, detail } = describeJsonError(text, e);
+    problems.push({ file, entry: '(file)', message: `is not valid JSON${where}: ${detail}`, severity: 'error' });
     return undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { ResolveOptions } from '../resolve.js';
 import { CliError, EXIT, flag, list, str, type OptionSpec, type Parsed } from './args.js';
 import { readManifest } from './manifest-file.js';
 import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.js';
+import { API_HOST } from '../routes.js';
 
 export const name = 'explain';
 export const summary = 'Show the permissions a Stripe call needs, and why';
@@ -48,7 +49,7 @@ export function parseTarget(words: readonly string[], expand: readonly string[])
   if (/^https?:\/\//i.test(target)) {
     const url = new URL(target);
     target = url.pathname + url.search;
-    if (url.hostname !== 'api.stripe.com') host = url.hostname;
+    if (url.hostname !== API_HOST) host = url.hostname;
   }
   if (!target.startsWith('/')) throw new CliError(`The path of "${words.join(' ')}" must start with "/" (e.g. /v1/customers).`);
   const extra = expand.map((e) => `expand[]=${encodeURIComponent(e)}`).join('&');

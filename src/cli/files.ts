@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './args.js';
+import { describeJsonError } from '../json.js';
 
 export function isReadableFile(path: string): boolean {
   try {
@@ -28,14 +29,8 @@ export function parseJsonText(text: string, path: string, what: string): unknown
   try {
     return JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    let where = '';
-    if (pos) {
-      const upTo = text.slice(0, Number(pos[1]));
-      where = ` at line ${upTo.split('\n').length}, column ${upTo.length - upTo.lastIndexOf('\n')}`;
-    }
-    throw new CliError(`Cannot read ${what} ${path}: not valid JSON${where} (${message.replace(/ in JSON at position \d+.*$/, '')}).`);
+    const { where, detail } = describeJsonError(text, e);
+    throw new CliError(`Cannot read ${what} ${path}: not valid JSON${where} (${detail}).`);
   }
 }
 

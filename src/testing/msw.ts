@@ -8,11 +8,10 @@ import { resolveRequest, type Resolution } from '../resolve.js';
 import { expandFromForm, expandFromParams } from '../request.js';
 import { loadManifest, parseManifest } from '../manifest.js';
 import { activeRecorder, toRecord } from '../record.js';
+import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, missingViolation, unmappedViolation, type Violation } from '../errors.js';
 import type { PermissionContext, PermissionsSource, PermissionsFunction, UnmappedStrategy } from '../guard.js';
 
-/** The hosts stripe-node sends to: the API, file uploads, and v2 meter event streams. */
-export const STRIPE_HOSTS: readonly string[] = ['api.stripe.com', 'files.stripe.com', 'meter-events.stripe.com'];
 
 export interface StripePermissionHandlersOptions {
   /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
@@ -52,7 +51,8 @@ const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
  */
 export function stripePermissionHandlers(options: StripePermissionHandlersOptions): HttpHandler[] {
   const state = buildState(options);
-  return STRIPE_HOSTS.map((host) => http.all(`https://${host}/*`, ({ request }) => check(state, request)));
+  // Every host a recorded route is served from: the API, file uploads, v2 meter event streams.
+  return getCatalog().hosts.map((host) => http.all(`https://${host}/*`, ({ request }) => check(state, request)));
 }
 
 interface State {
