@@ -62,6 +62,20 @@ describe('examples/backend', () => {
   });
 });
 
+describe('examples/backend/stripe-app.dev.json (a local manifest that extends the base)', () => {
+  it('replaces the permissions and keeps the other fields of stripe-app.json', async () => {
+    const { loadManifest, guard } = await import('../src/index.js');
+    const dir = new URL('../examples/backend/', import.meta.url).pathname;
+    const dev = loadManifest(`${dir}stripe-app.dev.json`);
+    expect(dev.names).toEqual(['invoice_read', 'customer_read', 'checkout_session_read', 'customer_write']);
+    expect(dev.raw).toMatchObject({ id: 'com.example.invoice-insights', name: 'Invoice Insights (dev)' });
+    const Stripe = (await import('stripe')).default;
+    const stripe = guard(new Stripe('sk_test_example_not_a_real_key', { telemetry: false }), { manifest: `${dir}stripe-app.dev.json` });
+    await stripe.customers.update('cus_jenny', { metadata: { tag: 'vip' } });
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+  });
+});
+
 describe('examples/ui-extension', () => {
   it.each([
     ['user with both reads', ['customer_read', 'invoice_read', 'customer_write'], 'ok'],
