@@ -9,7 +9,7 @@ import { resolveRequest, type RequestShape, type Resolution } from './resolve.js
 
 const STRICT = Object.freeze({ strictReads: true });
 const LENIENT = Object.freeze({ strictReads: false });
-import { expandFromForm, expandFromParams, splitPath } from './request.js';
+import { expandFromForm, expandFromParams } from './request.js';
 import { loadManifest, parseManifest, type Manifest } from './manifest.js';
 import { activeRecorder, toRecord } from './record.js';
 import {
@@ -249,7 +249,10 @@ function handle(stripe: StripeClientLike, record: Installed, self: unknown, args
   const rawMethod = String(args[0]);
   const method = rawMethod === 'GET' || rawMethod === 'POST' || rawMethod === 'DELETE' ? rawMethod : rawMethod.toUpperCase();
   const host = typeof args[1] === 'string' && args[1] ? args[1] : undefined;
-  const { path, query } = splitPath(String(args[2]));
+  const full = String(args[2]);
+  const q = full.indexOf('?');
+  const path = q < 0 ? full : full.slice(0, q);
+  const query = q < 0 ? '' : full.slice(q + 1);
   const data = args[3];
   // Expand paths: in the query of GETs, in the params object (or form string) of POSTs.
   const fromQuery = expandFromForm(query);

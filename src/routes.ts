@@ -28,6 +28,8 @@ interface Node {
   param?: Node;
   /** Routes ending here, by host. */
   routes?: Map<string, RouteEntry>;
+  /** The route for the API host (or the only host): what most requests match. */
+  fallback?: RouteEntry;
 }
 
 export interface RouteTable {
@@ -50,11 +52,12 @@ export function compileRoutes(entries: readonly RouteEntry[]): RouteTable {
       }
     }
     (node.routes ??= new Map()).set(entry.host ?? API_HOST, entry);
+    node.fallback = node.routes.get(API_HOST) ?? node.routes.values().next().value;
   }
 
   // Walks the path in place (no split): static child first, then the parameter child.
-  function walk(node: Node, path: string, start: number): Map<string, RouteEntry> | undefined {
-    if (start > path.length) return node.routes;
+  function walk(node: Node, path: string, start: number): Node | undefined {
+    if (start > path.length) return node.routes ? node : undefined;
     let end = path.indexOf('/', start);
     if (end < 0) end = path.length;
     const seg = path.slice(start, end);
@@ -68,10 +71,10 @@ export function compileRoutes(entries: readonly RouteEntry[]): RouteTable {
     match(verb, path, host) {
       const root = roots.get(verb);
       if (!root || path[0] !== '/') return undefined;
-      const byHost = walk(root, path, 1);
-      if (!byHost) return undefined;
+      const node = walk(root, path, 1);
+      if (!node) return undefined;
       // A client pointed at stripe-mock or a proxy sends another host: fall back to the API host's route.
-      return (host && byHost.get(host)) || byHost.get(API_HOST) || byHost.values().next().value;
+      return (host && host !== API_HOST && node.routes!.get(host)) || node.fallback;
     },
   };
 }
