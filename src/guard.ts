@@ -4,13 +4,13 @@
 // that either calls the original unchanged or answers the SDK's callback with a
 // StripePermissionError built from the user's own stripe instance. A rejected request
 // never reaches the HttpClient, so there is nothing to retry and nothing leaves.
-import { compileGrant, evaluate, type Grant } from './explain.js';
+import { evaluate, type Grant } from './explain.js';
 import { resolveRequest, type RequestShape, type Resolution } from './resolve.js';
 
 const STRICT = Object.freeze({ strictReads: true });
 const LENIENT = Object.freeze({ strictReads: false });
 import { expandFromForm, expandFromParams } from './request.js';
-import { loadManifest, parseManifest, type Manifest } from './manifest.js';
+import { compilePermissionOptions, grantFor, type CompiledPermissions, type PermissionsFunction, type PermissionsSource, type UnmappedStrategy } from './permission-source.js';
 import { activeRecorder, toRecord } from './record.js';
 import {
   GuardOptionsError,
@@ -24,7 +24,7 @@ import {
 } from './errors.js';
 
 export type GuardMode = 'throw' | 'warn' | 'off';
-export type UnmappedStrategy = 'throw' | 'warn' | 'allow';
+export type { PermissionsFunction, PermissionsSource, UnmappedStrategy };
 
 /** What a runtime permissions function is told about the request. */
 export interface PermissionContext {
@@ -35,8 +35,6 @@ export interface PermissionContext {
   readonly path: string;
 }
 
-export type PermissionsFunction = (ctx: PermissionContext) => readonly string[] | Promise<readonly string[]>;
-export type PermissionsSource = readonly string[] | PermissionsFunction;
 
 export interface GuardOptions {
   /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
@@ -66,14 +64,10 @@ type RequestFn = (...args: unknown[]) => unknown;
 interface Sender {
   _request: RequestFn;
 }
-interface GuardState {
+interface GuardState extends CompiledPermissions {
   readonly options: GuardOptions;
   readonly mode: GuardMode;
-  readonly onUnmapped: UnmappedStrategy;
   readonly strictReads: boolean;
-  readonly grant?: Grant;
-  readonly source?: PermissionsFunction;
-  readonly manifestName: string;
   readonly warned: Set<string>;
   readonly logger: { warn(message: string): void };
 }
@@ -86,7 +80,6 @@ interface Installed {
 
 const installed = new WeakMap<object, Installed>();
 const MODES: readonly GuardMode[] = ['throw', 'warn', 'off'];
-const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
 
 /**
  * Checks every request of a Stripe client against your app's permissions before it leaves.
@@ -106,7 +99,7 @@ export function guard<T extends StripeClientLike>(stripe: T, options: GuardOptio
     return stripe;
   }
   install(stripe, state);
-  for (const w of manifestWarnings(options, state)) state.logger.warn(w);
+  if (state.mode !== 'off') for (const w of state.warnings) state.logger.warn(w);
   return stripe;
 }
 
@@ -160,57 +153,14 @@ export function isGuarded(stripe: object): boolean {
   return installed.has(stripe);
 }
 
-const manifestCache = new WeakMap<GuardOptions, Manifest>();
-
 function buildState(options: GuardOptions): GuardState {
   if (!options || typeof options !== 'object') {
     throw new GuardOptionsError(`${PREFIX} guard(stripe, options) needs options: { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
-  const envMode = readEnvMode();
-  const mode = envMode ?? options.mode ?? 'throw';
+  const mode = readEnvMode() ?? options.mode ?? 'throw';
   if (!MODES.includes(mode)) throw new GuardOptionsError(`${PREFIX} mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);
-  const onUnmapped = options.onUnmapped ?? 'warn';
-  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
-  if (options.manifest !== undefined && options.permissions !== undefined) {
-    throw new GuardOptionsError(`${PREFIX} Pass either manifest or permissions, not both: permissions replaces what the manifest declares.`);
-  }
-  const logger = options.logger ?? console;
-  let grant: Grant | undefined;
-  let source: PermissionsFunction | undefined;
-  let manifestName = 'stripe-app.json';
-  if (options.manifest !== undefined) {
-    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
-    manifestCache.set(options, manifest);
-    manifestName = manifest.file === '(inline manifest)' ? 'stripe-app.json' : manifest.file;
-    grant = compileGrant(manifest.names);
-  } else if (Array.isArray(options.permissions)) {
-    const names = options.permissions as readonly string[];
-    if (!names.every((p) => typeof p === 'string')) throw new GuardOptionsError(`${PREFIX} permissions must be an array of permission names (strings).`);
-    grant = compileGrant(Object.freeze([...names]));
-    manifestName = 'the granted permissions';
-  } else if (typeof options.permissions === 'function') {
-    source = options.permissions as PermissionsFunction;
-    manifestName = 'the granted permissions';
-  } else if (mode !== 'off') {
-    throw new GuardOptionsError(`${PREFIX} guard() needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
-  }
-  return {
-    options,
-    mode,
-    onUnmapped,
-    strictReads: !!options.strictReads,
-    ...(grant ? { grant } : {}),
-    ...(source ? { source } : {}),
-    manifestName,
-    warned: new Set(),
-    logger,
-  };
-}
-
-function manifestWarnings(options: GuardOptions, state: GuardState): string[] {
-  const manifest = manifestCache.get(options);
-  if (!manifest || state.mode === 'off') return [];
-  return manifest.warnings.map((w) => `${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
+  const compiled = compilePermissionOptions(options, 'guard()', mode === 'off');
+  return { ...compiled, options, mode, strictReads: !!options.strictReads, warned: new Set(), logger: options.logger ?? console };
 }
 
 function readEnvMode(): GuardMode | undefined {
@@ -225,16 +175,6 @@ function readEnvMode(): GuardMode | undefined {
 
 // ---- per request -------------------------------------------------------------------
 
-const grantCache = new Map<string, Grant>();
-function grantFor(names: readonly string[]): Grant {
-  const key = names.join(',');
-  let g = grantCache.get(key);
-  if (!g) {
-    if (grantCache.size > 1000) grantCache.clear();
-    grantCache.set(key, (g = compileGrant(Object.freeze([...names]))));
-  }
-  return g;
-}
 
 function handle(stripe: StripeClientLike, record: Installed, self: unknown, args: unknown[]): unknown {
   const state = record.state;

@@ -3,14 +3,14 @@
 // unwrapped stripe instance, fetch, another language's SDK under test — and they compose
 // with the app's own msw fixtures: a covered request falls through to the next handler.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { compileGrant, evaluate, type Grant } from '../explain.js';
+import { evaluate, type Grant } from '../explain.js';
 import { resolveRequest, type Resolution } from '../resolve.js';
 import { expandFromForm, expandFromParams } from '../request.js';
-import { loadManifest, parseManifest } from '../manifest.js';
+import { compilePermissionOptions, grantFor, type CompiledPermissions } from '../permission-source.js';
 import { activeRecorder, toRecord } from '../record.js';
 import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, missingViolation, unmappedViolation, type Violation } from '../errors.js';
-import type { PermissionContext, PermissionsSource, PermissionsFunction, UnmappedStrategy } from '../guard.js';
+import type { PermissionContext, PermissionsSource, UnmappedStrategy } from '../guard.js';
 
 
 export interface StripePermissionHandlersOptions {
@@ -32,7 +32,6 @@ export interface StripePermissionHandlersOptions {
   readonly onViolation?: (violation: Violation) => void;
 }
 
-const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /**
@@ -55,12 +54,8 @@ export function stripePermissionHandlers(options: StripePermissionHandlersOption
   return getCatalog().hosts.map((host) => http.all(`https://${host}/*`, ({ request }) => check(state, request)));
 }
 
-interface State {
+interface State extends CompiledPermissions {
   readonly options: StripePermissionHandlersOptions;
-  readonly grant?: Grant;
-  readonly source?: PermissionsFunction;
-  readonly manifestName: string;
-  readonly onUnmapped: UnmappedStrategy;
   readonly warned: Set<string>;
   readonly logger: { warn(message: string): void };
 }
@@ -69,27 +64,10 @@ function buildState(options: StripePermissionHandlersOptions): State {
   if (!options || typeof options !== 'object') {
     throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
-  const onUnmapped = options.onUnmapped ?? 'warn';
-  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
-  if (options.manifest !== undefined && options.permissions !== undefined) {
-    throw new GuardOptionsError(`${PREFIX} Pass either manifest or permissions, not both: permissions replaces what the manifest declares.`);
-  }
-  const base = { options, onUnmapped, warned: new Set<string>(), logger: options.logger ?? console };
-  if (options.manifest !== undefined) {
-    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
-    for (const w of manifest.warnings) base.logger.warn(`${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
-    const manifestName = manifest.file === '(inline manifest)' ? 'stripe-app.json' : manifest.file;
-    return { ...base, grant: compileGrant(manifest.names), manifestName };
-  }
-  if (Array.isArray(options.permissions)) {
-    const names = options.permissions as readonly string[];
-    if (!names.every((p) => typeof p === 'string')) throw new GuardOptionsError(`${PREFIX} permissions must be an array of permission names (strings).`);
-    return { ...base, grant: compileGrant(Object.freeze([...names])), manifestName: 'the granted permissions' };
-  }
-  if (typeof options.permissions === 'function') {
-    return { ...base, source: options.permissions as PermissionsFunction, manifestName: 'the granted permissions' };
-  }
-  throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers() needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
+  const compiled = compilePermissionOptions(options, 'stripePermissionHandlers()');
+  const logger = options.logger ?? console;
+  for (const w of compiled.warnings) logger.warn(w);
+  return { ...compiled, options, warned: new Set<string>(), logger };
 }
 
 async function check(state: State, request: Request): Promise<Response | undefined> {
@@ -105,7 +83,7 @@ async function check(state: State, request: Request): Promise<Response | undefin
   if (!grant) {
     const ctx: PermissionContext = { ...(account ? { stripeAccount: account } : {}), method: resolution.methodId ?? `${method} ${url.pathname}`, httpMethod: method, path: url.pathname };
     try {
-      grant = compileGrant(Object.freeze([...((await state.source!(ctx)) ?? [])]));
+      grant = grantFor((await state.source!(ctx)) ?? []);
     } catch (e) {
       return stripeError(500, 'api_error', 'stripe_permission_guard_error', `${PREFIX} The permissions function threw: ${e instanceof Error ? e.message : String(e)}`);
     }
