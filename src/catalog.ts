@@ -234,8 +234,3 @@ export function impliedClosure(granted: Iterable<string>, catalog: Catalog = get
   }
   return out;
 }
-
-/** Read and write permission names of a family, as the catalog lists them. */
-export function familyPermissions(family: string, catalog: Catalog = getCatalog()): FamilyEntry | undefined {
-  return catalog.families.get(family);
-}
