@@ -4,21 +4,18 @@
 // that either calls the original unchanged or answers the SDK's callback with a
 // StripePermissionError built from the user's own stripe instance. A rejected request
 // never reaches the HttpClient, so there is nothing to retry and nothing leaves.
-import { evaluate, type Grant } from './explain.js';
+import type { Grant } from './explain.js';
 import { resolveRequest, type RequestShape, type Resolution } from './resolve.js';
 
 const STRICT = Object.freeze({ strictReads: true });
 const LENIENT = Object.freeze({ strictReads: false });
 import { expandFromForm, expandFromParams } from './request.js';
-import { compilePermissionOptions, grantFor, type CompiledPermissions, type PermissionsFunction, type PermissionsSource, type UnmappedStrategy } from './permission-source.js';
-import { activeRecorder, toRecord } from './record.js';
+import { compilePermissionOptions, grantFor, judge, type CompiledPermissions, type PermissionsFunction, type PermissionsSource, type UnmappedStrategy } from './permission-source.js';
 import {
   GuardOptionsError,
   PERMISSION_ERROR_CODE,
   PREFIX,
   UnmappedRequestError,
-  missingViolation,
-  unmappedViolation,
   type GuardErrorFields,
   type Violation,
 } from './errors.js';
@@ -240,36 +237,16 @@ function decide(
   send: () => unknown,
   callback: ((err: unknown) => void) | undefined,
 ): unknown {
-  const { missing, satisfied } = evaluate(resolution, grant);
-  const unknowns = resolution.unknowns;
-  const recorder = activeRecorder();
-  if (missing.length === 0 && (unknowns.length === 0 || state.onUnmapped === 'allow')) {
-    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', accountOf()));
-    return send();
+  const verdict = judge(resolution, grant, { enforce: state.mode === 'throw', onUnmapped: state.onUnmapped, manifestName: state.manifestName }, accountOf);
+  for (const v of verdict.violations) state.options.onViolation?.(v);
+  if (verdict.reject) {
+    const v = verdict.reject;
+    const error = v.kind === 'missing' ? buildPermissionError(stripe, v) : new UnmappedRequestError(v.message, v);
+    if (callback) queueMicrotask(() => callback(error));
+    return undefined;
   }
-  const account = accountOf();
-  const rejects = (missing.length > 0 || state.onUnmapped === 'throw') && state.mode === 'throw';
-  recorder?.(toRecord(resolution, grant, satisfied, missing, rejects ? 'rejected' : missing.length || state.onUnmapped === 'warn' ? 'warned' : 'allowed', account));
-
-  if (missing.length) {
-    const violation = missingViolation(resolution, missing, account, state.manifestName);
-    state.options.onViolation?.(violation);
-    if (state.mode === 'throw') {
-      const error = buildPermissionError(stripe, violation);
-      if (callback) queueMicrotask(() => callback(error));
-      return undefined;
-    }
-    warnOnce(state, `${violation.method}|${violation.missingPermissions.join()}`, violation.message);
-  }
-  if (unknowns.length && state.onUnmapped !== 'allow') {
-    const violation = unmappedViolation(resolution, missing, account);
-    state.options.onViolation?.(violation);
-    if (state.onUnmapped === 'throw' && state.mode === 'throw' && !missing.length) {
-      const error = new UnmappedRequestError(violation.message, violation);
-      if (callback) queueMicrotask(() => callback(error));
-      return undefined;
-    }
-    warnOnce(state, `unmapped|${violation.method}|${unknowns.map((u) => u.because).join()}`, violation.message);
+  for (const v of verdict.violations) {
+    warnOnce(state, v.kind === 'missing' ? `${v.method}|${v.missingPermissions.join()}` : `unmapped|${v.method}|${v.unknowns.map((u) => u.because).join()}`, v.message);
   }
   return send();
 }

@@ -1,9 +1,11 @@
-// The `manifest` / `permissions` / `onUnmapped` options shared by guard() and the msw
-// handlers: validated once, turned into a compiled grant or a per-request function.
-import { compileGrant, type Grant } from './explain.js';
+// What guard() and the msw handlers share: the `manifest` / `permissions` / `onUnmapped`
+// options, validated once and compiled, and the verdict on each request.
+import { compileGrant, evaluate, type Grant } from './explain.js';
 import { loadManifest, parseManifest } from './manifest.js';
-import { GuardOptionsError, PREFIX } from './errors.js';
+import { GuardOptionsError, PREFIX, missingViolation, unmappedViolation, type Violation } from './errors.js';
+import { activeRecorder, toRecord, type CheckRecord } from './record.js';
 import type { PermissionContext } from './guard.js';
+import type { Resolution } from './resolve.js';
 
 export type PermissionsFunction = (ctx: PermissionContext) => readonly string[] | Promise<readonly string[]>;
 export type PermissionsSource = readonly string[] | PermissionsFunction;
@@ -74,3 +76,48 @@ export function grantFor(names: readonly string[]): Grant {
   }
   return g;
 }
+
+/** What to do with one request: its violations, the one to reject with (if any), and the outcome to record. */
+export interface Verdict {
+  /** Violations to report (onViolation, warnings): the missing permissions, then the unmapped parts. */
+  readonly violations: readonly Violation[];
+  /** Set when the request must not be sent. */
+  readonly reject?: Violation;
+  readonly outcome: CheckRecord['outcome'];
+}
+
+/**
+ * The shared decision of guard() and the msw handlers. `enforce`: reject rather than warn
+ * (guard mode 'throw'; always for msw). A request rejected for missing permissions reports
+ * only those; an unmapped one is rejected only under `onUnmapped: 'throw'`. Records the check.
+ */
+export function judge(
+  resolution: Resolution,
+  grant: Grant,
+  policy: { readonly enforce: boolean; readonly onUnmapped: UnmappedStrategy; readonly manifestName: string },
+  accountOf: () => string | undefined,
+): Verdict {
+  const { missing, satisfied } = evaluate(resolution, grant);
+  const unmapped = resolution.unknowns.length > 0 && policy.onUnmapped !== 'allow';
+  const recorder = activeRecorder();
+  if (!missing.length && !unmapped) {
+    if (recorder) recorder(toRecord(resolution, grant, satisfied, missing, 'allowed', accountOf()));
+    return ALLOWED;
+  }
+  const account = accountOf();
+  const violations: Violation[] = [];
+  let reject: Violation | undefined;
+  if (missing.length) {
+    violations.push(missingViolation(resolution, missing, account, policy.manifestName));
+    if (policy.enforce) reject = violations[0];
+  }
+  if (unmapped && !reject) {
+    violations.push(unmappedViolation(resolution, missing, account));
+    if (policy.enforce && policy.onUnmapped === 'throw') reject = violations[violations.length - 1];
+  }
+  const outcome = reject ? 'rejected' : 'warned';
+  recorder?.(toRecord(resolution, grant, satisfied, missing, outcome, account));
+  return reject ? { violations, reject, outcome } : { violations, outcome };
+}
+
+const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });

@@ -3,13 +3,12 @@
 // unwrapped stripe instance, fetch, another language's SDK under test — and they compose
 // with the app's own msw fixtures: a covered request falls through to the next handler.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { evaluate, type Grant } from '../explain.js';
+import type { Grant } from '../explain.js';
 import { resolveRequest, type Resolution } from '../resolve.js';
 import { expandFromForm, expandFromParams } from '../request.js';
-import { compilePermissionOptions, grantFor, type CompiledPermissions } from '../permission-source.js';
-import { activeRecorder, toRecord } from '../record.js';
+import { compilePermissionOptions, grantFor, judge, type CompiledPermissions } from '../permission-source.js';
 import { getCatalog } from '../catalog.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, missingViolation, unmappedViolation, type Violation } from '../errors.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, type Violation } from '../errors.js';
 import type { PermissionContext, PermissionsSource, UnmappedStrategy } from '../guard.js';
 
 
@@ -117,30 +116,17 @@ async function readRequest(request: Request, url: URL, method: string): Promise<
 }
 
 function decide(state: State, resolution: Resolution, grant: Grant, account: string | undefined): Response | undefined {
-  const { missing, satisfied } = evaluate(resolution, grant);
-  const unknowns = resolution.unknowns;
-  const recorder = activeRecorder();
-  if (missing.length) {
-    recorder?.(toRecord(resolution, grant, satisfied, missing, 'rejected', account));
-    const violation = missingViolation(resolution, missing, account, state.manifestName);
-    state.options.onViolation?.(violation);
-    return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, violation.message);
-  }
-  if (unknowns.length === 0 || state.onUnmapped === 'allow') {
-    recorder?.(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
-    return undefined;
-  }
-  const violation = unmappedViolation(resolution, missing, account);
-  state.options.onViolation?.(violation);
-  if (state.onUnmapped === 'throw') {
-    recorder?.(toRecord(resolution, grant, satisfied, missing, 'rejected', account));
-    return stripeError(500, 'api_error', 'stripe_permission_guard_unmapped', violation.message);
-  }
-  recorder?.(toRecord(resolution, grant, satisfied, missing, 'warned', account));
-  const key = `${violation.method}|${unknowns.map((u) => u.because).join()}`;
-  if (!state.warned.has(key)) {
-    state.warned.add(key);
-    state.logger.warn(violation.message);
+  const verdict = judge(resolution, grant, { enforce: true, onUnmapped: state.onUnmapped, manifestName: state.manifestName }, () => account);
+  for (const v of verdict.violations) state.options.onViolation?.(v);
+  const v = verdict.reject;
+  if (v?.kind === 'missing') return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, v.message);
+  if (v) return stripeError(500, 'api_error', 'stripe_permission_guard_unmapped', v.message);
+  for (const w of verdict.violations) {
+    const key = `${w.method}|${w.unknowns.map((u) => u.because).join()}`;
+    if (!state.warned.has(key)) {
+      state.warned.add(key);
+      state.logger.warn(w.message);
+    }
   }
   return undefined;
 }
