@@ -234,3 +234,8 @@ export function impliedClosure(granted: Iterable<string>, catalog: Catalog = get
   }
   return out;
 }
+
+/** The permission's access as the catalog records it (`read`, `write`), not guessed from its name. */
+export function accessOf(name: string, catalog: Catalog = getCatalog()): Access | null | undefined {
+  return catalog.permissions.get(name)?.access;
+}

@@ -1,5 +1,5 @@
 // The smallest permission list that covers what a coverage report saw.
-import { impliedClosure } from './catalog.js';
+import { accessOf, impliedClosure } from './catalog.js';
 import type { CoverageReport } from './report.js';
 
 export interface PermissionEntry {
@@ -34,9 +34,9 @@ export function suggestPermissions(report: CoverageReport, current: readonly Per
   const declared = new Set(current.map((c) => c.permission));
   for (const anyOf of requirements) {
     if (anyOf.some((p) => covered.has(p))) continue;
-    const pick = anyOf.find((p) => p.endsWith('_read') && declared.has(p))
+    const pick = anyOf.find((p) => accessOf(p) === 'read' && declared.has(p))
       ?? anyOf.find((p) => declared.has(p))
-      ?? anyOf.find((p) => p.endsWith('_read'))
+      ?? anyOf.find((p) => accessOf(p) === 'read')
       ?? anyOf[0]!;
     chosen.add(pick);
     covered = impliedClosure(chosen);

@@ -1,5 +1,6 @@
 // PURE: recorded checks → a coverage report (stable JSON), its merge, and its text and
 // markdown renderings. No I/O here: the vitest reporter and the CLI do the reading and writing.
+import { accessOf } from './catalog.js';
 import type { CheckRecord } from './record.js';
 
 export const REPORT_SCHEMA = 'stripe-permission-guard/coverage@1';
@@ -78,8 +79,8 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
       if (!u) used.set(s.satisfiedBy, (u = { calls: 0, tests: new Set() }));
       u.calls++;
       addTest(u.tests);
-      const read = s.anyOf.find((p) => p.endsWith('_read'));
-      if (read && s.via.endsWith('_write') && s.anyOf.includes(s.via)) {
+      const read = s.anyOf.find((p) => accessOf(p) === 'read');
+      if (read && accessOf(s.via) === 'write' && s.anyOf.includes(s.via)) {
         const key = `${s.via}|${read}`;
         let w = writeForRead.get(key);
         if (!w) writeForRead.set(key, (w = { permission: s.via, read, calls: new Set() }));
