@@ -69,8 +69,6 @@ interface ExpandResult {
   readonly unknowns: readonly UnknownItem[];
 }
 
-const EXPAND_CACHE_LIMIT = 10_000;
-const expandCache = new Map<string, ExpandResult>();
 
 
 const RESOLUTION_CACHE_LIMIT = 1_000;
@@ -180,14 +178,8 @@ function dedupe(reqs: Requirement[]): Requirement[] {
 
 function resolveExpand(route: RouteEntry, methodId: string | undefined, path: string, strict: boolean, catalog: Catalog): ExpandResult {
   const shapeId = methodId && catalog.shapes.has(methodId) ? methodId : route.methods.find((m) => catalog.shapes.has(m));
-  const key = `${shapeId ?? route.verb + route.path}\u0000${strict ? 1 : 0}\u0000${path}`;
-  let hit = expandCache.get(key);
-  if (!hit) {
-    hit = walkExpand(shapeId ? catalog.shapes.get(shapeId) : undefined, shapeId ?? `${route.verb} ${route.path}`, path, strict, catalog);
-    if (expandCache.size >= EXPAND_CACHE_LIMIT) expandCache.clear();
-    expandCache.set(key, hit);
-  }
-  return hit;
+  // Not cached here: the whole resolution is, per (route, expand paths).
+  return walkExpand(shapeId ? catalog.shapes.get(shapeId) : undefined, shapeId ?? `${route.verb} ${route.path}`, path, strict, catalog);
 }
 
 function readAnyOf(grant: ObjectGrant | undefined, strict: boolean, catalog: Catalog): readonly string[] | undefined {
