@@ -1,6 +1,7 @@
 // PURE: (request, catalog, options) → the permissions the request needs, with why.
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
-import { getCatalog, type Catalog, type ExpandProp, type ObjectGrant, type MethodShape } from './catalog.js';
+import { getCatalog, type Catalog } from './catalog.js';
+import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
 import { eventRequirements } from './event-requirements.js';
 
@@ -23,6 +24,8 @@ export interface RequestShape {
    * read only by routes whose requirements depend on them (`enabled_events` of webhook endpoints).
    */
   readonly params?: Readonly<Record<string, unknown>> | string | null;
+  /** The API version the request is sent with, when known: expand paths are judged against it. */
+  readonly apiVersion?: string;
 }
 
 /** One object type an expand path may lead to, and what covers it. */
@@ -64,10 +67,6 @@ export interface Resolution {
   readonly source?: string;
 }
 
-interface ExpandResult {
-  readonly requirements: readonly Requirement[];
-  readonly unknowns: readonly UnknownItem[];
-}
 
 
 
@@ -134,7 +133,7 @@ function build(route: RouteEntry, method: string, req: RequestShape, options: Re
     unknowns.push({ kind: 'endpoint', because, reason: route.reason });
   }
   for (const path of req.expand ?? []) {
-    const result = resolveExpand(route, methodId, path, !!options.strictReads, catalog);
+    const result = resolveExpand(route, methodId, path, { strict: !!options.strictReads, ...(req.apiVersion ? { apiVersion: req.apiVersion } : {}) }, catalog);
     requirements.push(...result.requirements);
     unknowns.push(...result.unknowns);
   }
@@ -176,114 +175,9 @@ function dedupe(reqs: Requirement[]): Requirement[] {
   });
 }
 
-function resolveExpand(route: RouteEntry, methodId: string | undefined, path: string, strict: boolean, catalog: Catalog): ExpandResult {
+function resolveExpand(route: RouteEntry, methodId: string | undefined, path: string, ctx: ExpandContext, catalog: Catalog): ExpandResult {
   const shapeId = methodId && catalog.shapes.has(methodId) ? methodId : route.methods.find((m) => catalog.shapes.has(m));
   // Not cached here: the whole resolution is, per (route, expand paths).
-  return walkExpand(shapeId ? catalog.shapes.get(shapeId) : undefined, shapeId ?? `${route.verb} ${route.path}`, path, strict, catalog);
+  return walkExpand(shapeId ? catalog.shapes.get(shapeId) : undefined, shapeId ?? `${route.verb} ${route.path}`, path, ctx, catalog);
 }
 
-function readAnyOf(grant: ObjectGrant | undefined, strict: boolean, catalog: Catalog): readonly string[] | undefined {
-  if (!grant) return undefined;
-  if (grant.permission) return [grant.permission];
-  if (!grant.family) return undefined;
-  const fam = catalog.families.get(grant.family);
-  if (!fam) return undefined;
-  const all = [fam.read, fam.write].filter((p): p is string => !!p);
-  return strict && fam.read ? [fam.read] : all;
-}
-
-function walkExpand(shape: MethodShape | undefined, origin: string, path: string, strict: boolean, catalog: Catalog): ExpandResult {
-  const requirements: Requirement[] = [];
-  const unknowns: UnknownItem[] = [];
-  const unknown = (reason: string, because = `expand ${path}`): ExpandResult => ({
-    requirements,
-    unknowns: [...unknowns, { kind: 'expand', because, reason, expand: path }],
-  });
-  if (!shape || shape.returns.length === 0) {
-    return unknown(`the response type of ${origin} is not known, so its expand paths cannot be checked`);
-  }
-  const segs = path.split('.');
-  let i = 0;
-  if (shape.shape === 'list' || shape.shape === 'search') {
-    if (segs[0] !== 'data') return unknown(`${origin} returns a list: its expand paths start with "data." (did you mean "data.${path}"?)`);
-    i = 1;
-  }
-  let types: readonly string[] = shape.returns;
-  // The object types whose family covers properties returned only when expanded.
-  let owners: readonly string[] = shape.returns;
-  let lastExpandable = false;
-  for (; i < segs.length; i++) {
-    const seg = segs[i]!;
-    const prefix = segs.slice(0, i + 1).join('.');
-    const found: [string, ExpandProp][] = [];
-    for (const t of types) {
-      const prop = catalog.types.get(t)?.get(seg);
-      if (prop) found.push([t, prop]);
-    }
-    if (found.length === 0) {
-      const where = types.length ? types.join(' | ') : 'a value that has no properties';
-      return unknown(`"${seg}" is not an expandable property of ${where} (in expand path "${path}")`);
-    }
-    const expandable = found.filter(([, p]) => p.expand);
-    const targets = [...new Set(found.flatMap(([, p]) => p.to))];
-    lastExpandable = expandable.length > 0;
-    if (lastExpandable) {
-      const req = crossing(expandable, owners, prefix, path, strict, catalog);
-      if ('reason' in req) unknowns.push(req);
-      else requirements.push(req);
-      owners = targets.length ? targets : owners;
-    }
-    types = targets;
-    // A list property (Customer.subscriptions) is walked through its `data`; a map through any key.
-    if (found.some(([, p]) => p.list) && segs[i + 1] === 'data') i++;
-    else if (found.some(([, p]) => p.map) && i + 1 < segs.length) i++;
-  }
-  if (!lastExpandable) {
-    return unknown(`"${segs[segs.length - 1]}" cannot be expanded: it is a plain sub-object, not an ID or an includable field (in expand path "${path}")`);
-  }
-  return { requirements, unknowns };
-}
-
-function crossing(
-  found: readonly [string, ExpandProp][],
-  owners: readonly string[],
-  prefix: string,
-  path: string,
-  strict: boolean,
-  catalog: Catalog,
-): Requirement | UnknownItem {
-  const because = `expand ${prefix}`;
-  for (const [holder] of found) {
-    const hand = catalog.properties.get(`${holder}.${prefix.slice(prefix.lastIndexOf('.') + 1)}`);
-    const anyOf = readAnyOf(hand, strict, catalog);
-    if (anyOf) return { anyOf, because, expand: path };
-  }
-  const included = found.every(([, p]) => p.expand === 'included');
-  // Fields returned only when expanded belong to the object holding them (Checkout.Session.line_items).
-  const candidatesTypes = included ? owners : [...new Set(found.flatMap(([, p]) => p.to))];
-  const candidates: ExpandCandidate[] = [];
-  const unknownTypes: string[] = [];
-  const listed = new Set(candidatesTypes);
-  for (const type of listed) {
-    // Deleted* variants share their object's family: list the object once.
-    if (type.replace(/^(.*\.)?Deleted/, '$1') !== type && listed.has(type.replace(/^(.*\.)?Deleted/, '$1'))) continue;
-    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
-    if (anyOf) candidates.push({ type, anyOf });
-    else unknownTypes.push(type);
-  }
-  if (candidates.length === 0) {
-    return {
-      kind: 'object',
-      because,
-      expand: path,
-      reason: `no permission family is known for ${unknownTypes.join(' | ')}`,
-    };
-  }
-  const anyOf = [...new Set(candidates.flatMap((c) => c.anyOf))];
-  return {
-    anyOf,
-    because,
-    expand: path,
-    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] } : {}),
-  };
-}

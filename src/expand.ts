@@ -1,0 +1,123 @@
+// The expand graph walk: one expand path of one method's response -> the permissions the
+// objects it crosses need. PURE, like resolve.ts, which calls it once per (route, expand paths).
+import type { Catalog, ExpandProp, MethodShape, ObjectGrant } from './catalog.js';
+import type { ExpandCandidate, Requirement, UnknownItem } from './resolve.js';
+
+export interface ExpandResult {
+  readonly requirements: readonly Requirement[];
+  readonly unknowns: readonly UnknownItem[];
+}
+
+export interface ExpandContext {
+  readonly strict: boolean;
+  /** The API version the request is sent with (client `apiVersion` or per request), when known. */
+  readonly apiVersion?: string;
+}
+
+function readAnyOf(grant: ObjectGrant | undefined, strict: boolean, catalog: Catalog): readonly string[] | undefined {
+  if (!grant) return undefined;
+  if (grant.permission) return [grant.permission];
+  if (!grant.family) return undefined;
+  const fam = catalog.families.get(grant.family);
+  if (!fam) return undefined;
+  const all = [fam.read, fam.write].filter((p): p is string => !!p);
+  return strict && fam.read ? [fam.read] : all;
+}
+
+/** What one expand path needs, walked from the response type of `shape`. */
+export function walkExpand(shape: MethodShape | undefined, origin: string, path: string, ctx: ExpandContext, catalog: Catalog): ExpandResult {
+  const strict = ctx.strict;
+  const requirements: Requirement[] = [];
+  const unknowns: UnknownItem[] = [];
+  const unknown = (reason: string, because = `expand ${path}`): ExpandResult => ({
+    requirements,
+    unknowns: [...unknowns, { kind: 'expand', because, reason, expand: path }],
+  });
+  if (!shape || shape.returns.length === 0) {
+    return unknown(`the response type of ${origin} is not known, so its expand paths cannot be checked`);
+  }
+  const segs = path.split('.');
+  let i = 0;
+  if (shape.shape === 'list' || shape.shape === 'search') {
+    if (segs[0] !== 'data') return unknown(`${origin} returns a list: its expand paths start with "data." (did you mean "data.${path}"?)`);
+    i = 1;
+  }
+  let types: readonly string[] = shape.returns;
+  // The object types whose family covers properties returned only when expanded.
+  let owners: readonly string[] = shape.returns;
+  let lastExpandable = false;
+  for (; i < segs.length; i++) {
+    const seg = segs[i]!;
+    const prefix = segs.slice(0, i + 1).join('.');
+    const found: [string, ExpandProp][] = [];
+    for (const t of types) {
+      const prop = catalog.types.get(t)?.get(seg);
+      if (prop) found.push([t, prop]);
+    }
+    if (found.length === 0) {
+      const where = types.length ? types.join(' | ') : 'a value that has no properties';
+      return unknown(`"${seg}" is not an expandable property of ${where} (in expand path "${path}")`);
+    }
+    const expandable = found.filter(([, p]) => p.expand);
+    const targets = [...new Set(found.flatMap(([, p]) => p.to))];
+    lastExpandable = expandable.length > 0;
+    if (lastExpandable) {
+      const req = crossing(expandable, owners, prefix, path, strict, catalog);
+      if ('reason' in req) unknowns.push(req);
+      else requirements.push(req);
+      owners = targets.length ? targets : owners;
+    }
+    types = targets;
+    // A list property (Customer.subscriptions) is walked through its `data`; a map through any key.
+    if (found.some(([, p]) => p.list) && segs[i + 1] === 'data') i++;
+    else if (found.some(([, p]) => p.map) && i + 1 < segs.length) i++;
+  }
+  if (!lastExpandable) {
+    return unknown(`"${segs[segs.length - 1]}" cannot be expanded: it is a plain sub-object, not an ID or an includable field (in expand path "${path}")`);
+  }
+  return { requirements, unknowns };
+}
+
+function crossing(
+  found: readonly [string, ExpandProp][],
+  owners: readonly string[],
+  prefix: string,
+  path: string,
+  strict: boolean,
+  catalog: Catalog,
+): Requirement | UnknownItem {
+  const because = `expand ${prefix}`;
+  for (const [holder] of found) {
+    const hand = catalog.properties.get(`${holder}.${prefix.slice(prefix.lastIndexOf('.') + 1)}`);
+    const anyOf = readAnyOf(hand, strict, catalog);
+    if (anyOf) return { anyOf, because, expand: path };
+  }
+  const included = found.every(([, p]) => p.expand === 'included');
+  // Fields returned only when expanded belong to the object holding them (Checkout.Session.line_items).
+  const candidatesTypes = included ? owners : [...new Set(found.flatMap(([, p]) => p.to))];
+  const candidates: ExpandCandidate[] = [];
+  const unknownTypes: string[] = [];
+  const listed = new Set(candidatesTypes);
+  for (const type of listed) {
+    // Deleted* variants share their object's family: list the object once.
+    if (type.replace(/^(.*\.)?Deleted/, '$1') !== type && listed.has(type.replace(/^(.*\.)?Deleted/, '$1'))) continue;
+    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
+    if (anyOf) candidates.push({ type, anyOf });
+    else unknownTypes.push(type);
+  }
+  if (candidates.length === 0) {
+    return {
+      kind: 'object',
+      because,
+      expand: path,
+      reason: `no permission family is known for ${unknownTypes.join(' | ')}`,
+    };
+  }
+  const anyOf = [...new Set(candidates.flatMap((c) => c.anyOf))];
+  return {
+    anyOf,
+    because,
+    expand: path,
+    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] } : {}),
+  };
+}
