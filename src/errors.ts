@@ -1,15 +1,19 @@
 // The Stripe-shaped rejection, and our own errors for bad manifests and options.
 // One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
 import type { MissingRequirement } from './explain.js';
-import type { Resolution, UnknownItem } from './resolve.js';
+import type { CanonicalRequest, Resolution, UnknownItem } from './types.js';
 
 export const PREFIX = '[stripe-permission-guard]';
 export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
 
 /** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
 export interface Violation {
-  /** `missing`: the permissions do not cover the request. `unmapped`: the map cannot tell. */
-  readonly kind: 'missing' | 'unmapped';
+  /**
+   * `missing`: the permissions do not cover the request. `unmapped`: the map cannot tell (or a
+   * part of the request cannot be read). `invalid`: the request names no single endpoint or
+   * expand path (a `..` id, an encoded slash, an expand path deeper than Stripe allows).
+   */
+  readonly kind: 'missing' | 'unmapped' | 'invalid';
   /** SDK method id when known (`customers.update`), else `VERB /path/template`. */
   readonly method: string;
   readonly httpMethod: string;
@@ -24,6 +28,8 @@ export interface Violation {
   readonly unknowns: readonly UnknownItem[];
   /** The expand paths that caused a missing requirement. */
   readonly expand: readonly string[];
+  /** What made an `invalid` request refused, one sentence each. */
+  readonly invalid?: readonly string[];
   /** The message a rejection carries (or a warning prints). */
   readonly message: string;
 }
@@ -40,11 +46,22 @@ export interface GuardErrorFields {
   readonly violation: Violation;
 }
 
+/** How a rejection names what is missing: the manifest, or a grant made at run time. */
+export interface MissingContext {
+  readonly manifestName?: string;
+  /** The permissions came from a permissions function: what the account or user granted. */
+  readonly runtime?: boolean;
+  /** With a manifest as well: the missing permissions it does not declare either. */
+  readonly undeclared?: readonly string[];
+}
+
 /**
  * Stripe's own sentence, naming the permission (Stripe names a scope), then ours: which
- * call or expand path needs it and the command that fixes the manifest.
+ * call or expand path needs it and how to fix it.
  */
-export function rejectionMessage(v: Omit<Violation, 'message'>, manifestName = 'stripe-app.json'): string {
+export function rejectionMessage(v: Omit<Violation, 'message'>, context: MissingContext | string = {}): string {
+  const ctx: MissingContext = typeof context === 'string' ? { manifestName: context } : context;
+  const manifestName = ctx.manifestName ?? 'stripe-app.json';
   const perms = v.missingPermissions;
   const on = v.stripeAccount ? ` on account '${v.stripeAccount}'` : '';
   const having = perms.length === 1
@@ -53,15 +70,21 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, manifestName = '
   const needs = v.missing
     .map((m) => `${m.expand ? `${v.method} with ${m.because}` : m.because} needs ${m.anyOf.length > 1 ? `one of ${m.anyOf.join(', ')}` : m.anyOf[0]}`)
     .join('; ');
-  const fix = perms.map((p) => `stripe apps grant permission "${p}" "<purpose>"`).join(' && ');
-  return `This application does not have the required permissions for this endpoint${on}. ${having}\n`
-    + `${PREFIX} ${needs}, which ${manifestName} does not declare. Fix: ${fix}`;
+  const grantCmd = (list: readonly string[]) => list.map((p) => `stripe apps grant permission "${p}" "<purpose>"`).join(' && ');
+  let tail: string;
+  if (!ctx.runtime) tail = `, which ${manifestName} does not declare. Fix: ${grantCmd(perms)}`;
+  else {
+    const undeclared = ctx.undeclared ? perms.filter((p) => ctx.undeclared!.includes(p)) : [];
+    tail = `, which the account${v.stripeAccount ? ` ${v.stripeAccount}` : ''} (or the signed-in user) has not granted.`
+      + (undeclared.length ? ` ${manifestName} does not declare ${undeclared.join(', ')} either. Fix: ${grantCmd(undeclared)}, then have the account approve the new permissions.` : ' The account must approve the permissions your app declares (or the user must hold them).');
+  }
+  return `This application does not have the required permissions for this endpoint${on}. ${having}\n${PREFIX} ${needs}${tail}`;
 }
 
 function violationBase(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined) {
   const route = resolution.route;
   return {
-    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
+    method: resolution.methodId ?? (route ? `${route.method} ${route.path}` : resolution.unknowns[0]?.because ?? 'unknown request'),
     httpMethod: route?.method ?? '',
     path: route?.path ?? '',
     ...(account ? { stripeAccount: account } : {}),
@@ -72,20 +95,22 @@ function violationBase(resolution: Resolution, missing: readonly MissingRequirem
 }
 
 /** The violation for a request whose requirements are not all met. */
-export function missingViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, manifestName?: string): Violation {
+export function missingViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, context?: MissingContext | string): Violation {
   const partial = {
     ...violationBase(resolution, missing, account),
     kind: 'missing' as const,
     missingPermissions: [...new Set(missing.map((m) => m.permission))],
     expand: [...new Set(missing.flatMap((m) => (m.expand ? [m.expand] : [])))],
   };
-  return { ...partial, message: rejectionMessage(partial, manifestName) };
+  return { ...partial, message: rejectionMessage(partial, context) };
 }
 
 /** The violation for a request the map cannot decide. */
-export function unmappedViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined): Violation {
+export function unmappedViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, request?: CanonicalRequest): Violation {
+  const base = violationBase(resolution, missing, account);
   const partial = {
-    ...violationBase(resolution, missing, account),
+    ...base,
+    ...(request && !resolution.route ? { httpMethod: request.method, path: request.path } : {}),
     kind: 'unmapped' as const,
     missingPermissions: [],
     expand: resolution.unknowns.flatMap((u) => (u.expand ? [u.expand] : [])),
@@ -93,10 +118,38 @@ export function unmappedViolation(resolution: Resolution, missing: readonly Miss
   return { ...partial, message: unmappedMessage(partial) };
 }
 
+/** The violation for a request refused before sending: it names no single endpoint or expand path. */
+export function invalidViolation(request: CanonicalRequest, resolution: Resolution, account: string | undefined): Violation {
+  const partial = {
+    ...violationBase(resolution, [], account),
+    method: resolution.methodId ?? `${request.method} ${request.path}`,
+    httpMethod: request.method,
+    path: request.path,
+    kind: 'invalid' as const,
+    missingPermissions: [],
+    expand: [],
+    invalid: request.invalid,
+  };
+  const message = `${PREFIX} Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${request.invalid.slice(0, 5).join('; ')}${request.invalid.length > 5 ? ` (and ${request.invalid.length - 5} more)` : ''}. `
+    + 'The request was not sent; pass ids and expand paths as Stripe issues them.';
+  return { ...partial, message };
+}
+
 export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): string {
   const parts = v.unknowns.map((u) => `${u.because}: ${u.reason}`).join('; ');
   return `${PREFIX} Cannot check ${v.method}: ${parts}. The request was not matched to a permission; `
-    + 'declare what it needs yourself, or set onUnmapped: "allow" to silence this.';
+    + 'declare what it needs yourself (overrides), or set onUnmapped: "allow" to silence this.';
+}
+
+/** Thrown (mode 'throw') for a request that names no single endpoint or expand path. */
+export class RefusedRequestError extends Error {
+  override readonly name = 'RefusedRequestError';
+  constructor(
+    message: string,
+    readonly violation: Violation,
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide. */

@@ -1,7 +1,8 @@
 // PURE: what subscribing to event types needs (webhook endpoints' `enabled_events`), from
 // the event permissions table in the catalog. resolve.ts calls it for routes with `eventsParam`.
 import type { Catalog } from './catalog.js';
-import type { Requirement, RequestShape, UnknownItem } from './resolve.js';
+import type { Requirement, RequestShape, UnknownItem } from './types.js';
+import { canonicalRequest } from './request.js';
 
 export interface EventRequirements {
   readonly requirements: readonly Requirement[];
@@ -16,7 +17,7 @@ export interface EventRequirements {
  * eventRequirements({ enabled_events: ['charge.succeeded'] }, 'enabled_events', getCatalog()).requirements
  * // [{ anyOf: ['charge_read'], because: 'event charge.succeeded', events: ['charge.succeeded'] }]
  */
-export function eventRequirements(params: RequestShape['params'], name: string, catalog: Catalog, strictReads = false): EventRequirements {
+export function eventRequirements(params: RequestShape['params'] | readonly string[], name: string, catalog: Catalog, strictReads = false): EventRequirements {
   return resolveEvents(eventsFrom(params, name), catalog, strictReads);
 }
 
@@ -35,28 +36,15 @@ export function eventAnyOf(listed: readonly string[], catalog: Catalog, strictRe
   return [...new Set([...listed, ...writes])];
 }
 
-/** The event types a request subscribes to: `name` as an array, or `name[0]=…`/`name[]=…` in a form body. */
-function eventsFrom(params: RequestShape['params'], name: string): string[] {
+/** The event types: as the request model read them, or read by it from params or a form body. */
+function eventsFrom(params: RequestShape['params'] | readonly string[], name: string): readonly string[] {
   if (!params) return [];
-  if (typeof params === 'object') {
-    const value = params[name];
-    return (Array.isArray(value) ? value : []).filter((t): t is string => typeof t === 'string' && t.length > 0);
-  }
-  const out: string[] = [];
-  const key = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\[\\d*\\]$`);
-  for (const pair of params.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && key.test(decodeForm(pair.slice(0, eq)))) out.push(decodeForm(pair.slice(eq + 1)));
-  }
-  return out.filter(Boolean);
-}
-
-function decodeForm(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
+  if (Array.isArray(params)) return params as readonly string[];
+  if (name !== 'enabled_events') return [];
+  const read = typeof params === 'string'
+    ? canonicalRequest({ method: 'POST', path: '/', body: params })
+    : canonicalRequest({ method: 'POST', path: '/', params });
+  return read.events ?? [];
 }
 
 /**

@@ -1,8 +1,9 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
 import { getCatalog, type Catalog } from './catalog.js';
-import { resolveRequest, type Requirement, type Resolution, type ResolveOptions, type RequestShape } from './resolve.js';
+import { resolveCanonical } from './resolve.js';
 import { nearest } from './suggest.js';
-import { expandFromForm, expandFromParams, splitPath } from './request.js';
+import { canonicalRequest, isV2Path } from './request.js';
+import type { CanonicalRequest, Requirement, Resolution, ResolveOptions } from './types.js';
 
 /** A request as it goes over HTTP. `path` may carry the query string. */
 export interface HttpCall {
@@ -18,6 +19,8 @@ export type MethodParams = Record<string, unknown> & { readonly expand?: readonl
 
 export interface Explanation extends Resolution {
   readonly expand: readonly string[];
+  /** Why the request would be refused before sending (a `..` id, an expand path deeper than Stripe allows). */
+  readonly invalid?: readonly string[];
 }
 
 /**
@@ -32,12 +35,13 @@ export interface Explanation extends Resolution {
 export function explain(methodId: string, params?: MethodParams, options?: ResolveOptions): Explanation;
 export function explain(call: HttpCall, options?: ResolveOptions): Explanation;
 export function explain(call: string | HttpCall, a?: MethodParams | ResolveOptions, b?: ResolveOptions): Explanation {
-  if (typeof call === 'string' && !getCatalog().methods.has(call)) return unknownMethod(call, expandFromParams(a));
-  const [shape, options] = toRequestShape(call, a, b);
-  return { ...resolveRequest(shape, options), expand: shape.expand ?? [] };
+  const [request, options] = toCanonical(call, a, b);
+  if (typeof call === 'string' && !getCatalog().methods.has(call)) return unknownMethod(call, request);
+  const resolution = resolveCanonical(request, !!options.strictReads);
+  return { ...resolution, expand: request.expand, ...(request.invalid.length ? { invalid: request.invalid } : {}) };
 }
 
-function unknownMethod(methodId: string, expand: readonly string[]): Explanation {
+function unknownMethod(methodId: string, request: CanonicalRequest): Explanation {
   const catalog = getCatalog();
   const guess = nearest(methodId, catalog.methods.keys());
   const reason = `"${methodId}" is not a method of stripe ${catalog.stripeVersions.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
@@ -47,28 +51,32 @@ function unknownMethod(methodId: string, expand: readonly string[]): Explanation
     requirements: [],
     unknowns: [{ kind: 'endpoint', because: methodId, reason }],
     reason,
-    expand,
+    expand: request.expand,
+    ...(request.invalid.length ? { invalid: request.invalid } : {}),
   };
 }
 
-function toRequestShape(call: string | HttpCall, a: unknown, b: ResolveOptions | undefined): [RequestShape, ResolveOptions] {
-  const catalog = getCatalog();
+/** explain()'s arguments, read by the same request model as the guard and the msw handlers. */
+function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | undefined): [CanonicalRequest, ResolveOptions] {
   if (typeof call === 'string') {
-    const route = catalog.methods.get(call)!;
-    const expand = expandFromParams(a);
-    const params = a && typeof a === 'object' ? { params: a as Record<string, unknown> } : {};
-    return [{ method: route.verb, path: route.path, ...(route.host ? { host: route.host } : {}), methodId: call, expand, ...params }, b ?? {}];
+    const route = getCatalog().methods.get(call);
+    const params = a && typeof a === 'object' ? a : undefined;
+    const path = route?.path ?? '/';
+    return [canonicalRequest({ method: route?.verb ?? 'GET', path, ...(route?.host ? { host: route.host } : {}), params, json: isV2Path(path), methodId: call }), b ?? {}];
   }
   if (!call || typeof call.method !== 'string' || typeof call.path !== 'string') {
     throw new TypeError('[stripe-permission-guard] explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
   }
-  const { path, query } = splitPath(call.path);
-  const expand = [
-    ...expandFromForm(query),
-    ...(typeof call.body === 'string' ? expandFromForm(call.body) : expandFromParams(call.body)),
-  ];
-  const params = call.body ? { params: call.body } : {};
-  return [{ method: call.method, path, ...(call.host ? { host: call.host } : {}), expand, ...params }, (a as ResolveOptions | undefined) ?? {}];
+  const body = call.body;
+  const json = typeof body === 'string' ? /^\s*[{[]/.test(body) : isV2Path(call.path);
+  const request = canonicalRequest({
+    method: call.method,
+    path: call.path,
+    ...(call.host ? { host: call.host } : {}),
+    ...(typeof body === 'string' ? { body } : body && typeof body === 'object' ? { params: body } : {}),
+    json,
+  });
+  return [request, (a as ResolveOptions | undefined) ?? {}];
 }
 
 /** A requirement the granted permissions do not meet. */
@@ -88,7 +96,10 @@ export interface SatisfiedRequirement extends Requirement {
 }
 
 export interface CheckResult {
-  /** No requirement is missing. Unknowns do not make a call disallowed: they are reported. */
+  /**
+   * Every requirement is met and nothing is unknown: an unknown method, route, expand path or
+   * event, or a request refused before sending, is never "allowed".
+   */
   readonly allowed: boolean;
   readonly missing: readonly MissingRequirement[];
   readonly satisfied: readonly SatisfiedRequirement[];
@@ -180,7 +191,7 @@ export function check(call: string | HttpCall, a: unknown, b?: unknown, c?: Reso
   const explanation = typeof call === 'string' ? explain(call, params, options) : explain(call, options);
   const grant = isGrant(permissions) ? permissions : compileGrant(permissions);
   const { missing, satisfied } = evaluate(explanation, grant);
-  return { allowed: missing.length === 0, missing, satisfied, explanation };
+  return { allowed: missing.length === 0 && explanation.unknowns.length === 0 && !explanation.invalid, missing, satisfied, explanation };
 }
 
 function isGrant(p: unknown): p is Grant {

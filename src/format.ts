@@ -23,11 +23,17 @@ export function formatExplanation(explanation: Explanation, result?: CheckResult
     if (ok?.uncoveredCandidates?.length) lines.push(`      not covered when it holds: ${ok.uncoveredCandidates.join(', ')}`);
   }
   for (const u of explanation.unknowns) lines.push(`  ? ${u.because}: unknown — ${u.reason}`);
+  for (const why of explanation.invalid ?? []) lines.push(`  ✗ refused: ${why}`);
   if (result) {
+    const add = [...new Set(result.missing.map((m) => m.permission))].map((p) => `"${p}"`).join(', ');
     lines.push(
       result.allowed
-        ? `  → allowed${explanation.unknowns.length ? ' (with unknowns: see above)' : ''}`
-        : `  → rejected: add ${[...new Set(result.missing.map((m) => m.permission))].map((p) => `"${p}"`).join(', ')}`,
+        ? '  → allowed'
+        : explanation.invalid
+          ? '  → refused before sending'
+          : add
+            ? `  → rejected: add ${add}${explanation.unknowns.length ? ' (and see the unknowns above)' : ''}`
+            : '  → not allowed: it cannot be checked (see the unknowns above)',
     );
   }
   return lines.join('\n');

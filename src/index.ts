@@ -10,15 +10,15 @@ export type {
   SatisfiedRequirement,
   Grant,
 } from './explain.js';
-export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape } from './resolve.js';
+export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape, PermissionContext, CanonicalRequest } from './types.js';
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';
 export { formatExplanation } from './format.js';
 export { guard, unguard, isGuarded } from './guard.js';
-export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionContext, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
+export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
 export { loadManifest, parseManifest } from './manifest.js';
 export type { Manifest, ManifestPermission } from './manifest.js';
-export { ManifestError, UnmappedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE, missingViolation } from './errors.js';
+export { ManifestError, UnmappedRequestError, RefusedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE, missingViolation } from './errors.js';
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
 export { setRecorder } from './record.js';
 export type { CheckRecord, Recorder } from './record.js';

@@ -1,52 +1,352 @@
-// Reads a request's expand paths from where the SDK puts them: `expand[]=` or
-// `expand[0]=` in the query of GET/DELETE requests and in the form body of POSTs
-// (brackets encoded or not), or an `expand` array in a JSON body.
+// EVERY transport -> one canonical request. The only code that parses paths, queries and
+// bodies: stripe-node's request sender (via stripe-node.ts), a fetch/msw Request, explain()'s
+// `{ method, path }` or method id. What it cannot read unambiguously it says so (`unreadable`);
+// what names no single endpoint or expand path it refuses (`invalid`). Nothing is guessed.
+import type { CanonicalRequest } from './types.js';
 
-const EXPAND_KEY = /^expand\[\d*\]$/;
-const NONE: readonly string[] = Object.freeze([]);
-// Query strings repeat (the same list call, the same expands): parse each once.
-const FORM_CACHE_LIMIT = 1_000;
-const formCache = new Map<string, readonly string[]>();
+export const API_HOST = 'api.stripe.com';
+/** Stripe's maximum expand depth (docs.stripe.com/api/expanding_objects). */
+export const MAX_EXPAND_DEPTH = 4;
+const MAX_EXPAND_LENGTH = 200;
+const MAX_QUERY_LENGTH = 64 * 1024;
+/** Parameters beyond these are not read (and so not allowed silently): far above any Stripe request. */
+const MAX_NODES = 20_000;
+const MAX_DEPTH = 32;
 
-/** Expand paths in a query string or `application/x-www-form-urlencoded` body. */
-export function expandFromForm(encoded: string | null | undefined): readonly string[] {
-  if (!encoded || !encoded.includes('expand')) return NONE;
-  let hit = formCache.get(encoded);
-  if (hit) return hit;
-  const out: string[] = [];
-  for (const pair of encoded.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    const key = decodeForm(pair.slice(0, eq));
-    if (!EXPAND_KEY.test(key)) continue;
-    const value = decodeForm(pair.slice(eq + 1));
-    if (value) out.push(value);
+/** Parameters whose values change what a request needs. */
+const LIST_PARAMS = ['expand', 'enabled_events'] as const;
+type ListName = (typeof LIST_PARAMS)[number];
+const EXPAND_PATH = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+const EVENT_TYPE = /^[A-Za-z0-9_.*[\]-]+$/;
+
+/** What a reader collects before the canonical request is frozen. */
+interface Collected {
+  expand: string[];
+  events?: string[];
+  invalid: string[];
+  unreadable: string[];
+}
+
+const newCollected = (): Collected => ({ expand: [], invalid: [], unreadable: [] });
+
+/** A value shown in a message: bounded, control characters escaped, never a body value. */
+export function quote(s: string): string {
+  const cut = s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  return JSON.stringify(cut);
+}
+
+// ---- hosts and paths -----------------------------------------------------------------
+
+/** `API.Stripe.com.:443` -> `api.stripe.com`; the API host itself -> undefined. */
+export function normalizeHost(host: unknown): string | undefined {
+  if (typeof host !== 'string' || !host) return undefined;
+  let h = host.trim().toLowerCase();
+  const bracket = h.startsWith('[') ? h.indexOf(']') : -1;
+  const colon = h.indexOf(':', bracket + 1);
+  if (colon >= 0) h = h.slice(0, colon);
+  while (h.endsWith('.')) h = h.slice(0, -1);
+  return h === API_HOST || !h ? undefined : h;
+}
+
+/**
+ * Splits what a client sends as the path into path and query, the fragment dropped as fetch
+ * drops it, and records every segment that could name another endpoint once a URL parser or
+ * a server normalises it: `.`/`..` (encoded or not), backslashes, encoded slashes, control
+ * characters, empty segments.
+ */
+function readPath(raw: string, into: Collected): { path: string; query: string } {
+  const hash = raw.indexOf('#');
+  const beforeHash = hash < 0 ? raw : raw.slice(0, hash);
+  if (hash >= 0 && /[\\/.%]/.test(raw.slice(hash + 1))) into.invalid.push(`the path's fragment ${quote(raw.slice(hash))} could be read as part of the path`);
+  const q = beforeHash.indexOf('?');
+  const path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+  const query = q < 0 ? '' : beforeHash.slice(q + 1);
+  checkPath(path, into);
+  return { path, query };
+}
+
+function checkPath(path: string, into: Collected): void {
+  if (!path.startsWith('/') || path.startsWith('//')) {
+    into.invalid.push(`the path ${quote(path)} must begin with a single "/"`);
+    return;
   }
-  hit = out.length ? Object.freeze(out) : NONE;
-  if (formCache.size >= FORM_CACHE_LIMIT) formCache.clear();
-  formCache.set(encoded, hit);
-  return hit;
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const why = badSegment(segs[i]!, i === segs.length - 1);
+    if (why) into.invalid.push(`the path segment ${quote(segs[i]!)} ${why}; an id must name one object`);
+  }
 }
 
-/** Expand paths in a params object (`{ expand: ['customer'] }`) or a JSON body. */
-export function expandFromParams(params: unknown): readonly string[] {
-  if (!params || typeof params !== 'object') return NONE;
-  const expand = (params as { expand?: unknown }).expand;
-  if (!Array.isArray(expand)) return NONE;
-  return expand.filter((p): p is string => typeof p === 'string' && p.length > 0);
+function badSegment(seg: string, last: boolean): string | undefined {
+  if (seg === '') return last ? 'is empty (a trailing "/")' : 'is empty';
+  if (seg.includes('\\')) return 'contains a backslash, which URL parsers read as "/"';
+  let decoded = seg;
+  if (seg.includes('%')) {
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      return 'has a malformed percent-encoding';
+    }
+    if (decoded.includes('/') || decoded.includes('\\')) return 'encodes a path separator';
+  }
+  if (decoded === '.' || decoded === '..') return 'is a dot segment, which URL parsers resolve to another path';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return 'contains a control character, which URL parsers strip or reject';
+  return undefined;
 }
 
-/** Splits `/v1/x?query` into path and query. */
-export function splitPath(pathWithQuery: string): { path: string; query: string } {
-  const q = pathWithQuery.indexOf('?');
-  return q < 0 ? { path: pathWithQuery, query: '' } : { path: pathWithQuery.slice(0, q), query: pathWithQuery.slice(q + 1) };
+// ---- parameters ------------------------------------------------------------------------
+
+/** The parameter a key belongs to, as Rack-style parsers name it: `[expand][0]` -> `expand`. */
+function baseName(key: string): string {
+  let i = 0;
+  while (key[i] === '[' || key[i] === ']') i++;
+  let j = i;
+  while (j < key.length && key[j] !== '[' && key[j] !== ']') j++;
+  return key.slice(i, j);
 }
 
-function decodeForm(s: string): string {
+function listName(key: string): ListName | undefined {
+  const base = baseName(key);
+  return base === 'expand' || base === 'enabled_events' ? base : undefined;
+}
+
+/** One `(key, value)` pair as the server decodes it, added to what the request needs. */
+function addPair(key: string, value: string, into: Collected): void {
+  const name = listName(key);
+  if (!name) return;
+  if (key !== name && key !== `${name}[]` && !new RegExp(`^${name}\\[\\d{1,6}\\]$`).test(key)) {
+    into.unreadable.push(`the parameter ${quote(key)} is not a list of ${name === 'expand' ? 'expand paths' : 'event types'} Stripe reads unambiguously`);
+    return;
+  }
+  if (value === '') return;
+  if (name === 'expand') addExpand(value, into);
+  else if (EVENT_TYPE.test(value) && value.length <= MAX_EXPAND_LENGTH) (into.events ??= []).push(value);
+  else into.invalid.push(`the event type ${quote(value)} is not an event type`);
+}
+
+function addExpand(value: string, into: Collected): void {
+  if (value.length > MAX_EXPAND_LENGTH || !EXPAND_PATH.test(value)) {
+    into.invalid.push(`the expand path ${quote(value)} is not a dot-separated list of property names`);
+    return;
+  }
+  let depth = 1;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 46) depth++;
+  if (depth > MAX_EXPAND_DEPTH) {
+    into.invalid.push(`the expand path ${quote(value)} is ${depth} levels deep; Stripe expands at most ${MAX_EXPAND_DEPTH} levels`);
+    return;
+  }
+  into.expand.push(value);
+}
+
+function decodeComponent(s: string): string | undefined {
   if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    return s;
+    return undefined;
   }
+}
+
+/** A query string or form body: `&` and `;` separate pairs, as Rack-style parsers split them. */
+function readForm(encoded: string, into: Collected, where: string): void {
+  if (!encoded) return;
+  if (encoded.length > MAX_QUERY_LENGTH) {
+    // Far beyond what Stripe accepts: refused rather than read.
+    into.invalid.push(`the ${where} is longer than ${MAX_QUERY_LENGTH} characters`);
+    return;
+  }
+  for (const pair of encoded.split(/[&;]/)) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = decodeComponent(rawKey);
+    if (key === undefined) {
+      into.unreadable.push(`a parameter name in the ${where} has a malformed percent-encoding`);
+      continue;
+    }
+    if (!listName(key)) continue;
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
+    if (value === undefined) into.unreadable.push(`the value of ${quote(key)} has a malformed percent-encoding`);
+    else addPair(key, value, into);
+  }
+}
+
+/**
+ * A params object as stripe-node's form encoder turns it into pairs (`expand[0]=customer` from
+ * `{ expand: ['customer'] }`, `{ expand: { 0: 'customer' } }` or `{ 'expand[0]': 'customer' }`),
+ * for the parameters that change what a request needs.
+ */
+function readFormParams(data: Readonly<Record<string, unknown>>, into: Collected): void {
+  for (const key of Object.keys(data)) if (listName(key)) walkForm(key, data[key], into, 0);
+}
+
+function walkForm(key: string, value: unknown, into: Collected, depth: number): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || value instanceof Date) {
+    addPair(key, value === null ? '' : value instanceof Date ? String(Math.floor(value.getTime() / 1000)) : String(value), into);
+    return;
+  }
+  if (depth > 2) {
+    into.unreadable.push(`the parameter ${quote(key)} is nested too deeply to be a list`);
+    return;
+  }
+  const keys = Array.isArray(value) ? value.map((_, i) => String(i)) : Object.keys(value);
+  for (const k of keys) walkForm(`${key}[${k}]`, (value as Record<string, unknown>)[k], into, depth + 1);
+}
+
+/** A v2 (JSON) body: lists are JSON arrays of strings; anything else under their names is unreadable. */
+function readJsonParams(data: Readonly<Record<string, unknown>>, into: Collected): void {
+  for (const name of LIST_PARAMS) {
+    if (!Object.hasOwn(data, name)) continue;
+    const value = data[name];
+    if (value === undefined || value === null) continue;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      into.unreadable.push(`the JSON parameter "${name}" is not an array of strings`);
+      continue;
+    }
+    for (const v of value) addPair(`${name}[]`, v, into);
+  }
+}
+
+// ---- snapshots ------------------------------------------------------------------------------
+
+/**
+ * A deep copy of request params, taken when the call is made: what is judged is what is sent,
+ * whatever the caller mutates afterwards. Getters are read once. Dates stay Dates; binary data
+ * and streams (file uploads) are kept as they are. `undefined` when the params are too large or
+ * deep to copy (the request is then unreadable).
+ */
+export function snapshotParams(data: unknown, json: boolean): { readonly value: unknown } | undefined {
+  const budget = { nodes: 0 };
+  try {
+    return { value: copy(data, json, 0, budget) };
+  } catch (e) {
+    if (e === TOO_LARGE) return undefined;
+    throw e;
+  }
+}
+
+const TOO_LARGE = Symbol('too large');
+
+function copy(value: unknown, json: boolean, depth: number, budget: { nodes: number }): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (++budget.nodes > MAX_NODES || depth > MAX_DEPTH) throw TOO_LARGE;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || typeof (value as { pipe?: unknown }).pipe === 'function') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], json, depth + 1, budget);
+    return out;
+  }
+  if (json && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return copy((value as { toJSON(): unknown }).toJSON(), json, depth + 1, budget);
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    // defineProperty: a `__proto__` key stays a key, as the encoder sees it.
+    Object.defineProperty(out, k, { value: copy((value as Record<string, unknown>)[k], json, depth + 1, budget), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+// ---- canonical requests ------------------------------------------------------------------------
+
+export interface RequestParts {
+  readonly method: string;
+  readonly host?: unknown;
+  /** The path as sent, with its query string. */
+  readonly path: string;
+  /** Params to be form-encoded (v1) or sent as JSON (v2), already snapshotted. */
+  readonly params?: unknown;
+  /** An encoded body, when that is what there is (fetch, explain()). */
+  readonly body?: string;
+  /** The body is JSON (v2 or `content-type: application/json`). */
+  readonly json?: boolean;
+  readonly stripeAccount?: string;
+  readonly stripeContext?: string;
+  readonly apiVersion?: string;
+  readonly methodId?: string;
+  /** Set when the params could not be read at all (too large, unreadable body). */
+  readonly unreadable?: string;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** One canonical, frozen request from the parts a transport supplies. */
+export function canonicalRequest(parts: RequestParts): CanonicalRequest {
+  const into = newCollected();
+  const method = typeof parts.method === 'string' ? parts.method.toUpperCase() : String(parts.method);
+  const { path, query } = typeof parts.path === 'string' ? readPath(parts.path, into) : { path: String(parts.path), query: '' };
+  if (typeof parts.path !== 'string') into.invalid.push('the path is not a string');
+  readForm(query, into, 'query string');
+  if (parts.unreadable) into.unreadable.push(parts.unreadable);
+  if (parts.body !== undefined) {
+    if (parts.json) {
+      const parsed = parseJsonBody(parts.body, into);
+      if (parsed) readJsonParams(parsed, into);
+    } else readForm(parts.body, into, 'form body');
+  }
+  const params = parts.params;
+  if (params && typeof params === 'object') {
+    if (parts.json) readJsonParams(params as Record<string, unknown>, into);
+    else readFormParams(params as Record<string, unknown>, into);
+  }
+  const host = normalizeHost(parts.host);
+  return Object.freeze({
+    method,
+    ...(host ? { host } : {}),
+    path,
+    expand: internList(into.expand),
+    ...(into.events ? { events: Object.freeze([...new Set(into.events)]) } : {}),
+    ...(parts.stripeAccount ? { stripeAccount: parts.stripeAccount } : {}),
+    ...(parts.stripeContext ? { stripeContext: parts.stripeContext } : {}),
+    ...(parts.apiVersion ? { apiVersion: parts.apiVersion } : {}),
+    ...(parts.methodId ? { methodId: parts.methodId } : {}),
+    invalid: into.invalid.length ? Object.freeze(into.invalid) : NONE,
+    unreadable: into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
+  });
+}
+
+function parseJsonBody(body: string, into: Collected): Record<string, unknown> | undefined {
+  if (!body.trim()) return undefined;
+  if (body.length > MAX_QUERY_LENGTH * 16) {
+    into.unreadable.push('the JSON body is too large to read');
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  into.unreadable.push('the JSON body is not a JSON object');
+  return undefined;
+}
+
+// Expand lists repeat (the same call, the same expands): the same paths give the same frozen
+// array, so resolutions can be cached by array identity. Valid paths contain no "\n".
+const INTERN_LIMIT = 2_000;
+const interned = new Map<string, readonly string[]>();
+
+function internList(list: readonly string[]): readonly string[] {
+  if (list.length === 0) return NONE;
+  const unique = list.length > 1 ? [...new Set(list)] : list;
+  const key = unique.join('\n');
+  let hit = interned.get(key);
+  if (!hit) {
+    if (interned.size >= INTERN_LIMIT) interned.clear();
+    interned.set(key, (hit = Object.freeze([...unique])));
+  }
+  return hit;
+}
+
+/** Whether a path is a v2 API path (JSON bodies). */
+export function isV2Path(path: string): boolean {
+  return path.startsWith('/v2');
+}
+
+/** `VERB /path` for messages about a request the map does not know. */
+export function requestLabel(req: Pick<CanonicalRequest, 'method' | 'path'>): string {
+  return `${req.method} ${req.path}`;
 }

@@ -4,77 +4,15 @@ import { getCatalog, type Catalog } from './catalog.js';
 import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
 import { eventRequirements } from './event-requirements.js';
+import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resolution, UnknownItem } from './types.js';
 
-export interface ResolveOptions {
-  /** Reads need `X_read` itself; by default `X_write` satisfies a read too, as Stripe documents. */
-  readonly strictReads?: boolean;
-}
-
-/** A request, as the HTTP contract sees it. */
-export interface RequestShape {
-  readonly method: string;
-  /** The path without its query string, e.g. `/v1/customers/cus_1`. */
-  readonly path: string;
-  readonly host?: string;
-  readonly expand?: readonly string[];
-  /** The SDK method id, when the caller knows it (`customers.retrieve`). */
-  readonly methodId?: string;
-  /**
-   * The request's parameters — a params object, a parsed JSON body, or a form-encoded body —
-   * read only by routes whose requirements depend on them (`enabled_events` of webhook endpoints).
-   */
-  readonly params?: Readonly<Record<string, unknown>> | string | null;
-  /** The API version the request is sent with, when known: expand paths are judged against it. */
-  readonly apiVersion?: string;
-}
-
-/** One object type an expand path may lead to, and what covers it. */
-export interface ExpandCandidate {
-  readonly type: string;
-  readonly anyOf: readonly string[];
-}
-
-/** The request needs one permission out of `anyOf`. */
-export interface Requirement {
-  readonly anyOf: readonly string[];
-  /** Why: the SDK method id (or `VERB /path`), or `expand <path prefix>`. */
-  readonly because: string;
-  /** The expand path, as the caller wrote it, that caused this requirement. */
-  readonly expand?: string;
-  /** For a polymorphic property (BalanceTransaction.source): each type it may hold. */
-  readonly candidates?: readonly ExpandCandidate[];
-  /** The event types (of `enabled_events`) that need this requirement. */
-  readonly events?: readonly string[];
-}
-
-/** Something the map cannot decide: reported, never turned into a guessed permission. */
-export interface UnknownItem {
-  readonly kind: 'endpoint' | 'expand' | 'object' | 'event';
-  readonly because: string;
-  readonly reason: string;
-  readonly expand?: string;
-}
-
-export interface Resolution {
-  /** Of the endpoint: mapped to permissions, needs `none`, or `unknown` to the map. */
-  readonly status: 'mapped' | 'none' | 'unknown';
-  readonly methodId?: string;
-  readonly route?: { readonly method: string; readonly path: string; readonly host?: string };
-  readonly requirements: readonly Requirement[];
-  readonly unknowns: readonly UnknownItem[];
-  /** The route's reason and source, from mappings/. */
-  readonly reason?: string;
-  readonly source?: string;
-}
-
-
-
+export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
 
 const RESOLUTION_CACHE_LIMIT = 1_000;
-/** Per route: resolutions by (strictness, method id, expand paths). Frozen, shared by every caller. */
+/** Per route: resolutions by (strictness, method id, API version, expand paths). Frozen, shared by every caller. */
 const resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
-const lenientByArray = new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>();
-const strictByArray = new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>();
+/** The request model interns expand lists: the same frozen array means the same paths. */
+const byArray = [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
 
 /**
  * What a request needs. The hot path of every guarded call: a route lookup and, for a
@@ -84,18 +22,20 @@ const strictByArray = new WeakMap<readonly string[], WeakMap<RouteEntry, Resolut
  * resolveRequest({ method: 'GET', path: '/v1/customers/cus_1', expand: ['default_source'] }).requirements
  */
 export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, catalog: Catalog = getCatalog()): Resolution {
-  const method = req.method === 'GET' || req.method === 'POST' || req.method === 'DELETE' ? req.method : req.method.toUpperCase();
+  const method = req.method === 'GET' || req.method === 'POST' || req.method === 'DELETE' ? req.method : String(req.method).toUpperCase();
   const route = catalog.routes.match(method, req.path, req.host);
   if (!route) return unknownRoute(method, req, catalog);
   // Event subscriptions depend on the request body: not cached (webhook endpoint writes are rare).
   if (route.eventsParam) return build(route, method, req, options, catalog);
   const expand = req.expand;
-  // Fast path for the guard: its expand arrays come from a parse cache, so the same array
-  // object means the same paths — no key to build.
-  const fast = !req.methodId && expand !== undefined && Object.isFrozen(expand) ? (options.strictReads ? strictByArray : lenientByArray) : undefined;
+  const strict = options.strictReads ? 1 : 0;
+  // Fast path for the guard: interned expand arrays, no method id or version to key on
+  // beyond the default.
+  const fast = !req.methodId && !req.apiVersion && expand !== undefined && Object.isFrozen(expand) ? byArray[strict] : undefined;
   const fastHit = fast?.get(expand!)?.get(route);
   if (fastHit) return fastHit;
-  const key = `${options.strictReads ? 1 : 0}${req.methodId ?? ''}${expand && expand.length ? `\u0000${expand.join('\u0000')}` : ''}`;
+  // JSON: no two different requests share a key, whatever their strings contain.
+  const key = JSON.stringify([strict, req.methodId ?? null, req.apiVersion ?? null, expand ?? []]);
   let byKey = resolutionCache.get(route);
   if (!byKey) resolutionCache.set(route, (byKey = new Map()));
   let hit = byKey.get(key);
@@ -109,6 +49,39 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
     byRoute.set(route, hit);
   }
   return hit;
+}
+
+const STRICT: ResolveOptions = Object.freeze({ strictReads: true });
+const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });
+
+/**
+ * The resolution of a canonical request (request.ts): its route and expand paths, plus an
+ * unknown for each part the request model could not read.
+ */
+export function resolveCanonical(request: CanonicalRequest, strictReads: boolean): Resolution {
+  const shape: RequestShape = {
+    method: request.method,
+    path: request.path,
+    expand: request.expand,
+    ...(request.host ? { host: request.host } : {}),
+    ...(request.methodId ? { methodId: request.methodId } : {}),
+    ...(request.events ? { events: request.events } : {}),
+    ...(request.apiVersion && request.apiVersion !== defaultVersion() ? { apiVersion: request.apiVersion } : {}),
+  };
+  const resolution = resolveRequest(shape, strictReads ? STRICT : LENIENT);
+  if (!request.unreadable.length) return resolution;
+  const because = resolution.methodId ?? `${request.method} ${request.path}`;
+  return {
+    ...resolution,
+    unknowns: [...resolution.unknowns, ...request.unreadable.map((reason): UnknownItem => ({ kind: 'request', because, reason }))],
+  };
+}
+
+let defaultApiVersion: string | undefined | null = null;
+/** The API version the newest recorded SDK pins: expand paths are judged by it when none is sent. */
+function defaultVersion(): string | undefined {
+  if (defaultApiVersion === null) defaultApiVersion = (getCatalog() as { defaultApiVersion?: string }).defaultApiVersion;
+  return defaultApiVersion;
 }
 
 function unknownRoute(method: string, req: RequestShape, catalog: Catalog): Resolution {
@@ -138,7 +111,7 @@ function build(route: RouteEntry, method: string, req: RequestShape, options: Re
     unknowns.push(...result.unknowns);
   }
   if (route.eventsParam) {
-    const result = eventRequirements(req.params, route.eventsParam, catalog, !!options.strictReads);
+    const result = eventRequirements(req.events ?? req.params, route.eventsParam, catalog, !!options.strictReads);
     requirements.push(...result.requirements);
     unknowns.push(...result.unknowns);
   }

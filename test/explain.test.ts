@@ -138,11 +138,12 @@ describe('formatExplanation', () => {
     expect(text).not.toContain('✗');
   });
 
-  it('reports unknowns with a ? line and keeps the call allowed', () => {
+  it('reports unknowns with a ? line and does not call the call allowed', () => {
     const result = check('customers.retrieve', { expand: ['nmae'] }, ['customer_read']);
     const text = formatExplanation(result.explanation, result);
     expect(text).toMatch(/\? expand nmae: unknown — /);
-    expect(text).toContain('allowed (with unknowns');
+    expect(result.allowed).toBe(false);
+    expect(text).toContain('→ not allowed: it cannot be checked');
   });
 
   it('without a check, lists requirements unmarked', () => {

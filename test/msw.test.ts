@@ -177,7 +177,8 @@ describe('permissions sources', () => {
 
   it('rejects bad options with a clear message', () => {
     expect(() => stripePermissionHandlers({})).toThrow(/needs \{ manifest: '.\/stripe-app.json' \} or \{ permissions/);
-    expect(() => stripePermissionHandlers({ permissions: [], manifest: {} })).toThrow(/either manifest or permissions/);
+    expect(() => stripePermissionHandlers({ permissions: [], mdoe: 'x' } as never)).toThrow(/unknown option "mdoe"/);
+    expect(() => stripePermissionHandlers({ permissions: ['customer_reed'] })).toThrow(/permissions\[0\] "customer_reed" is not a Stripe Apps permission \(did you mean "customer_read"\?\)/);
     expect(() => stripePermissionHandlers({ permissions: [], onUnmapped: 'loud' as never })).toThrow(/onUnmapped must be one of 'throw', 'warn', 'allow'/);
   });
 });

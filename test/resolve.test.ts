@@ -258,9 +258,9 @@ describe('unknowns are reported, never guessed', () => {
     expect(e.unknowns[0]!.reason).toMatch(reason);
   });
 
-  it('an unmapped endpoint has no requirements and does not make check() fail', () => {
+  it('an unmapped endpoint has no requirements and is never allowed by check()', () => {
     expect(explain('accounts.update')).toMatchObject({ status: 'unknown', requirements: [] });
-    expect(check('accounts.update', {}, [])).toMatchObject({ allowed: true, missing: [] });
+    expect(check('accounts.update', {}, [])).toMatchObject({ allowed: false, missing: [] });
   });
 
   it('an unmatched path is unknown', () => {

@@ -2,20 +2,19 @@
 // Stripe's error body. They check at the network layer, so they cover any client — an
 // unwrapped stripe instance, fetch, another language's SDK under test — and they compose
 // with the app's own msw fixtures: a covered request falls through to the next handler.
+// The request is read by the same model as guard() and judged by the same policy.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { Grant } from '../explain.js';
-import { resolveRequest, type Resolution } from '../resolve.js';
-import { expandFromForm, expandFromParams } from '../request.js';
-import { compilePermissionOptions, grantFor, judge, type CompiledPermissions } from '../permission-source.js';
+import { compilePolicy, decide, type Logger, type Policy } from '../policy.js';
+import { canonicalRequest, isV2Path } from '../request.js';
 import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, type Violation } from '../errors.js';
-import type { PermissionContext, PermissionsSource, UnmappedStrategy } from '../guard.js';
-
+import type { PermissionsSource, UnmappedStrategy } from '../guard.js';
+import type { CanonicalRequest } from '../types.js';
 
 export interface StripePermissionHandlersOptions {
   /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
   readonly manifest?: string | Readonly<Record<string, unknown>>;
-  /** The granted permissions, or a function of the request (its `Stripe-Account` header, method, path). */
+  /** The granted permissions, or a function of the request (its `Stripe-Account` / `Stripe-Context` headers, method, path). */
   readonly permissions?: PermissionsSource;
   /** Require `X_read` for reads instead of accepting `X_write` too. */
   readonly strictReads?: boolean;
@@ -26,18 +25,22 @@ export interface StripePermissionHandlersOptions {
    */
   readonly onUnmapped?: UnmappedStrategy;
   /** Where warnings go. Default: `console`. */
-  readonly logger?: { warn(message: string): void };
+  readonly logger?: Logger;
   /** Called for every violation, before the response is sent. */
   readonly onViolation?: (violation: Violation) => void;
 }
 
+const OPTION_NAMES = ['manifest', 'permissions', 'strictReads', 'onUnmapped', 'logger', 'onViolation'];
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+const MAX_BODY = 1024 * 1024;
+/** Hosts stripe-node sends to besides those of recorded routes (OAuth). */
+const EXTRA_HOSTS = ['connect.stripe.com'];
 
 /**
  * msw 2.x handlers that enforce your app's permissions on every request to Stripe. Put them
  * before your fixtures: a request the permissions do not cover gets Stripe's 403
- * (`more_permissions_required_for_application`, naming the permission); a covered one falls
- * through to the next handler unchanged.
+ * (`more_permissions_required_for_application`, naming the permission, with
+ * `error.missing_permissions` in the body); a covered one falls through to the next handler.
  *
  * @example
  * import { setupServer } from 'msw/node';
@@ -48,93 +51,64 @@ const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
  * );
  */
 export function stripePermissionHandlers(options: StripePermissionHandlersOptions): HttpHandler[] {
-  const state = buildState(options);
-  // Every host a recorded route is served from: the API, file uploads, v2 meter event streams.
-  return getCatalog().hosts.map((host) => http.all(`https://${host}/*`, ({ request }) => check(state, request)));
-}
-
-interface State extends CompiledPermissions {
-  readonly options: StripePermissionHandlersOptions;
-  readonly warned: Set<string>;
-  readonly logger: { warn(message: string): void };
-}
-
-function buildState(options: StripePermissionHandlersOptions): State {
   if (!options || typeof options !== 'object') {
     throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
-  const compiled = compilePermissionOptions(options, 'stripePermissionHandlers()');
-  const logger = options.logger ?? console;
-  for (const w of compiled.warnings) logger.warn(w);
-  return { ...compiled, options, warned: new Set<string>(), logger };
+  const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
+  if (unknown.length) throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`);
+  const policy = compilePolicy(options, 'stripePermissionHandlers()', true);
+  for (const w of policy.warnings) policy.logger.warn(w);
+  // Every host stripe-node can send to, in every form it can take: http or https, any port,
+  // a trailing dot, any letter case.
+  const hosts = [...new Set([...getCatalog().hosts, ...EXTRA_HOSTS])].map((h) => h.replace(/\./g, '\\.')).join('|');
+  const pattern = new RegExp(`^https?://(?:${hosts})\\.?(?::\\d+)?(?:/|$)`, 'i');
+  return [http.all(pattern, async ({ request }) => check(policy, request))];
 }
 
-async function check(state: State, request: Request): Promise<Response | undefined> {
-  const url = new URL(request.url);
-  const method = request.method.toUpperCase();
-  const { expand, params } = await readRequest(request, url, method);
-  const resolution = resolveRequest(
-    { method, path: url.pathname, host: url.host, expand, ...(params ? { params } : {}) },
-    { strictReads: !!state.options.strictReads },
-  );
-  const account = request.headers.get('stripe-account') ?? undefined;
-  let grant = state.grant;
-  if (!grant) {
-    const ctx: PermissionContext = { ...(account ? { stripeAccount: account } : {}), method: resolution.methodId ?? `${method} ${url.pathname}`, httpMethod: method, path: url.pathname };
-    try {
-      grant = grantFor((await state.source!(ctx)) ?? []);
-    } catch (e) {
-      return stripeError(500, 'api_error', 'stripe_permission_guard_error', `${PREFIX} The permissions function threw: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return decide(state, resolution, grant, account);
-}
-
-/**
- * Expand paths and parameters from the query and the body. The body is read from a clone,
- * so the handler that answers the request can still read it.
- */
-async function readRequest(request: Request, url: URL, method: string): Promise<{ expand: readonly string[]; params?: Record<string, unknown> | string }> {
-  const expand = expandFromForm(url.search.slice(1));
-  if (WITHOUT_BODY.has(method)) return { expand };
-  const type = request.headers.get('content-type') ?? '';
-  // Multipart bodies are file uploads: they carry no expand paths or event types worth a parse.
-  if (type.startsWith('multipart/')) return { expand };
-  const text = await request.clone().text();
-  if (!text) return { expand };
-  if (type.includes('json') || /^\s*[{[]/.test(text)) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return { expand: [...expand, ...expandFromParams(parsed)], params: parsed as Record<string, unknown> };
-      }
-    } catch {
-      // Not JSON after all: read it as a form body below.
-    }
-  }
-  return { expand: [...expand, ...expandFromForm(text)], params: text };
-}
-
-function decide(state: State, resolution: Resolution, grant: Grant, account: string | undefined): Response | undefined {
-  const verdict = judge(resolution, grant, { enforce: true, onUnmapped: state.onUnmapped, manifestName: state.manifestName }, () => account);
-  for (const v of verdict.violations) state.options.onViolation?.(v);
+async function check(policy: Policy, request: Request): Promise<Response | undefined> {
+  const canonical = await readRequest(request);
+  const verdict = await decide(policy, canonical);
+  if (verdict.error) return stripeError(500, 'api_error', 'stripe_permission_guard_error', verdict.error.message);
   const v = verdict.reject;
-  if (v?.kind === 'missing') return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, v.message);
+  if (v?.kind === 'missing') return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, v.message, v.missingPermissions);
+  if (v?.kind === 'invalid') return stripeError(400, 'invalid_request_error', 'stripe_permission_guard_refused', v.message);
   if (v) return stripeError(500, 'api_error', 'stripe_permission_guard_unmapped', v.message);
-  for (const w of verdict.violations) {
-    const key = `${w.method}|${w.unknowns.map((u) => u.because).join()}`;
-    if (!state.warned.has(key)) {
-      state.warned.add(key);
-      state.logger.warn(w.message);
-    }
-  }
   return undefined;
 }
 
+/** The canonical request of a fetch Request. The body is read from a clone: the answering handler can still read it. */
+async function readRequest(request: Request): Promise<CanonicalRequest> {
+  const url = new URL(request.url);
+  const method = request.method.toUpperCase();
+  const headers = {
+    ...(header(request, 'stripe-account') ? { stripeAccount: header(request, 'stripe-account')! } : {}),
+    ...(header(request, 'stripe-context') ? { stripeContext: header(request, 'stripe-context')! } : {}),
+    ...(header(request, 'stripe-version') ? { apiVersion: header(request, 'stripe-version')! } : {}),
+  };
+  const base = { method, host: url.hostname, path: `${url.pathname}${url.search}`, ...headers };
+  if (WITHOUT_BODY.has(method)) return canonicalRequest(base);
+  const type = request.headers.get('content-type') ?? '';
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY) return canonicalRequest({ ...base, unreadable: `the body is larger than ${MAX_BODY} bytes` });
+  const text = await request.clone().text();
+  if (text.length > MAX_BODY) return canonicalRequest({ ...base, unreadable: `the body is larger than ${MAX_BODY} bytes` });
+  if (type.startsWith('multipart/')) {
+    // File uploads: their fields are not read; one that could carry expand paths or event types is unreadable.
+    const listField = /name="\[*(?:expand|enabled_events)[\]["]/.test(text);
+    return canonicalRequest(listField ? { ...base, unreadable: 'a multipart field sets expand or enabled_events' } : base);
+  }
+  const json = type.includes('json') || (isV2Path(url.pathname) && /^\s*[{[]/.test(text));
+  return canonicalRequest({ ...base, body: text, json });
+}
+
+function header(request: Request, name: string): string | undefined {
+  return request.headers.get(name) || undefined;
+}
+
 /** Stripe's error shape. `stripe-should-retry: false` keeps stripe-node from retrying a 500. */
-function stripeError(status: number, type: string, code: string, message: string): Response {
+function stripeError(status: number, type: string, code: string, message: string, missing?: readonly string[]): Response {
   return HttpResponse.json(
-    { error: { type, code, message } },
+    { error: { type, code, message, ...(missing ? { missing_permissions: missing } : {}) } },
     { status, headers: { 'request-id': requestId(), 'stripe-should-retry': 'false' } },
   );
 }

@@ -1,0 +1,280 @@
+// What guard() and the msw handlers share: the permission options (validated once), the
+// permission context, the grant cache, warn-once, safe user callbacks, and the verdict on one
+// canonical request. Neither surface decides anything on its own.
+import { compileGrant, evaluate, type Grant } from './explain.js';
+import { getCatalog } from './catalog.js';
+import { loadManifest, parseManifest } from './manifest.js';
+import { resolveCanonical } from './resolve.js';
+import { nearest } from './suggest.js';
+import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, unmappedViolation, type Violation } from './errors.js';
+import { activeRecorder, toRecord, type CheckRecord } from './record.js';
+import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';
+
+export type PermissionsFunction = (ctx: PermissionContext) => readonly string[] | Promise<readonly string[]>;
+export type PermissionsSource = readonly string[] | PermissionsFunction;
+export type UnmappedStrategy = 'throw' | 'warn' | 'allow';
+export interface Logger {
+  warn(message: string): void;
+}
+
+const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
+
+export interface PermissionOptions {
+  readonly manifest?: string | Readonly<Record<string, unknown>>;
+  readonly permissions?: PermissionsSource;
+  readonly onUnmapped?: UnmappedStrategy;
+  readonly strictReads?: boolean;
+  readonly logger?: Logger;
+  readonly onViolation?: (violation: Violation) => void;
+}
+
+/** The options of guard() and the msw handlers, compiled once. */
+export interface Policy {
+  /** The manifest's grant, when a manifest is given: what the app declares. */
+  readonly declared?: Grant;
+  /** A fixed list of granted permissions (or the manifest's, when no list or function is given). */
+  readonly grant?: Grant;
+  /** …or a function asked per request: what the account (or Dashboard user) has granted. */
+  readonly source?: PermissionsFunction;
+  /** How messages name the declared set: the manifest's file. */
+  readonly manifestName: string;
+  /** The manifest's warnings (duplicates, legacy names), ready to log. */
+  readonly warnings: readonly string[];
+  readonly onUnmapped: UnmappedStrategy;
+  readonly strictReads: boolean;
+  /** Reject rather than warn (guard mode 'throw'; always for msw). */
+  readonly enforce: boolean;
+  readonly logger: Logger;
+  readonly onViolation: ((violation: Violation) => void) | undefined;
+  readonly warned: WarnOnce;
+}
+
+/**
+ * Validates and compiles the permission options. `caller` names the API in error messages;
+ * `optional` lets guard() in mode 'off' go without permissions.
+ */
+export function compilePolicy(options: PermissionOptions, caller: string, enforce: boolean, optional = false): Policy {
+  const onUnmapped = options.onUnmapped ?? 'warn';
+  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} ${caller}: onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
+  if (options.strictReads !== undefined && typeof options.strictReads !== 'boolean') {
+    throw new GuardOptionsError(`${PREFIX} ${caller}: strictReads must be true or false, got ${JSON.stringify(options.strictReads)}.`);
+  }
+  const logger = options.logger ?? console;
+  if (!logger || typeof logger.warn !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: logger must have a warn(message) method.`);
+  if (options.onViolation !== undefined && typeof options.onViolation !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: onViolation must be a function.`);
+  const base = { onUnmapped, strictReads: options.strictReads === true, enforce, logger, onViolation: options.onViolation, warned: new WarnOnce() };
+  let declared: Grant | undefined;
+  let manifestName = 'stripe-app.json';
+  let warnings: readonly string[] = [];
+  if (options.manifest !== undefined) {
+    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
+    declared = compileGrant(manifest.names);
+    if (manifest.file !== '(inline manifest)') manifestName = manifest.file;
+    warnings = manifest.warnings.map((w) => `${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
+  }
+  const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}) };
+  const permissions = options.permissions;
+  if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller))) };
+  if (typeof permissions === 'function') return { ...shared, source: permissions as PermissionsFunction };
+  if (permissions !== undefined) throw new GuardOptionsError(`${PREFIX} ${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
+  if (declared) return { ...shared, grant: declared };
+  if (optional) return shared;
+  throw new GuardOptionsError(`${PREFIX} ${caller} needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
+}
+
+/** A static permission list: every entry a known name, all problems at once. */
+function validateNames(names: readonly unknown[], caller: string): string[] {
+  const catalog = getCatalog();
+  const problems: string[] = [];
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') problems.push(`permissions[${i}] is ${describe(name)}, not a permission name`);
+    else if (!catalog.permissions.has(name)) {
+      const guess = nearest(name, catalog.permissions.keys());
+      problems.push(`permissions[${i}] ${JSON.stringify(name)} is not a Stripe Apps permission${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+  });
+  if (problems.length) throw new GuardOptionsError(`${PREFIX} ${caller}: ${problems.join('; ')}.`);
+  return names as string[];
+}
+
+/** What a value is, for a message: its type and shape, never its content. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Set) return 'a Set';
+  if (value instanceof Map) return 'a Map';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return typeof value === 'string' ? 'a string' : `${typeof value}`;
+}
+
+// ---- grants of permissions functions -------------------------------------------------------
+
+const GRANT_LIMIT = 1_000;
+const grantCache = new Map<string, Grant>();
+const warnedNames = new Set<string>();
+
+/**
+ * The compiled grant for what a permissions function returned, or the error to settle the
+ * request with. The same list (by content; JSON keys cannot collide) compiles once. Names the
+ * catalog does not know are warned once (Stripe may have added them), not thrown.
+ */
+export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsError {
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+    return new GuardOptionsError(`${PREFIX} The permissions function must return (or resolve to) an array of permission names; it returned ${describe(names)}.`);
+  }
+  const key = JSON.stringify(names);
+  let g = grantCache.get(key);
+  if (!g) {
+    const catalog = getCatalog();
+    for (const n of names) {
+      if (!catalog.permissions.has(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
+        warnedNames.add(n);
+        safeWarn(policy.logger, `${PREFIX} The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`);
+      }
+    }
+    if (grantCache.size >= GRANT_LIMIT) grantCache.clear();
+    grantCache.set(key, (g = compileGrant(Object.freeze([...(names as string[])]))));
+  }
+  return g;
+}
+
+// ---- warn-once and callbacks ---------------------------------------------------------------------
+
+const WARN_LIMIT = 1_000;
+
+/** A bounded "warned already" set: past its size it starts again (a warning may repeat, memory may not grow). */
+export class WarnOnce {
+  readonly #keys = new Set<string>();
+  first(key: string): boolean {
+    if (this.#keys.has(key)) return false;
+    if (this.#keys.size >= WARN_LIMIT) this.#keys.clear();
+    this.#keys.add(key);
+    return true;
+  }
+}
+
+/** A user's logger: whatever it throws, the request goes on. */
+export function safeWarn(logger: Logger, message: string): void {
+  try {
+    logger.warn(message);
+  } catch {
+    // The user's logger failed; the request must still settle.
+  }
+}
+
+function safeViolation(policy: Policy, v: Violation): void {
+  if (!policy.onViolation) return;
+  try {
+    policy.onViolation(v);
+  } catch (e) {
+    safeWarn(policy.logger, `${PREFIX} onViolation threw (${e instanceof Error ? e.name : describe(e)}); the request was handled as if it had not.`);
+  }
+}
+
+// ---- the verdict ----------------------------------------------------------------------------
+
+/** What to do with one request. */
+export interface Verdict {
+  /** Violations reported (onViolation, warnings). */
+  readonly violations: readonly Violation[];
+  /** Set when the request must not be sent. */
+  readonly reject?: Violation;
+  /** Set when the permissions function failed: settle the request with it. */
+  readonly error?: GuardOptionsError;
+  readonly outcome: CheckRecord['outcome'];
+}
+
+const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });
+
+/** The permission context a permissions function is given: what is sent. */
+export function permissionContext(request: CanonicalRequest, resolution: Resolution): PermissionContext {
+  return {
+    ...(request.stripeAccount ? { stripeAccount: request.stripeAccount } : {}),
+    ...(request.stripeContext ? { stripeContext: request.stripeContext } : {}),
+    method: resolution.methodId ?? `${request.method} ${request.path}`,
+    httpMethod: request.method,
+    path: request.path,
+  };
+}
+
+/**
+ * The verdict on one canonical request, synchronously when the permissions are fixed, as a
+ * promise when a permissions function is asked (which may return anything or throw: the
+ * verdict then carries the error, it never rejects). Reports violations and records the check.
+ */
+export function decide(policy: Policy, request: CanonicalRequest): Verdict | Promise<Verdict> {
+  const resolution = resolveCanonical(request, policy.strictReads);
+  if (policy.grant || !policy.source) return judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
+  let returned: unknown;
+  try {
+    returned = policy.source(permissionContext(request, resolution));
+  } catch (e) {
+    return functionFailed(e);
+  }
+  if (returned && typeof (returned as { then?: unknown }).then === 'function') {
+    return Promise.resolve(returned as Promise<unknown>).then(
+      (names) => fromNames(policy, request, resolution, names),
+      (e: unknown) => functionFailed(e),
+    );
+  }
+  return fromNames(policy, request, resolution, returned);
+}
+
+function fromNames(policy: Policy, request: CanonicalRequest, resolution: Resolution, names: unknown): Verdict {
+  const grant = grantFor(names, policy);
+  if (grant instanceof GuardOptionsError) return { violations: [], error: grant, outcome: 'rejected' };
+  return judge(policy, request, resolution, grant, true);
+}
+
+function functionFailed(e: unknown): Verdict {
+  const error = new GuardOptionsError(`${PREFIX} The permissions function threw: ${e instanceof Error ? e.message : describe(e)}. The request was not sent.`, { cause: e });
+  return { violations: [], error, outcome: 'rejected' };
+}
+
+let empty: Grant | undefined;
+const EMPTY_GRANT = () => (empty ??= compileGrant(Object.freeze([])));
+
+function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution, grant: Grant, runtime = false): Verdict {
+  const account = request.stripeAccount;
+  const recorder = activeRecorder();
+  if (request.invalid.length) {
+    const v = invalidViolation(request, resolution, account);
+    const verdict: Verdict = policy.enforce ? { violations: [v], reject: v, outcome: 'rejected' } : { violations: [v], outcome: 'warned' };
+    report(policy, verdict);
+    recorder?.(toRecord(resolution, grant, [], [], verdict.outcome, account));
+    return verdict;
+  }
+  const { missing, satisfied } = evaluate(resolution, grant);
+  const unreadable = resolution.unknowns.some((u) => u.kind === 'request');
+  const unmapped = resolution.unknowns.length > 0 && (policy.onUnmapped !== 'allow' || unreadable);
+  if (!missing.length && !unmapped) {
+    if (recorder) recorder(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
+    return ALLOWED;
+  }
+  const violations: Violation[] = [];
+  let reject: Violation | undefined;
+  if (missing.length) {
+    const declaredMissing = runtime && policy.declared ? evaluate(resolution, policy.declared).missing.map((m) => m.permission) : undefined;
+    violations.push(missingViolation(resolution, missing, account, { manifestName: policy.manifestName, runtime, ...(declaredMissing ? { undeclared: declaredMissing } : {}) }));
+    if (policy.enforce) reject = violations[0];
+  }
+  if (unmapped && !reject) {
+    violations.push(unmappedViolation(resolution, missing, account, request));
+    if (policy.enforce && policy.onUnmapped === 'throw') reject = violations[violations.length - 1];
+  }
+  const outcome = reject ? 'rejected' : 'warned';
+  const verdict: Verdict = reject ? { violations, reject, outcome } : { violations, outcome };
+  report(policy, verdict);
+  recorder?.(toRecord(resolution, grant, satisfied, missing, outcome, account));
+  return verdict;
+}
+
+/** onViolation for each violation; a warning once for each one not rejected. */
+function report(policy: Policy, verdict: Verdict): void {
+  for (const v of verdict.violations) safeViolation(policy, v);
+  if (verdict.reject) return;
+  for (const v of verdict.violations) {
+    const key = JSON.stringify([v.kind, v.method, v.missingPermissions, v.unknowns.map((u) => u.reason)]);
+    if (policy.warned.first(key)) safeWarn(policy.logger, v.message.startsWith(PREFIX) ? v.message : `${PREFIX} ${v.message}`);
+  }
+}

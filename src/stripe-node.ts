@@ -1,0 +1,213 @@
+// The ONLY module that knows stripe-node internals. Every request of a client (resource
+// methods, auto-pagination, rawRequest, file uploads, any HttpClient) goes through
+// `_requestSender._request(method, host, path, data, authenticator, options, usage, callback,
+// requestDataProcessor)` — the same positions in stripe 14 to 23. It is replaced by a function
+// that reads those arguments once into the canonical request and either calls the original
+// with a snapshot of the params (what was judged is what is sent) or answers the callback.
+import { canonicalRequest, isV2Path, snapshotParams } from './request.js';
+import type { CanonicalRequest } from './types.js';
+
+export type RequestFn = (...args: unknown[]) => unknown;
+export type Callback = (err: unknown, res?: unknown) => void;
+
+/** What the guard does with one request: send it (the snapshot) or answer with an error. */
+export type Handler = (request: CanonicalRequest, send: () => unknown, reject: (error: unknown) => void) => unknown;
+
+/**
+ * The install record, kept on the client under a global symbol so that every copy of this
+ * package in a process (ESM and CommonJS builds) sees one guard per client.
+ */
+export interface Installation {
+  readonly version: 1;
+  /** The current handler; `undefined` makes the client send unchecked (unguarded). */
+  handler: Handler | undefined;
+  /** For a client derived by `withStripeContext`: follow the parent's handler until guarded itself. */
+  parent: Installation | undefined;
+  /** Puts the guarded sender in place (again). */
+  readonly attach: () => void;
+  /** Puts the original sender back: the client, and those derived from it, send unchecked. */
+  readonly restore: () => void;
+}
+
+const INSTALLED = Symbol.for('stripe-permission-guard.installation');
+
+interface Client {
+  _requestSender?: { _request?: unknown };
+  getApiField?(key: string): unknown;
+  withStripeContext?: unknown;
+  errors?: { StripePermissionError?: unknown };
+  [INSTALLED]?: Installation;
+}
+
+/** The handler in force for a client: its own, or its parent's, or none. */
+export function activeHandler(inst: Installation | undefined): Handler | undefined {
+  for (let i = inst, n = 0; i && n < 64; i = i.parent, n++) if (i.handler || !i.parent) return i.handler;
+  return undefined;
+}
+
+export function installationOf(stripe: object): Installation | undefined {
+  const inst = (stripe as Client)[INSTALLED];
+  return inst && inst.version === 1 ? inst : undefined;
+}
+
+/**
+ * Why this object cannot be guarded, or undefined. The sender's `_request` must take the
+ * arguments by position as stripe 14–23 do (at least the eight before requestDataProcessor).
+ */
+export function unsupportedClient(stripe: unknown): string | undefined {
+  const client = stripe as Client;
+  if (!client || typeof client !== 'object') return 'it is not an object';
+  const request = client._requestSender?._request;
+  if (typeof request !== 'function') return 'it has no request sender (_requestSender._request)';
+  if (request.length < 5 || request.length > 9) return `its request sender takes ${request.length} arguments, not stripe-node's (method, host, path, data, authenticator, options, usage, callback)`;
+  if (typeof client.getApiField !== 'function') return 'it has no getApiField()';
+  if (typeof client.errors?.StripePermissionError !== 'function') return 'it has no errors.StripePermissionError';
+  return undefined;
+}
+
+/**
+ * Installs `handler` on a client, or replaces the handler of an installed one. The record stays
+ * on the client after {@link Installation.restore}, so clients derived from it keep following
+ * it when it is guarded again.
+ */
+export function install(stripe: object, handler: Handler | undefined, parent?: Installation): Installation {
+  const client = stripe as Client;
+  const existing = installationOf(client);
+  if (existing) {
+    // An explicit guard() of a derived client detaches it from its parent.
+    existing.handler = handler;
+    existing.parent = undefined;
+    existing.attach();
+    return existing;
+  }
+  const sender = client._requestSender as { _request: RequestFn };
+  const original = sender._request;
+  const hadOwnWithContext = Object.hasOwn(client, 'withStripeContext');
+  const withContext = client.withStripeContext;
+  const guardedRequest = function guardedRequest(this: unknown, ...args: unknown[]) {
+    const active = activeHandler(inst);
+    if (!active) return original.apply(this, args);
+    return handleRequest(client, active, original, this, args);
+  };
+  const deriving = typeof withContext === 'function'
+    ? function (this: unknown, ...args: unknown[]) {
+        // A derived client is a new instance with its own sender: it follows this client's
+        // guard, including later guard() and unguard() calls on this one.
+        const derived = (withContext as RequestFn).apply(stripe, args) as object;
+        if (derived && typeof derived === 'object' && !installationOf(derived) && !unsupportedClient(derived)) install(derived, undefined, inst);
+        return derived;
+      }
+    : undefined;
+  const inst: Installation = {
+    version: 1,
+    handler,
+    parent,
+    attach() {
+      sender._request = guardedRequest;
+      if (deriving) client.withStripeContext = deriving;
+    },
+    restore() {
+      inst.handler = undefined;
+      inst.parent = undefined;
+      if (sender._request === guardedRequest) sender._request = original;
+      if (hadOwnWithContext) client.withStripeContext = withContext;
+      else delete client.withStripeContext;
+    },
+  };
+  inst.attach();
+  Object.defineProperty(client, INSTALLED, { value: inst, configurable: true, enumerable: false, writable: false });
+  return inst;
+}
+
+function handleRequest(client: Client, handler: Handler, original: RequestFn, self: unknown, args: unknown[]): unknown {
+  const callback = typeof args[7] === 'function' ? (args[7] as Callback) : findCallback(args);
+  const reject = (error: unknown) => {
+    if (callback) queueMicrotask(() => callback(error));
+  };
+  let request: CanonicalRequest;
+  let sendArgs: unknown[];
+  try {
+    ({ request, sendArgs } = readArguments(client, args));
+  } catch (e) {
+    reject(e);
+    return undefined;
+  }
+  try {
+    return handler(request, () => original.apply(self, sendArgs), reject);
+  } catch (e) {
+    reject(e);
+    return undefined;
+  }
+}
+
+function findCallback(args: unknown[]): Callback | undefined {
+  for (let i = 5; i < args.length; i++) if (typeof args[i] === 'function') return args[i] as Callback;
+  return undefined;
+}
+
+/** The canonical request for stripe-node's `_request` arguments, and the arguments to send. */
+function readArguments(client: Client, args: unknown[]): { request: CanonicalRequest; sendArgs: unknown[] } {
+  const [method, host, path, data] = args;
+  const options = (args[5] && typeof args[5] === 'object' ? args[5] : {}) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
+  const json = typeof path === 'string' && isV2Path(path);
+  let params: unknown = data;
+  let unreadable: string | undefined;
+  let sendArgs = args;
+  if (data && typeof data === 'object') {
+    const snap = snapshotParams(data, json);
+    if (snap) {
+      params = snap.value;
+      sendArgs = [...args];
+      sendArgs[3] = params;
+    } else unreadable = 'the request parameters are too large or too deeply nested to read';
+  }
+  const headers = options.headers && typeof options.headers === 'object' ? (options.headers as Record<string, unknown>) : undefined;
+  const field = (key: string) => client.getApiField?.(key);
+  const account = header(headers, 'stripe-account') ?? text(options.stripeAccount) ?? text(field('stripeAccount'));
+  const context = header(headers, 'stripe-context') ?? text(options.stripeContext) ?? text(field('stripeContext'));
+  const apiVersion = header(headers, 'stripe-version') ?? text(field('version'));
+  const request = canonicalRequest({
+    method: String(method),
+    host: typeof host === 'string' && host ? host : field('host'),
+    path: path as string,
+    params,
+    json,
+    ...(account ? { stripeAccount: account } : {}),
+    ...(context ? { stripeContext: context } : {}),
+    ...(apiVersion ? { apiVersion } : {}),
+    ...(unreadable ? { unreadable } : {}),
+  });
+  return { request, sendArgs };
+}
+
+/**
+ * A header as stripe-node sends it: user-supplied headers are normalised (`stripe-account` ->
+ * `Stripe-Account`) and override the defaults; of keys that normalise alike, the last wins.
+ * `null` means "explicitly none".
+ */
+function header(headers: Record<string, unknown> | undefined, lower: string): string | null | undefined {
+  if (!headers) return undefined;
+  let found: unknown;
+  let seen = false;
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === lower) {
+      found = headers[key];
+      seen = true;
+    }
+  }
+  if (!seen) return undefined;
+  if (found === undefined || found === null) return null;
+  return Array.isArray(found) ? found.map(String).join(', ') : String(found);
+}
+
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = typeof value === 'string' ? value : String(value);
+  return s || undefined;
+}
+
+/** The error Stripe would send, built by the user's own stripe copy (so `instanceof` holds). */
+export function stripePermissionError(stripe: object, raw: { message: string; code: string }): Error {
+  const ErrorClass = (stripe as Client).errors!.StripePermissionError as new (raw: Record<string, unknown>) => Error;
+  return new ErrorClass({ message: raw.message, type: 'invalid_request_error', code: raw.code, statusCode: 403 });
+}

@@ -1,0 +1,158 @@
+// Hostile callers and callbacks: every request settles, the process never dies, caches stay
+// bounded, and one guard per client even with two copies of the package in the process.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { explain, guard, isGuarded, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
+
+const KEY = 'sk_test_51HostileSecretKeyNeverPrinted';
+
+class Recording extends Stripe.HttpClient {
+  sent: { method: string; path: string; body: string }[] = [];
+  override getClientName() {
+    return 'recording';
+  }
+  override makeRequest(_h: string, _p: string, path: string, method: string, _headers: object, body: string) {
+    this.sent.push({ method, path, body: String(body ?? '') });
+    const Res = class extends Stripe.HttpClientResponse {
+      override getRawResponse() {
+        return {};
+      }
+      override toJSON() {
+        return Promise.resolve({ id: 'obj_1', object: 'invoice' });
+      }
+    };
+    return Promise.resolve(new Res(200, {}));
+  }
+}
+const client = (http = new Recording(), config: Record<string, unknown> = {}) => ({ http, stripe: new Stripe(KEY, { httpClient: http, telemetry: false, maxNetworkRetries: 0, ...config }) });
+const settle = (p: Promise<unknown>) => p.then(() => 'sent' as const, (e: unknown) => e);
+const quiet = { warn() {} };
+
+describe('permissions functions that misbehave', () => {
+  it.each([
+    ['a Set', () => new Set(['customer_read'])],
+    ['a string', () => 'customer_read'],
+    ['an object', () => ({ 0: 'customer_read' })],
+    ['undefined', () => undefined],
+    ['a promise of a Set', async () => new Set(['customer_read'])],
+    ['an array with a number', () => ['customer_read', 1]],
+  ])('returning %s settles the call with a GuardOptionsError saying what it returned', async (_, fn) => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: fn as never, logger: quiet });
+    const e = await settle(stripe.customers.retrieve('cus_1'));
+    expect(e).toBeInstanceOf(GuardOptionsError);
+    expect((e as Error).message).toMatch(/must return \(or resolve to\) an array of permission names; it returned /);
+    expect(http.sent).toEqual([]);
+  });
+
+  it('a throwing function keeps the error as cause', async () => {
+    const { stripe } = client();
+    const boom = new Error('db down');
+    guard(stripe, { permissions: () => { throw boom; }, logger: quiet });
+    const e = (await settle(stripe.customers.retrieve('cus_1'))) as Error;
+    expect(e).toBeInstanceOf(GuardOptionsError);
+    expect(e.cause).toBe(boom);
+  });
+
+  it("a ['a,b'] grant is not the grant ['a','b'] (no shared cache key)", async () => {
+    const { stripe } = client();
+    let names: string[] = ['customer_read', 'customer_write'];
+    guard(stripe, { permissions: () => names, logger: quiet });
+    expect(await settle(stripe.customers.update('cus_1', {}))).toBe('sent');
+    names = ['customer_read,customer_write'];
+    expect(await settle(stripe.customers.update('cus_1', {}))).toMatchObject({ statusCode: 403 });
+  });
+
+  it('what is judged is what is sent: params mutated while an async function runs', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: async () => { await new Promise((r) => setTimeout(r, 5)); return ['invoice_read', 'invoice_write']; }, logger: quiet });
+    const params: { metadata: Record<string, string>; expand: string[] } = { metadata: { a: '1' }, expand: [] };
+    const pending = settle(stripe.invoices.update('in_1', params));
+    params.expand.push('customer');
+    params.metadata.a = '2';
+    expect(await pending).toBe('sent');
+    expect(http.sent[0]!.body).toBe('metadata[a]=1');
+  });
+});
+
+describe('user callbacks that throw', () => {
+  it("a throwing logger.warn neither blocks nor crashes requests in 'warn' mode", async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: [], mode: 'warn', logger: { warn() { throw new Error('logger down'); } } });
+    expect(await settle(stripe.customers.create({}))).toBe('sent');
+    expect(http.sent).toHaveLength(1);
+  });
+  it('a throwing onViolation does not change the verdict', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: [], onViolation: () => { throw new Error('hook down'); }, logger: quiet });
+    expect(await settle(stripe.customers.create({}))).toMatchObject({ statusCode: 403 });
+    expect(http.sent).toEqual([]);
+  });
+});
+
+describe('hostile expand paths', () => {
+  it('a 4000-segment expand is refused before any walking, cheaply', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: ['invoice_read'], logger: quiet });
+    const expand = Array.from({ length: 8 }, (_, i) => Array(4000).fill('latest_charge.payment_intent').join('.') + i);
+    const e = await settle(stripe.invoices.retrieve('in_1', { expand }));
+    expect(e).toBeInstanceOf(RefusedRequestError);
+    expect((e as Error).message).toMatch(/query string is longer than/);
+    const post = await settle(stripe.invoices.update('in_1', { expand }));
+    expect(post).toBeInstanceOf(RefusedRequestError);
+    expect((post as Error).message).toMatch(/expand path "latest_charge.payment_intent.latest_charge.*" is not a dot-separated list/);
+    expect((await settle(stripe.invoices.update('in_1', { expand: ['customer.invoice_settings.default_payment_method.customer.x'] }))) as Error).toMatchObject({ message: expect.stringMatching(/is 5 levels deep; Stripe expands at most 4 levels/) });
+    expect(http.sent).toEqual([]);
+    expect(explain('invoices.retrieve', { expand }).invalid?.length).toBe(8);
+  });
+  it('refusals name the argument in mode throw and are warned in mode warn', async () => {
+    const warnings: string[] = [];
+    const { http, stripe } = client();
+    guard(stripe, { permissions: ['customer_read'], mode: 'warn', logger: { warn: (m) => warnings.push(m) } });
+    await settle(stripe.customers.listBalanceTransactions('..'));
+    expect(http.sent).toHaveLength(1);
+    expect(warnings.join()).toContain('the path segment ".." is a dot segment');
+  });
+});
+
+describe('state follows the client', () => {
+  it('a withStripeContext client made before a narrowing guard() follows it, and unguard()', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: ['customer_read'], logger: quiet });
+    const derived = stripe.withStripeContext('acct_1' as never);
+    expect(await settle(derived.customers.retrieve('cus_1'))).toBe('sent');
+    guard(stripe, { permissions: [], logger: quiet });
+    expect(await settle(derived.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403 });
+    unguard(stripe);
+    expect(isGuarded(derived)).toBe(false);
+    expect(await settle(derived.customers.retrieve('cus_1'))).toBe('sent');
+    guard(stripe, { permissions: [], logger: quiet });
+    expect(isGuarded(derived)).toBe(true);
+    expect(http.sent).toHaveLength(2);
+  });
+
+  it('two builds of the package in one process share one guard per client', async () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+    const esm = (await import('../dist/index.js')) as typeof import('../src/index.js');
+    const { http, stripe } = client();
+    esm.guard(stripe, { permissions: ['customer_read'], logger: quiet });
+    cjs.guard(stripe, { permissions: [], logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403 });
+    cjs.unguard(stripe);
+    expect(esm.isGuarded(stripe)).toBe(false);
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    expect(http.sent).toHaveLength(1);
+  });
+});
+
+describe('unknown routes are labelled', () => {
+  it("as 'VERB /path' in violations", async () => {
+    const seen: { method: string; httpMethod: string; path: string }[] = [];
+    const { stripe } = client();
+    guard(stripe, { permissions: [], onViolation: (v) => seen.push(v), logger: quiet });
+    await settle(stripe.rawRequest('GET', '/v1/not_a_route/x'));
+    expect(seen[0]).toMatchObject({ method: 'GET /v1/not_a_route/x', httpMethod: 'GET', path: '/v1/not_a_route/x' });
+  });
+});

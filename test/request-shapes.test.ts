@@ -1,0 +1,177 @@
+// One table of request shapes, run through every surface: check(), guard() with the node and
+// the fetch HttpClients, and the msw handlers. Each row is a request an attacker (or a
+// careless caller) could make; "blocked" means nothing reaches the HttpClient (guard) or the
+// next msw handler, and check() does not call it allowed. Add a row for every bug found.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { check, guard, type HttpCall, type PermissionsSource } from '../src/index.js';
+import { stripePermissionHandlers } from '../src/testing/msw.js';
+
+const KEY = 'sk_test_51TableSecretKeyNeverPrinted';
+type Call = (s: Stripe) => Promise<unknown>;
+interface Row {
+  readonly name: string;
+  readonly call: Call;
+  /** The same request as it goes on the wire, for check(). */
+  readonly wire: HttpCall;
+  readonly permissions: PermissionsSource;
+  /** `warned`: sent (with a warning, under the default onUnmapped), but check() does not call it allowed. */
+  readonly expected: 'allowed' | 'blocked' | 'warned';
+  /** Client options (stripeAccount…). */
+  readonly client?: Record<string, unknown>;
+  /**
+   * Rows whose shape exists only before a URL parser normalises it: msw sees the normalised
+   * request (here DELETE /v1/tax_ids/txi_1, an unknown route: warned and passed by default).
+   */
+  readonly skipMsw?: boolean;
+  /** Rows check() cannot express (account-dependent grants). */
+  readonly skipCheck?: boolean;
+}
+
+const byAccount = (rich: string[]): PermissionsSource => async ({ stripeAccount, stripeContext }) => {
+  await new Promise((r) => setImmediate(r));
+  const who = stripeContext ?? stripeAccount;
+  return who === 'acct_RICH' ? rich : [];
+};
+const INV = ['invoice_read', 'invoice_write'];
+
+const rows: Row[] = [
+  // Dot segments and separators in ids: a URL parser or server resolves them to another endpoint.
+  { name: "customers.listBalanceTransactions('..')", call: (s) => s.customers.listBalanceTransactions('..'), wire: { method: 'GET', path: '/v1/customers/../balance_transactions' }, permissions: ['customer_read'], expected: 'blocked' },
+  { name: "customers.deleteTaxId('..', 'txi_1')", call: (s) => s.customers.deleteTaxId('..', 'txi_1'), wire: { method: 'DELETE', path: '/v1/customers/../tax_ids/txi_1' }, permissions: ['customer_write'], expected: 'blocked', skipMsw: true },
+  { name: "customers.retrieve('%2e%2e')", call: (s) => s.rawRequest('GET', '/v1/customers/%2e%2e/balance_transactions'), wire: { method: 'GET', path: '/v1/customers/%2e%2e/balance_transactions' }, permissions: ['customer_read'], expected: 'blocked' },
+  { name: 'rawRequest with backslashes', call: (s) => s.rawRequest('POST', '/v1/customers/..\\..\\v1\\refunds', {}), wire: { method: 'POST', path: '/v1/customers/..\\..\\v1\\refunds' }, permissions: ['customer_write'], expected: 'blocked', skipMsw: true },
+  { name: 'an encoded slash in an id', call: (s) => s.rawRequest('GET', '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds'), wire: { method: 'GET', path: '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds' }, permissions: ['customer_read'], expected: 'blocked' },
+  { name: 'a NUL in an id', call: (s) => s.customers.retrieve('cus_1\u0000'), wire: { method: 'GET', path: '/v1/customers/cus_1%00' }, permissions: ['customer_read'], expected: 'blocked' },
+  // Expand in every encoding that yields the same bytes.
+  { name: 'expand as an index object', call: (s) => s.invoices.update('in_1', { expand: { 0: 'customer' } } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0]=customer' }, permissions: INV, expected: 'blocked' },
+  { name: "expand as a flattened 'expand[0]' key", call: (s) => s.invoices.update('in_1', { 'expand[0]': 'customer' } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand%5B0%5D=customer' }, permissions: INV, expected: 'blocked' },
+  { name: "expand as a flattened 'expand[]' key", call: (s) => s.invoices.update('in_1', { 'expand[]': 'customer' } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[]=customer' }, permissions: INV, expected: 'blocked' },
+  { name: 'expand as a string', call: (s) => s.invoices.retrieve('in_1', { expand: 'customer' } as never), wire: { method: 'GET', path: '/v1/invoices/in_1?expand=customer' }, permissions: ['invoice_read'], expected: 'blocked' },
+  { name: 'a percent-encoded expand key in the query', call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?%65xpand[]=customer'), wire: { method: 'GET', path: '/v1/invoices/in_1?%65xpand[]=customer' }, permissions: INV, expected: 'blocked' },
+  { name: 'an expand before a fragment', call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?expand[]=customer#frag'), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[]=customer#frag' }, permissions: INV, expected: 'blocked' },
+  { name: "expand after ';'", call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?limit=1;expand[]=customer'), wire: { method: 'GET', path: '/v1/invoices/in_1?limit=1;expand[]=customer' }, permissions: INV, expected: 'blocked' },
+  { name: 'a nested expand list', call: (s) => s.invoices.update('in_1', { expand: [['customer']] } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0][0]=customer' }, permissions: INV, expected: 'warned' },
+  { name: 'an expand path with NUL', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer\u0000default_payment_method'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer%00default_payment_method' }, permissions: ['invoice_read', 'customer_read'], expected: 'blocked' },
+  { name: 'an expand path deeper than four levels', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer.default_source.customer.default_source.customer'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer.default_source.customer.default_source.customer' }, permissions: ['invoice_read', 'customer_read', 'payment_method_read'], expected: 'blocked' },
+  { name: 'a covered expand', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer' }, permissions: ['invoice_read', 'customer_read'], expected: 'allowed' },
+  // Event subscriptions, every encoding.
+  { name: 'enabled_events as an index object', call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: { 0: '*' } } as never), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=*' }, permissions: ['webhook_write'], expected: 'blocked' },
+  { name: "enabled_events as a flattened key", call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', 'enabled_events[0]': '*' } as never), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events%5B0%5D=*' }, permissions: ['webhook_write'], expected: 'blocked' },
+  { name: 'covered event', call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: ['charge.succeeded'] }), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=charge.succeeded' }, permissions: ['webhook_write', 'charge_read'], expected: 'allowed' },
+  // The account on the wire.
+  { name: "stripeContext: 'acct_POOR'", call: (s) => s.customers.retrieve('cus_1', {}, { stripeContext: 'acct_POOR' }), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
+  { name: "a lower-case 'stripe-account' header", call: (s) => s.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_POOR' } } as never), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
+  { name: "stripeAccount: 'acct_RICH'", call: (s) => s.customers.retrieve('cus_1', {}, { stripeAccount: 'acct_RICH' }), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), expected: 'allowed', skipCheck: true },
+  { name: "withStripeContext('acct_POOR')", call: (s) => s.withStripeContext('acct_POOR' as never).customers.retrieve('cus_1'), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
+  // Hosts: what msw must see too.
+  { name: 'files host', call: (s) => s.files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('x'), name: 'a.txt', type: 'text/plain' } }), wire: { method: 'POST', host: 'files.stripe.com', path: '/v1/files' }, permissions: ['customer_read'], expected: 'blocked' },
+  { name: 'an unknown route', call: (s) => s.rawRequest('GET', '/v1/not_a_route/x'), wire: { method: 'GET', path: '/v1/not_a_route/x' }, permissions: ['customer_read'], expected: 'warned' },
+];
+
+/** An HttpClient that records what reached it and answers 200. */
+class Recording extends Stripe.HttpClient {
+  sent: { method: string; path: string; body: string; headers: Record<string, unknown> }[] = [];
+  override getClientName() {
+    return 'recording';
+  }
+  override makeRequest(_host: string, _port: string, path: string, method: string, headers: object, body: string) {
+    this.sent.push({ method, path, body: String(body ?? ''), headers: { ...headers } });
+    const Res = class extends Stripe.HttpClientResponse {
+      override getRawResponse() {
+        return {};
+      }
+      override toJSON() {
+        return Promise.resolve({ id: 'obj_1', object: 'customer', data: [], has_more: false });
+      }
+    };
+    return Promise.resolve(new Res(200, {}));
+  }
+}
+
+function fetchRecorder() {
+  const sent: string[] = [];
+  const fetchFn = async (url: string | URL | Request) => {
+    sent.push(String(url));
+    return new Response(JSON.stringify({ id: 'obj_1', object: 'customer', data: [], has_more: false }), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return { sent, httpClient: Stripe.createFetchHttpClient(fetchFn as typeof fetch) };
+}
+
+const settle = (p: Promise<unknown>) => p.then(() => 'sent' as const, (e: unknown) => e);
+const quiet = { warn() {} };
+
+describe.each(rows.filter((r) => !r.skipCheck))('check(): $name', (row) => {
+  it(`is ${row.expected}`, () => {
+    const result = check(row.wire, row.permissions as string[]);
+    expect(result.allowed).toBe(row.expected === 'allowed');
+  });
+});
+
+describe.each(rows)('guard() (node HttpClient): $name', (row) => {
+  it(`is ${row.expected}`, async () => {
+    const recording = new Recording();
+    const stripe = guard(new Stripe(KEY, { httpClient: recording, telemetry: false, maxNetworkRetries: 0, ...row.client }), { permissions: row.permissions, logger: quiet });
+    const outcome = await settle(row.call(stripe));
+    if (row.expected === 'blocked') {
+      expect(recording.sent).toEqual([]);
+      expect(outcome).toBeInstanceOf(Error);
+    } else expect(recording.sent).toHaveLength(1);
+  });
+});
+
+describe.each(rows)('guard() (fetch HttpClient): $name', (row) => {
+  it(`is ${row.expected}`, async () => {
+    const { sent, httpClient } = fetchRecorder();
+    const stripe = guard(new Stripe(KEY, { httpClient, telemetry: false, maxNetworkRetries: 0, ...row.client }), { permissions: row.permissions, logger: quiet });
+    await settle(row.call(stripe));
+    expect(sent).toHaveLength(row.expected === 'blocked' ? 0 : 1);
+  });
+});
+
+describe('msw handlers', () => {
+  const reached: string[] = [];
+  let current: PermissionsSource = [];
+  const server = setupServer(
+    ...stripePermissionHandlers({ permissions: (ctx) => (typeof current === 'function' ? current(ctx) : current), logger: quiet }),
+    http.all(/stripe\.com/, ({ request }) => {
+      reached.push(request.url);
+      return HttpResponse.json({ id: 'obj_1', object: 'customer', data: [], has_more: false });
+    }),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    reached.length = 0;
+  });
+  afterAll(() => server.close());
+
+  it.each(rows.filter((r) => !r.skipMsw))('$name is $expected', async (row) => {
+    current = row.permissions;
+    const stripe = new Stripe(KEY, { telemetry: false, maxNetworkRetries: 0, ...row.client });
+    await settle(row.call(stripe));
+    expect(reached).toHaveLength(row.expected === 'blocked' ? 0 : 1);
+  });
+
+  it.each([
+    ['a trailing dot', { host: 'api.stripe.com.' }],
+    ['plain http and a port', { protocol: 'http', port: 8080 }],
+    ['upper case', { host: 'API.STRIPE.COM' }],
+  ])('sees the API host written with %s', async (_, config) => {
+    current = [];
+    const stripe = new Stripe(KEY, { telemetry: false, maxNetworkRetries: 0, ...config } as never);
+    const e = await settle(stripe.customers.create({}));
+    expect(reached).toEqual([]);
+    expect(e).toMatchObject({ statusCode: 403, raw: { missing_permissions: ['customer_write'] } });
+  });
+
+  it('sees OAuth on connect.stripe.com', async () => {
+    server.use(...stripePermissionHandlers({ permissions: [], onUnmapped: 'throw', logger: quiet }));
+    const stripe = new Stripe(KEY, { telemetry: false, maxNetworkRetries: 0 });
+    const e = await settle(stripe.oauth.deauthorize({ client_id: 'ca_1', stripe_user_id: 'acct_1' }));
+    server.resetHandlers();
+    expect(reached).toEqual([]);
+    expect(e).toBeInstanceOf(Error);
+  });
+});
