@@ -1,7 +1,7 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
 import { getCatalog, type Catalog } from './catalog.js';
 import { resolveRequest, type Requirement, type Resolution, type ResolveOptions, type RequestShape } from './resolve.js';
-import { nearest } from './suggest.js';
+import { nearest } from './nearest.js';
 import { expandFromForm, expandFromParams, splitPath } from './request.js';
 
 /** A request as it goes over HTTP. `path` may carry the query string. */
