@@ -1,7 +1,7 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
 import { getCatalog, type Catalog } from './catalog.js';
 import { resolveCanonical } from './resolve.js';
-import { nearest } from './suggest.js';
+import { nearest } from './nearest.js';
 import { canonicalRequest, isV2Path } from './request.js';
 import type { CanonicalRequest, Requirement, Resolution, ResolveOptions } from './types.js';
 

@@ -3,7 +3,7 @@
 // HttpClient, so there is nothing to retry and nothing leaves.
 import { compilePolicy, decide, type Logger, type PermissionsFunction, type PermissionsSource, type Policy, type UnmappedStrategy, type Verdict } from './policy.js';
 import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
-import { nearest } from './suggest.js';
+import { nearest } from './nearest.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 

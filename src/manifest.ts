@@ -1,9 +1,11 @@
-// Reads and validates stripe-app.json (and local manifests that `extends` it).
-// Collects every problem with its file and entry, then throws once.
+// Reads and validates stripe-app.json (and local manifests that `extends` it). Manifest files are
+// hostile input: only regular files of bounded size are read, and no message quotes a file that is
+// not a JSON manifest. Every problem is collected with its file, entry and fix, then thrown once.
+import misnamedJson from '../mappings/sources/misnamed-permissions.json' with { type: 'json' };
 import { getCatalog } from './catalog.js';
-import { ManifestError, type ManifestProblem } from './errors.js';
-import { nearest } from './suggest.js';
-import { describeJsonError } from './json.js';
+import { GuardOptionsError, ManifestError, PREFIX, type ManifestProblem } from './errors.js';
+import { inspectJson, parseJson, type JsonPath } from './json.js';
+import { nearest } from './nearest.js';
 
 /** One entry of a manifest's `permissions` array. */
 export interface ManifestPermission {
@@ -19,36 +21,53 @@ export interface Manifest {
   /** The permission names, frozen. */
   readonly names: readonly string[];
   /** Warnings: duplicates, legacy names. Errors throw instead. */
-  readonly warnings: readonly ManifestProblem[];
+  readonly warnings: readonly ManifestIssue[];
   /** The merged manifest, as read (other fields untouched). */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-// node:fs and node:path are loaded on demand, so that bundling the package for a UI
-// extension (which passes a parsed manifest or a permissions list) pulls in no Node built-ins.
-interface NodeFs {
-  readFileSync(path: string, encoding: 'utf8'): string;
-}
-interface NodePath {
-  resolve(...p: string[]): string;
-  dirname(p: string): string;
-  basename(p: string): string;
-}
-function node<T>(id: 'node:fs' | 'node:path'): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const mod = get?.(id);
-  if (!mod) throw new TypeError(`[stripe-permission-guard] Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`);
-  return mod as T;
-}
-const readFileSync = (p: string, e: 'utf8') => node<NodeFs>('node:fs').readFileSync(p, e);
-const resolve = (...p: string[]) => node<NodePath>('node:path').resolve(...p);
-const dirname = (p: string) => node<NodePath>('node:path').dirname(p);
-const basename = (p: string) => node<NodePath>('node:path').basename(p);
+export type ManifestProblemCode =
+  | 'unreadable' | 'invalid_json' | 'duplicate_key' | 'not_an_object' | 'too_large' | 'forbidden_key' | 'unknown_key'
+  | 'extends_invalid' | 'extends_cycle' | 'extends_too_deep' | 'permissions_missing' | 'permissions_invalid'
+  | 'entry_invalid' | 'purpose_invalid' | 'name_invalid' | 'several_names' | 'misnamed_permission' | 'event_type'
+  | 'unknown_permission' | 'duplicate_permission' | 'legacy_permission';
 
+/** A problem as data (zod style): `path` locates it, `entry` is the same path as text. */
+export interface ManifestIssue extends ManifestProblem {
+  readonly code: ManifestProblemCode;
+  readonly path: JsonPath;
+}
+
+export interface ManifestOptions {
+  /** Names the catalog does not know yet (your overrides declare them): accepted as permissions. */
+  readonly extraPermissions?: Iterable<string>;
+}
+
+interface Misnamed {
+  readonly name: string;
+  readonly intended: string | null;
+  readonly reason: string;
+}
+// Object.values: the bundler turns a JSON file into an object keyed by index.
+const MISNAMED: ReadonlyMap<string, Misnamed> = new Map(Object.values(misnamedJson as readonly Misnamed[]).map((m) => [m.name, m]));
+
+const INLINE = '(inline manifest)';
+const MAX_BYTES = 1024 * 1024;
 const MAX_PERMISSIONS = 500;
 const MAX_EXTENDS_DEPTH = 5;
+const MAX_EXTRA = 10_000;
+const LIMITS = { maxDepth: 32, maxMembers: 1000, maxValues: 20_000, forbiddenKeys: new Set(['__proto__', 'constructor']) };
 const NAME = /^[a-z][a-z0-9_]*$/;
-const ENTRY_KEYS = new Set(['permission', 'purpose']);
+const ENTRY_KEYS = ['permission', 'purpose'];
+// stripe-app.json fields (Stripe's schema and the app manifest reference), and `extends` of local manifests.
+const ROOT_KEYS = ['$schema', 'id', 'version', 'name', 'icon', 'permissions', 'app_backend', 'post_install_action', 'ui_extension', 'constants',
+  'allowed_redirect_uris', 'distribution_type', 'stripe_api_access_type', 'sandbox_install_compatible', 'extends'];
+
+type Problems = ManifestIssue[];
+type Add = (code: ManifestProblemCode, path: JsonPath | '(file)', message: string, severity?: 'error' | 'warning') => void;
+const adder = (problems: Problems, file: string): Add => (code, path, message, severity = 'error') => {
+  problems.push({ file, entry: path === '(file)' ? '(file)' : entryOf(path), code, path: path === '(file)' ? [] : path, message, severity });
+};
 
 /**
  * Loads and validates a manifest file. Follows `"extends"`: fields of the local manifest
@@ -56,164 +75,304 @@ const ENTRY_KEYS = new Set(['permission', 'purpose']);
  *
  * @example
  * loadManifest('./stripe-app.dev.json').names // ['customer_read', …]
+ * loadManifest('./stripe-app.json', { extraPermissions: ['tax_settings_write'] })
  * @throws {ManifestError} with every problem found
  */
-export function loadManifest(path: string): Manifest {
-  const problems: ManifestProblem[] = [];
-  const raw = readWithExtends(resolve(path), problems, []);
-  return finish(raw, displayName(path), problems);
+export function loadManifest(path: string, options: ManifestOptions = {}): Manifest {
+  const extra = extraNames(options);
+  const problems: Problems = [];
+  const read = readWithExtends(resolve(path), problems, [], undefined);
+  return finish(read?.value, read?.permissionsFile ?? displayName(path), displayName(path), problems, extra);
 }
 
 /**
- * Validates a manifest you already parsed (a UI extension's imported stripe-app.json).
+ * Validates a manifest you already parsed (a UI extension's imported stripe-app.json), or its
+ * JSON text. A string second argument names the file in messages.
  *
  * @example
  * parseManifest({ permissions: [{ permission: 'customer_read', purpose: 'Show customers' }] })
+ * parseManifest(text, { file: 'stripe-app.json', extraPermissions: ['tax_settings_write'] })
  */
-export function parseManifest(value: unknown, file = '(inline manifest)'): Manifest {
-  const problems: ManifestProblem[] = [];
-  if (!isPlainObject(value)) {
-    problems.push({ file, entry: '(root)', message: `a manifest is a JSON object, got ${describe(value)}`, severity: 'error' });
-    throw new ManifestError(problems);
+export function parseManifest(value: unknown, options: string | (ManifestOptions & { readonly file?: string }) = {}): Manifest {
+  const { file = INLINE, ...rest } = typeof options === 'string' ? { file: options } : options;
+  const extra = extraNames(rest);
+  const problems: Problems = [];
+  const root = typeof value === 'string' ? fromText(value, file, problems, undefined) : checkRoot(value, file, problems);
+  return finish(root, file, file, problems, extra);
+}
+
+function extraNames(options: ManifestOptions): ReadonlySet<string> {
+  const extra = options.extraPermissions;
+  const bad = () => new GuardOptionsError(`${PREFIX} extraPermissions must be an array or Set of at most ${MAX_EXTRA} permission names (strings).`);
+  if (extra === undefined) return new Set();
+  if (typeof extra === 'string' || typeof (extra as Partial<Iterable<string>>)[Symbol.iterator] !== 'function') throw bad();
+  const names = new Set<string>();
+  for (const name of extra) {
+    if (typeof name !== 'string' || names.size >= MAX_EXTRA) throw bad();
+    names.add(name);
   }
-  return finish(value, file, problems);
+  return names;
 }
 
-function displayName(path: string): string {
-  const rel = path.startsWith('/') ? basename(path) : path.replace(/^\.\//, '');
-  return rel;
-}
-
-function readWithExtends(path: string, problems: ManifestProblem[], chain: string[]): Record<string, unknown> | undefined {
+function readWithExtends(path: string, problems: Problems, chain: string[], namedBy: string | undefined): { value: Record<string, unknown>; permissionsFile: string } | undefined {
   const file = displayName(path);
+  const add = adder(problems, file);
   if (chain.includes(path)) {
-    problems.push({ file, entry: 'extends', message: `extends itself through ${chain.map(displayName).join(' → ')}`, severity: 'error' });
+    // Reported where the cycle closes: the `extends` of the last file read.
+    adder(problems, namedBy ?? file)('extends_cycle', ['extends'], `closes a cycle: ${[...chain, path].map(displayName).join(' → ')}. Remove "extends" from one of these files`);
     return undefined;
   }
   if (chain.length > MAX_EXTENDS_DEPTH) {
-    problems.push({ file, entry: 'extends', message: `more than ${MAX_EXTENDS_DEPTH} levels of extends`, severity: 'error' });
+    add('extends_too_deep', ['extends'], `more than ${MAX_EXTENDS_DEPTH} levels of extends (${[...chain, path].map(displayName).join(' → ')}); extend stripe-app.json directly`);
     return undefined;
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    problems.push({
-      file,
-      entry: '(file)',
-      message: code === 'ENOENT' ? `not found at ${path}. Pass the path of your app's stripe-app.json.` : `cannot be read (${code ?? String(e)})`,
-      severity: 'error',
-    });
+  const read = readTextFile(path, MAX_BYTES);
+  if (!read.ok) {
+    const fix = namedBy ? `"extends" in ${namedBy} must name a stripe-app.json manifest` : "Pass the path of your app's stripe-app.json";
+    add(read.code === 'too_large' ? 'too_large' : 'unreadable', '(file)', `${read.code === 'not_found' ? `not found at ${path}` : read.message}. ${fix}`);
     return undefined;
   }
-  const parsed = parseJson(text, file, problems);
-  if (parsed === undefined) return undefined;
-  if (!isPlainObject(parsed)) {
-    problems.push({ file, entry: '(root)', message: `a manifest is a JSON object, got ${describe(parsed)}`, severity: 'error' });
-    return undefined;
-  }
+  const parsed = fromText(read.text, file, problems, namedBy);
+  if (!parsed) return undefined;
   const ext = parsed.extends;
-  if (ext === undefined) return parsed;
+  const own = { value: parsed, permissionsFile: file };
+  if (ext === undefined) return own;
+  // When the base is unusable (an error is recorded), this file's own permissions are still checked.
+  const partial = parsed.permissions === undefined ? undefined : own;
   if (typeof ext !== 'string' || ext.length === 0) {
-    problems.push({ file, entry: 'extends', message: `must be the path of the base manifest, e.g. "stripe-app.json", got ${describe(ext)}`, severity: 'error' });
-    return parsed;
+    add('extends_invalid', ['extends'], `must be the path of the base manifest, e.g. "stripe-app.json", got ${describe(ext)}`);
+    return partial;
   }
-  const base = readWithExtends(resolve(dirname(path), ext), problems, [...chain, path]);
-  if (!base) return undefined;
+  const base = readWithExtends(resolve(dirname(path), ext), problems, [...chain, path], file);
+  if (!base) return partial;
   // Fields of the local manifest replace the base's; `extends` itself is not inherited.
-  const merged: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(base)) if (k !== 'extends') merged[k] = v;
-  for (const [k, v] of Object.entries(parsed)) if (k !== 'extends') merged[k] = v;
-  return merged;
+  const merged: Record<string, unknown> = {};
+  for (const source of [base.value, parsed]) {
+    for (const [k, v] of Object.entries(source)) if (k !== 'extends') Object.defineProperty(merged, k, { value: v, writable: true, enumerable: true, configurable: true });
+  }
+  return { value: merged, permissionsFile: parsed.permissions === undefined ? base.permissionsFile : file };
 }
 
-function parseJson(text: string, file: string, problems: ManifestProblem[]): unknown {
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    const { where, detail } = describeJsonError(text, e);
-    problems.push({ file, entry: '(file)', message: `is not valid JSON${where}: ${detail}`, severity: 'error' });
+function fromText(text: string, file: string, problems: Problems, namedBy: string | undefined): Record<string, unknown> | undefined {
+  const add = adder(problems, file);
+  const parsed = parseJson(text, { maxDepth: LIMITS.maxDepth });
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    const fix = namedBy ? `"extends" in ${namedBy} must name a stripe-app.json manifest` : 'fix the JSON syntax';
+    add('invalid_json', '(file)', `is not valid JSON at line ${line}, column ${column}: ${message}. ${cap(fix)}`);
     return undefined;
   }
+  const root = checkRoot(parsed.value, file, problems);
+  if (!root) return undefined;
+  for (const d of parsed.duplicates) {
+    add('duplicate_key', d.path, `the key "${clip(d.key)}" appears twice in one object (lines ${d.firstLine} and ${d.line}); JSON keeps the last one. Remove the other`, 'warning');
+  }
+  return root;
 }
 
-function finish(raw: Record<string, unknown> | undefined, file: string, problems: ManifestProblem[]): Manifest {
+// Any manifest, parsed or read: an object, within bounds, with no prototype keys; typo'd fields named.
+function checkRoot(value: unknown, file: string, problems: Problems): Record<string, unknown> | undefined {
+  const add = adder(problems, file);
+  if (!isPlainObject(value)) {
+    add('not_an_object', [], `a manifest is a JSON object, got ${kindOf(value)}. Write it as { "permissions": [ … ], … }`);
+    return undefined;
+  }
+  const findings = inspectJson(value, LIMITS);
+  for (const f of findings) add(f.code === 'forbidden_key' ? 'forbidden_key' : 'too_large', f.path, f.message);
+  if (findings.some((f) => f.code !== 'forbidden_key')) return undefined;
+  for (const key of Object.keys(value)) {
+    if (ROOT_KEYS.includes(key) || LIMITS.forbiddenKeys.has(key)) continue;
+    const guess = nearest(key, ROOT_KEYS);
+    if (!guess) continue; // Stripe adds fields over time: only a likely typo is reported
+    const permissions = guess === 'permissions' && value.permissions === undefined;
+    add('unknown_key', [key], `is not a stripe-app.json field — did you mean "${guess}"?${permissions ? ' As written, this file declares no permissions' : ' Stripe rejects unknown fields at upload'}`,
+      permissions ? 'error' : 'warning');
+  }
+  return value;
+}
+
+function finish(raw: Record<string, unknown> | undefined, permissionsFile: string, file: string, problems: Problems, extra: ReadonlySet<string>): Manifest {
   const permissions: ManifestPermission[] = [];
-  if (raw) validatePermissions(raw.permissions, file, problems, permissions);
-  const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length || !raw) throw new ManifestError(problems);
-  const names = Object.freeze(permissions.map((p) => p.permission));
+  if (raw) validatePermissions(raw, adder(problems, permissionsFile), permissions, extra);
+  if (!raw || problems.some((p) => p.severity === 'error')) throw new ManifestError(problems);
   return Object.freeze({
     file,
     permissions: Object.freeze(permissions),
-    names,
+    names: Object.freeze(permissions.map((p) => p.permission)),
     warnings: Object.freeze(problems.filter((p) => p.severity === 'warning')),
     raw: Object.freeze({ ...raw }),
   });
 }
 
-function validatePermissions(value: unknown, file: string, problems: ManifestProblem[], out: ManifestPermission[]): void {
-  const err = (entry: string, message: string) => problems.push({ file, entry, message, severity: 'error' });
-  const warn = (entry: string, message: string) => problems.push({ file, entry, message, severity: 'warning' });
+function validatePermissions(raw: Record<string, unknown>, add: Add, out: ManifestPermission[], extra: ReadonlySet<string>): void {
+  const value = raw.permissions;
   if (value === undefined) {
-    warn('permissions', 'is missing: the app declares no permissions, so every API call will be rejected');
+    const typo = Object.keys(raw).some((k) => !ROOT_KEYS.includes(k) && nearest(k, ROOT_KEYS) === 'permissions');
+    if (!typo) add('permissions_missing', ['permissions'], 'is missing: the app declares no permissions, so every API call will be rejected', 'warning');
     return;
   }
-  if (!Array.isArray(value)) {
-    err('permissions', `must be an array of { "permission", "purpose" } entries, got ${describe(value)}`);
-    return;
-  }
+  if (!Array.isArray(value)) return add('permissions_invalid', ['permissions'], `must be an array of { "permission", "purpose" } entries, got ${kindOf(value)}`);
   if (value.length > MAX_PERMISSIONS) {
-    err('permissions', `has ${value.length} entries; the catalog knows ${getCatalog().permissions.size} permissions, so at most ${MAX_PERMISSIONS} are read`);
-    return;
+    return add('permissions_invalid', ['permissions'], `has ${value.length} entries; the catalog knows ${getCatalog().permissions.size} permissions, so at most ${MAX_PERMISSIONS} are read`);
   }
   const catalog = getCatalog();
   const seen = new Map<string, number>();
-  value.forEach((entry, i) => {
-    const at = `permissions[${i}]`;
-    if (!isPlainObject(entry)) {
-      err(at, `must be an object like { "permission": "customer_read", "purpose": "…" }, got ${describe(entry)}`);
-      return;
-    }
+  value.forEach((entry: unknown, i) => {
+    const at = (key?: string): JsonPath => (key === undefined ? ['permissions', i] : ['permissions', i, key]);
+    if (!isPlainObject(entry)) return add('entry_invalid', at(), `must be an object like { "permission": "customer_read", "purpose": "…" }, got ${kindOf(entry)}`);
+    // A misspelt key is reported once, as the typo, not again as the key it fails to provide.
+    const meant = new Set<string>();
     for (const key of Object.keys(entry)) {
-      if (!ENTRY_KEYS.has(key)) err(`${at}.${safeKey(key)}`, `unexpected key; an entry has only "permission" and "purpose"`);
+      if (ENTRY_KEYS.includes(key) || LIMITS.forbiddenKeys.has(key)) continue;
+      const guess = nearest(key, ENTRY_KEYS);
+      if (guess && entry[guess] === undefined) meant.add(guess);
+      add('entry_invalid', at(key), `unexpected key${guess ? ` — did you mean "${guess}"?` : ''}; an entry has only "permission" and "purpose"`);
     }
-    const name = entry.permission;
-    const purpose = entry.purpose;
+    const { permission: name, purpose } = entry;
     let ok = true;
-    if (typeof purpose !== 'string' || purpose.trim() === '') {
-      err(`${at}.purpose`, purpose === undefined
+    if ((typeof purpose !== 'string' || purpose.trim() === '') && !meant.has('purpose')) {
+      add('purpose_invalid', at('purpose'), purpose === undefined
         ? 'is missing: Stripe shows the purpose to installing users and rejects entries without one'
         : `must be a non-empty string, got ${describe(purpose)}`);
       ok = false;
     }
     if (typeof name !== 'string') {
-      err(`${at}.permission`, `must be a permission name string, got ${describe(name)}`);
+      if (!meant.has('permission')) add('name_invalid', at('permission'), `must be a permission name string, got ${describe(name)}`);
       return;
     }
-    if (name.includes(',')) {
-      const parts = name.split(',').map((s) => s.trim()).filter(Boolean);
-      err(`${at}.permission`, `"${clip(name)}" names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`);
-      return;
-    }
-    const info = catalog.permissions.get(name);
-    if (!info) {
-      const guess = NAME.test(name) || name.length < 80 ? nearest(name, catalog.permissions.keys()) : undefined;
-      err(`${at}.permission`, `unknown permission "${clip(name)}"${guess ? ` — did you mean "${guess}"?` : ''} (Stripe rejects unknown names at upload)`);
-      return;
-    }
+    const problem = nameProblem(name, catalog, extra);
+    if (problem) return add(problem[0], at('permission'), problem[1]);
     const first = seen.get(name);
-    if (first !== undefined) {
-      warn(`${at}.permission`, `"${name}" is declared again (first at permissions[${first}]); the duplicate is ignored`);
-      return;
-    }
+    if (first !== undefined) return add('duplicate_permission', at('permission'), `"${name}" is declared again (first at permissions[${first}]); remove the duplicate`, 'warning');
     seen.set(name, i);
-    if (info.status === 'legacy') {
-      warn(`${at}.permission`, `"${name}" appears only in older editions of the permissions reference (${info.editions.join(', ')}); Stripe may no longer accept it`);
+    const info = catalog.permissions.get(name);
+    if (info?.status === 'legacy') {
+      add('legacy_permission', at('permission'), `"${name}" appears only in older editions of the permissions reference (${info.editions.join(', ')}); Stripe may no longer accept it`, 'warning');
     }
     if (ok) out.push({ permission: name, purpose: purpose as string });
   });
+}
+
+type Catalog = ReturnType<typeof getCatalog>;
+
+/** Why a name is not a permission, with the one to declare instead; undefined when it is one. */
+function nameProblem(name: string, catalog: Catalog, extra: ReadonlySet<string>): [ManifestProblemCode, string] | undefined {
+  if (catalog.permissions.has(name) || extra.has(name)) return undefined;
+  const quoted = `"${clip(name)}"`;
+  if (name.includes(',')) {
+    const parts = name.split(',').map((s) => s.trim()).filter(Boolean);
+    return ['several_names', `${quoted} names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`];
+  }
+  const misnamed = MISNAMED.get(name);
+  if (misnamed) {
+    const fix = misnamed.intended ? `Declare "${misnamed.intended}" instead` : 'Remove the entry';
+    return ['misnamed_permission', `${quoted} is not a Stripe Apps permission: ${misnamed.reason}. ${fix}`];
+  }
+  const event = catalog.events.get(name);
+  if (event) return ['event_type', `${quoted} is an event type, not a permission. To receive it, declare ${event.map((p) => `"${p}"`).join(' or ')}`];
+  const guess = NAME.test(name) && name.length < 80 ? nearest(name, [...catalog.permissions.keys(), ...extra]) : undefined;
+  const hint = guess ? ` — did you mean "${guess}"?` : '';
+  const override = extra.size || guess ? '' : '. If the catalog is behind Stripe, pass it in extraPermissions';
+  return ['unknown_permission', `unknown permission ${quoted}${hint} (Stripe rejects unknown names at upload)${override}`];
+}
+
+// node:fs and node:path are loaded on demand, so that bundling the package for a UI
+// extension (which passes a parsed manifest or a permissions list) pulls in no Node built-ins.
+interface Stats {
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}
+interface NodeFs {
+  statSync(p: string): Stats;
+  fstatSync(fd: number): Stats;
+  openSync(p: string, flags: number): number;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  closeSync(fd: number): void;
+  constants: { O_RDONLY: number; O_NONBLOCK?: number };
+}
+interface NodePath {
+  resolve(...p: string[]): string;
+  dirname(p: string): string;
+  basename(p: string): string;
+  isAbsolute(p: string): boolean;
+}
+function node<T>(id: 'node:fs' | 'node:path'): T {
+  const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(id);
+  if (!mod) throw new TypeError(`${PREFIX} Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`);
+  return mod as T;
+}
+const resolve = (...p: string[]) => node<NodePath>('node:path').resolve(...p);
+const dirname = (p: string) => node<NodePath>('node:path').dirname(p);
+
+export type TextFileRead =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly code: 'not_found' | 'not_a_file' | 'too_large' | 'not_utf8' | 'unreadable'; readonly message: string };
+
+/**
+ * Reads a regular file of at most `maxBytes` as UTF-8 text. Directories, FIFOs, sockets and
+ * devices are refused by stat before opening, and the file is opened non-blocking and checked
+ * again, so a FIFO swapped in meanwhile cannot hang the process. Messages never quote content.
+ *
+ * @example
+ * readTextFile('/dev/zero', 1024) // { ok: false, code: 'not_a_file', message: 'is a character device, not a regular file' }
+ */
+export function readTextFile(path: string, maxBytes: number, options: { keepBom?: boolean } = {}): TextFileRead {
+  const fs = node<NodeFs>('node:fs');
+  const refuse = (st: Stats): TextFileRead | undefined => {
+    if (!st.isFile()) {
+      const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket'
+        : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
+      return { ok: false, code: 'not_a_file', message: `is ${kind}, not a regular file` };
+    }
+    return st.size > maxBytes ? tooLarge(st.size) : undefined;
+  };
+  const tooLarge = (size?: number): TextFileRead => ({ ok: false, code: 'too_large', message: `is larger than ${maxBytes} bytes${size === undefined ? '' : ` (${size} bytes)`}` });
+  let fd: number | undefined;
+  try {
+    const early = refuse(fs.statSync(path));
+    if (early) return early;
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const late = refuse(fs.fstatSync(fd));
+    if (late) return late;
+    // Sizes of files like /proc ones are 0 in stat: read in growing chunks, never past maxBytes + 1.
+    let buffer = new Uint8Array(Math.min(maxBytes + 1, Math.max(fs.fstatSync(fd).size + 1, 64 * 1024)));
+    let length = 0;
+    for (let n; (n = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) {
+      length += n;
+      if (length === maxBytes + 1) return tooLarge();
+      if (length === buffer.length) {
+        const grown = new Uint8Array(Math.min(maxBytes + 1, buffer.length * 2));
+        grown.set(buffer);
+        buffer = grown;
+      }
+    }
+    try {
+      return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepBom === true }).decode(buffer.subarray(0, length)) };
+    } catch {
+      return { ok: false, code: 'not_utf8', message: 'is not UTF-8 text' };
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, code: 'not_found', message: 'no such file' };
+    return { ok: false, code: 'unreadable', message: `cannot be read (${code ?? 'unknown error'})` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function displayName(path: string): string {
+  const p = node<NodePath>('node:path');
+  return p.isAbsolute(path) ? p.basename(path) : path.replace(/^\.[\\/]/, '');
+}
+
+function entryOf(path: JsonPath): string {
+  if (!path.length) return '(root)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `${i ? '.' : ''}${p}` : `[${JSON.stringify(clip(p))}]`)).join('');
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -222,17 +381,25 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function describe(v: unknown): string {
+/** The kind of a value, without its content: for roots and containers, which may be anything. */
+function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string "${clip(v)}"`;
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${clip(String(v))}`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
+
+/** A value inside a manifest object, quoted (clipped, secrets redacted) to help find it. */
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `the string "${clip(v)}"`;
+  return typeof v === 'number' || typeof v === 'boolean' ? `${typeof v} ${v}` : kindOf(v);
+}
+
+// Stripe secret, restricted and webhook-signing keys are never echoed, even clipped.
+const SECRET = /\b((?:sk|rk|pk)_(?:live|test)|whsec|rak)_[A-Za-z0-9_]+/g;
 
 function clip(s: string, max = 60): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+  const safe = s.replace(SECRET, '$1_…');
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
 
-function safeKey(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(clip(key));
-}
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

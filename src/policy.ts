@@ -5,7 +5,7 @@ import { compileGrant, evaluate, type Grant } from './explain.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { resolveCanonical } from './resolve.js';
-import { nearest } from './suggest.js';
+import { nearest } from './nearest.js';
 import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, unmappedViolation, type Violation } from './errors.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
 import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';

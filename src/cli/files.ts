@@ -1,9 +1,13 @@
 // Reading inputs and writing outputs. Unreadable input is a usage error (exit 2); writes go to a
 // temporary file first and are renamed into place, so an interrupted write never leaves half a file.
-import { readFileSync, writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
+import { writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './args.js';
 import { describeJsonError } from '../json.js';
+import { readTextFile } from '../manifest.js';
+
+// Inputs are regular files of bounded size (a coverage report of a large suite is a few MB).
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 export function isReadableFile(path: string): boolean {
   try {
@@ -14,22 +18,18 @@ export function isReadableFile(path: string): boolean {
   }
 }
 
-export function readText(path: string, what: string, options: { keepBom?: boolean } = {}): string {
-  try {
-    const text = readFileSync(path, 'utf8');
-    return !options.keepBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `Cannot read ${what} ${path}: no such file.` : `Cannot read ${what} ${path}: ${code ?? (e as Error).message}.`);
-  }
+export function readText(path: string, what: string, options: { keepBom?: boolean; maxBytes?: number } = {}): string {
+  const read = readTextFile(path, options.maxBytes ?? MAX_INPUT_BYTES, options);
+  if (!read.ok) throw new CliError(`Cannot read ${what} ${path}: ${read.message}.`);
+  return read.text;
 }
 
-/** Parses JSON, naming the line and column of a syntax error. */
+/** Parses JSON, naming the line and column of a syntax error; the message quotes none of the text. */
 export function parseJsonText(text: string, path: string, what: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (e) {
-    const { where, detail } = describeJsonError(text, e);
+  } catch {
+    const { where, detail } = describeJsonError(text);
     throw new CliError(`Cannot read ${what} ${path}: not valid JSON${where} (${detail}).`);
   }
 }

@@ -2,7 +2,7 @@
 // The CLI entry: maps argv to one command module each, and turns expected failures into a
 // one-line message and an exit code (0 ok, 1 check failed, 2 usage error or unreadable input).
 import { readFileSync } from 'node:fs';
-import { nearest } from '../suggest.js';
+import { nearest } from '../nearest.js';
 import { PREFIX } from '../errors.js';
 import { CliError, EXIT, flag, parse, type OptionSpec, type Parsed } from './args.js';
 import { createIo, type Io } from './output.js';

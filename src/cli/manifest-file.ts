@@ -1,18 +1,23 @@
 // The manifest as the CLI sees it: loaded for other commands (an invalid one is unusable input),
 // and edited in place by `suggest --write` — only the `permissions` value of the file's text changes.
-import { loadManifest, type Manifest } from '../manifest.js';
+import { loadManifest, readTextFile, type Manifest, type ManifestOptions } from '../manifest.js';
 import { ManifestError, formatProblem } from '../errors.js';
 import type { PermissionEntry } from '../least-privilege.js';
 import { CliError } from './args.js';
 import { isReadableFile, parseJsonText, readText, writeFileAtomic } from './files.js';
 
 export const DEFAULT_MANIFEST = './stripe-app.json';
+const MANIFEST_MAX_BYTES = 1024 * 1024;
 
 /** Loads a manifest another command depends on: a missing or invalid one is a usage error (exit 2). */
-export function readManifest(path: string): Manifest {
-  if (!isReadableFile(path)) throw new CliError(`Cannot read manifest ${path}: no such file. Pass --manifest <path to stripe-app.json>.`);
+export function readManifest(path: string, options?: ManifestOptions): Manifest {
+  if (!isReadableFile(path)) {
+    // Says why: no such file, a directory or FIFO (refused before opening), or no read permission.
+    const read = readTextFile(path, MANIFEST_MAX_BYTES);
+    throw new CliError(`Cannot read manifest ${path}: ${read.ok ? 'cannot be read' : read.message}. Pass --manifest <path to stripe-app.json>.`);
+  }
   try {
-    return loadManifest(path);
+    return loadManifest(path, options);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     const errors = e.problems.filter((p) => p.severity === 'error');
@@ -120,7 +125,7 @@ export function replacePermissions(text: string, permissions: readonly Permissio
  * the same object with only `permissions` changed: never lose user data.
  */
 export function writePermissions(path: string, permissions: readonly PermissionEntry[]): void {
-  const raw = readText(path, 'manifest', { keepBom: true });
+  const raw = readText(path, 'manifest', { keepBom: true, maxBytes: MANIFEST_MAX_BYTES });
   // A byte-order mark is kept as it was; JSON.parse and the scanner work on the text after it.
   const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const original = raw.slice(bom.length);

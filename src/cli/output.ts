@@ -2,7 +2,7 @@
 // (https://no-color.org); --json never colors, so machine output stays parseable.
 import type { EventCheck } from '../events.js';
 import { listEventTypes } from '../events.js';
-import { nearest } from '../suggest.js';
+import { nearest } from '../nearest.js';
 
 export interface Io {
   readonly out: (text: string) => void;
