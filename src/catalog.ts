@@ -46,6 +46,32 @@ export interface MethodShape {
   readonly shape: 'object' | 'list' | 'search' | 'stream' | 'other';
 }
 
+/** One API version the expand graph is recorded for (or judged with another version's graph). */
+export interface ApiVersionInfo {
+  /** As Stripe names it, e.g. `2025-02-24.acacia`; compared by its `YYYY-MM-DD` prefix. */
+  readonly apiVersion: string;
+  /** The stripe package whose type declarations the graph comes from (pins this version). */
+  readonly stripeVersion?: string;
+  /** Set for hand-listed versions no SDK pins: the recorded version whose graph they use. */
+  readonly graph?: string;
+  readonly reason?: string;
+  readonly source?: string;
+}
+
+/** The expand graph of one API version. */
+export interface ExpandGraph {
+  /** The recorded (or hand-listed) version this graph stands for. */
+  readonly version: ApiVersionInfo;
+  readonly types: ReadonlyMap<string, ReadonlyMap<string, ExpandProp>>;
+}
+
+/** An SDK method that sends no request of its own (`oauth.authorizeUrl`). */
+export interface LocalMethod {
+  readonly status: 'none';
+  readonly reason: string;
+  readonly source?: string;
+}
+
 interface FamilyEntry {
   read?: string;
   write?: string;
@@ -57,7 +83,17 @@ export interface Catalog {
   readonly routes: RouteTable;
   readonly methods: ReadonlyMap<string, RouteEntry>;
   readonly shapes: ReadonlyMap<string, MethodShape>;
+  /** The expand graph of the newest recorded API version (= `expandGraph().types`). */
   readonly types: ReadonlyMap<string, ReadonlyMap<string, ExpandProp>>;
+  /** Every API version with an expand graph, newest first. */
+  readonly apiVersions: readonly ApiVersionInfo[];
+  /**
+   * The graph to judge a request of `apiVersion` with: the newest recorded version not after it
+   * (by `YYYY-MM-DD` prefix), the oldest when it predates them all, the newest when none is given.
+   */
+  expandGraph(apiVersion?: string): ExpandGraph;
+  /** SDK methods that send no request (status none, with the reason). */
+  readonly local: ReadonlyMap<string, LocalMethod>;
   readonly objects: ReadonlyMap<string, ObjectGrant>;
   readonly properties: ReadonlyMap<string, ObjectGrant>;
   readonly events: ReadonlyMap<string, readonly string[]>;
@@ -76,6 +112,11 @@ interface RuntimeData {
   objects: Record<string, Row>;
   properties: Record<string, Row>;
   types: Record<string, Record<string, [number, string]>>;
+  /** [apiVersion, stripeVersion, graph, source text], newest first. */
+  versions: [string, string, string, number][];
+  /** Per recorded version other than the newest: type → 0 (absent) or prop → 0 (absent) | [flags, to]. */
+  deltas: Record<string, Record<string, 0 | Record<string, 0 | [number, string]>>>;
+  local: Record<string, [number, number]>;
   text: string[];
 }
 
@@ -94,7 +135,9 @@ class LazyCatalog implements Catalog {
   #families?: Map<string, FamilyEntry>;
   #events?: Map<string, readonly string[]>;
   #routes?: { table: RouteTable; methods: Map<string, RouteEntry>; shapes: Map<string, MethodShape> };
-  #types?: LazyTypes;
+  #graphs = new Map<string, ExpandGraph>();
+  #apiVersions?: readonly ApiVersionInfo[];
+  #local?: Map<string, LocalMethod>;
   #objects?: Map<string, ObjectGrant>;
   #properties?: Map<string, ObjectGrant>;
 
@@ -140,7 +183,29 @@ class LazyCatalog implements Catalog {
     return this.#compileRoutes().shapes;
   }
   get types(): ReadonlyMap<string, ReadonlyMap<string, ExpandProp>> {
-    return (this.#types ??= new LazyTypes());
+    return this.expandGraph().types;
+  }
+  get apiVersions(): readonly ApiVersionInfo[] {
+    return (this.#apiVersions ??= Object.freeze(data.versions.map(([apiVersion, stripeVersion, graph, source]) => Object.freeze({
+      apiVersion, ...(stripeVersion ? { stripeVersion } : {}), ...(graph ? { graph } : {}), ...(text(source) ? { source: text(source) } : {}),
+    }))));
+  }
+  expandGraph(apiVersion?: string): ExpandGraph {
+    const versions = this.apiVersions;
+    const date = apiVersion && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) ? apiVersion.slice(0, 10) : undefined;
+    const version = (date && (versions.find((v) => v.apiVersion.slice(0, 10) <= date) ?? versions[versions.length - 1])) || versions[0]!;
+    let graph = this.#graphs.get(version.apiVersion);
+    if (!graph) {
+      const recorded = version.graph ?? version.apiVersion;
+      const types = recorded === versions[0]!.apiVersion ? new LazyTypes() : new LazyTypes(data.deltas[recorded]);
+      this.#graphs.set(version.apiVersion, (graph = Object.freeze({ version, types })));
+    }
+    return graph;
+  }
+  get local(): ReadonlyMap<string, LocalMethod> {
+    return (this.#local ??= new Map(Object.entries(data.local).map(([m, [reason, source]]) => [m, Object.freeze({
+      status: 'none' as const, reason: text(reason) ?? '', ...(text(source) ? { source: text(source) } : {}),
+    })])));
   }
   get objects(): ReadonlyMap<string, ObjectGrant> {
     return (this.#objects ??= new Map(Object.entries(data.objects).map(([k, [family, permission, ambiguous, source]]) => [k, grant(family, permission, ambiguous, source)])));
@@ -177,30 +242,40 @@ class LazyCatalog implements Catalog {
   }
 }
 
-/** The expand graph, each type decoded when a path first crosses it. */
+/** One version's expand graph, each type decoded when a path first crosses it: the newest graph, changed by a delta. */
 class LazyTypes extends Map<string, ReadonlyMap<string, ExpandProp>> {
+  readonly #delta: RuntimeData['deltas'][string] | undefined;
+  constructor(delta?: RuntimeData['deltas'][string]) {
+    super();
+    this.#delta = delta;
+  }
   override get(type: string): ReadonlyMap<string, ExpandProp> | undefined {
     let decoded = super.get(type);
-    if (decoded === undefined && Object.hasOwn(data.types, type)) {
+    if (decoded === undefined && this.has(type)) {
       const props = new Map<string, ExpandProp>();
       decoded = props;
-      for (const [name, [flags, to]] of Object.entries(data.types[type]!)) {
-        const prop: { -readonly [K in keyof ExpandProp]: ExpandProp[K] } = { to: list(to) };
-        if (flags & 1) prop.expand = 'id';
-        else if (flags & 2) prop.expand = 'included';
-        if (flags & 4) prop.array = true;
-        if (flags & 8) prop.list = true;
-        if (flags & 16) prop.map = true;
-        if (flags & 32) prop.scalar = true;
-        props.set(name, prop);
-      }
+      const changed = this.#delta?.[type];
+      const entries = Object.entries({ ...(Object.hasOwn(data.types, type) ? data.types[type] : {}), ...(changed || {}) });
+      for (const [name, encoded] of entries) if (encoded) props.set(name, decodeProp(encoded));
       super.set(type, props);
     }
     return decoded;
   }
   override has(type: string): boolean {
-    return Object.hasOwn(data.types, type);
+    const delta = this.#delta && Object.hasOwn(this.#delta, type) ? this.#delta[type] : undefined;
+    return delta === undefined ? Object.hasOwn(data.types, type) : delta !== 0;
   }
+}
+
+function decodeProp([flags, to]: [number, string]): ExpandProp {
+  const prop: { -readonly [K in keyof ExpandProp]: ExpandProp[K] } = { to: list(to) };
+  if (flags & 1) prop.expand = 'id';
+  else if (flags & 2) prop.expand = 'included';
+  if (flags & 4) prop.array = true;
+  if (flags & 8) prop.list = true;
+  if (flags & 16) prop.map = true;
+  if (flags & 32) prop.scalar = true;
+  return Object.freeze(prop);
 }
 
 function grant(family: string | number | undefined, permission: string | number | undefined, ambiguous: string | number | undefined, source: string | number | undefined): ObjectGrant {

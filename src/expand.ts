@@ -1,6 +1,6 @@
 // The expand graph walk: one expand path of one method's response -> the permissions the
 // objects it crosses need. PURE, like resolve.ts, which calls it once per (route, expand paths).
-import type { Catalog, ExpandProp, MethodShape, ObjectGrant } from './catalog.js';
+import type { ApiVersionInfo, Catalog, ExpandGraph, ExpandProp, MethodShape, ObjectGrant } from './catalog.js';
 import type { ExpandCandidate, Requirement, UnknownItem } from './resolve.js';
 
 export interface ExpandResult {
@@ -24,6 +24,36 @@ function readAnyOf(grant: ObjectGrant | undefined, strict: boolean, catalog: Cat
   return strict && fam.read ? [fam.read] : all;
 }
 
+/**
+ * A type's properties in `graph`; a type the version does not know at all (stripe 14's
+ * UpcomingInvoice, judged with a newer version) is read from the newest version that records it.
+ */
+function propsOf(graph: ExpandGraph, type: string, catalog: Catalog): ReadonlyMap<string, ExpandProp> | undefined {
+  if (graph.types.has(type)) return graph.types.get(type);
+  for (const v of catalog.apiVersions) {
+    const other = catalog.expandGraph(v.apiVersion).types;
+    if (other.has(type)) return other.get(type);
+  }
+  return undefined;
+}
+
+/** In which other recorded API versions `seg` is a property of one of `types`, said as a clause. */
+function versionHistory(graph: ExpandGraph, types: readonly string[], seg: string, catalog: Catalog): string {
+  const versions = catalog.apiVersions; // newest first
+  const has = (v: ApiVersionInfo) => types.some((t) => catalog.expandGraph(v.apiVersion).types.get(t)?.has(seg));
+  const at = versions.indexOf(graph.version);
+  const present = versions.map(has);
+  if (!present.some(Boolean)) return '';
+  const name = (v: ApiVersionInfo) => `${v.apiVersion}${v.stripeVersion ? ` (stripe ${v.stripeVersion})` : ''}`;
+  const older = present.findIndex((p, i) => p && i > at);
+  let newer = -1;
+  for (let i = at - 1; i >= 0 && newer < 0; i--) if (present[i]) newer = i;
+  const parts: string[] = [];
+  if (older >= 0) parts.push(`it was removed in ${versions[older - 1]!.apiVersion} (present up to ${name(versions[older]!)})`);
+  if (newer >= 0) parts.push(`it was added in ${versions[newer]!.apiVersion}${versions[newer + 1] ? ` (absent up to ${versions[newer + 1]!.apiVersion})` : ''}`);
+  return `; ${parts.join(', and ')}`;
+}
+
 /** What one expand path needs, walked from the response type of `shape`. */
 export function walkExpand(shape: MethodShape | undefined, origin: string, path: string, ctx: ExpandContext, catalog: Catalog): ExpandResult {
   const strict = ctx.strict;
@@ -42,6 +72,7 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
     if (segs[0] !== 'data') return unknown(`${origin} returns a list: its expand paths start with "data." (did you mean "data.${path}"?)`);
     i = 1;
   }
+  const graph = catalog.expandGraph(ctx.apiVersion);
   let types: readonly string[] = shape.returns;
   // The object types whose family covers properties returned only when expanded.
   let owners: readonly string[] = shape.returns;
@@ -51,12 +82,18 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
     const prefix = segs.slice(0, i + 1).join('.');
     const found: [string, ExpandProp][] = [];
     for (const t of types) {
-      const prop = catalog.types.get(t)?.get(seg);
+      const prop = propsOf(graph, t, catalog)?.get(seg);
       if (prop) found.push([t, prop]);
     }
     if (found.length === 0) {
       const where = types.length ? types.join(' | ') : 'a value that has no properties';
-      return unknown(`"${seg}" is not an expandable property of ${where} (in expand path "${path}")`);
+      const history = types.length ? versionHistory(graph, types, seg, catalog) : '';
+      const judged = graph.version.apiVersion;
+      const version = !history ? ''
+        : !ctx.apiVersion ? ` in API version ${judged} (the newest recorded; the request names none)`
+        : ctx.apiVersion === judged ? ` in API version ${judged}`
+        : ` in API version ${ctx.apiVersion} (judged with the graph recorded for ${judged})`;
+      return unknown(`"${seg}" is not an expandable property of ${where}${version}${history} (in expand path "${path}")`);
     }
     const expandable = found.filter(([, p]) => p.expand);
     const targets = [...new Set(found.flatMap(([, p]) => p.to))];

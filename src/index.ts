@@ -13,6 +13,7 @@ export type {
 export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape, PermissionContext, CanonicalRequest } from './types.js';
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';
+export type { PermissionName } from './generated/permission-name.js';
 export { formatExplanation } from './format.js';
 export { guard, unguard, isGuarded } from './guard.js';
 export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';

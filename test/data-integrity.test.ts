@@ -16,11 +16,11 @@ interface Route {
 }
 interface Grant { family?: string; permission?: string; ambiguous?: string[] }
 interface Perm { family: string; access: string | null; implies: string[]; impliesClosure: string[]; status: string }
-interface RoutesDoc { stripeVersions: string[]; aliases: Record<string, string>; routes: Route[]; objects: Record<string, Grant>; properties: Record<string, Grant> }
+interface RoutesDoc { stripeVersions: string[]; aliases: Record<string, string>; routes: Route[]; local: Record<string, { status: string; reason: string; source: string }>; objects: Record<string, Grant>; properties: Record<string, Grant> }
 interface PermsDoc { permissions: Record<string, Perm>; families: Record<string, { read?: string; write?: string }>; events: Record<string, string[]> }
 interface Rule { match: string; family?: string; permission?: string; none?: string; unknown?: string; source?: string; reason?: string }
 interface OverridesDoc { routes: Rule[]; properties: Record<string, Grant & { reason?: string; source?: string }> }
-interface Recorded { stripeVersion: string; methods: Record<string, { method: string; path: string; host?: string }>; aliases: Record<string, string> }
+interface Recorded { stripeVersion: string; methods: Record<string, { method: string; path: string; host?: string }>; aliases: Record<string, string>; unrecorded: string[] }
 
 const routesDoc = readJson<RoutesDoc>('mappings/generated/routes.json');
 const permsDoc = readJson<PermsDoc>('mappings/generated/permissions.json');
@@ -69,6 +69,11 @@ describe.each(SDKS)('routes.json covers $module@$version', ({ module, version, f
 
   it(`matches the committed ${file} (the generated file is not stale)`, () => {
     expect(readJson<Recorded>(file).methods).toEqual(recorded.methods);
+    expect(readJson<Recorded>(file).unrecorded).toEqual(recorded.unrecorded);
+  });
+
+  it('gives every method that sends no request a none entry with reason and source', () => {
+    expect(recorded.unrecorded.filter((m) => !routesDoc.local[m]?.reason || !routesDoc.local[m]?.source || routesDoc.local[m]?.status !== 'none')).toEqual([]);
   });
 });
 
@@ -280,10 +285,13 @@ describe('catalog completeness against mappings/sources', () => {
   it('marks names listed only by older editions as legacy, and the rest as current', () => {
     const current = new Set<string>();
     const listed = new Set<string>();
+    const isCurrent = (file: string) => /^# current: yes\b/m.test(readFileSync(join(SOURCES, file), 'utf8'));
+    expect(readdirSync(SOURCES).filter((f) => f.endsWith('.tsv')).filter(isCurrent).sort())
+      .toEqual(['event-permissions.tsv', 'reference-current-en.tsv', 'reference-current-ja.tsv', 'stripe-app-schema.tsv']);
     for (const { file, cells } of tsvRows()) {
       for (const n of (cells.permissions ?? '').match(NAME) ?? []) {
         listed.add(n);
-        if (/current|event/.test(file)) current.add(n);
+        if (isCurrent(file)) current.add(n);
       }
     }
     const legacy = [...listed].filter((n) => !current.has(n)).sort();

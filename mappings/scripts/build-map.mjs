@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
+import { buildGraphs, encodeProps } from './expand-graph.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
@@ -105,6 +106,24 @@ for (const route of [...routes.values()].sort((a, b) => (a.path.localeCompare(b.
   out.push(entry);
 }
 
+// Methods that send no request of their own: each needs a hand entry in overrides.local.
+const local = {};
+for (const rec of recordings) {
+  for (const methodId of rec.unrecorded ?? []) {
+    const hand = overrides.local?.[methodId];
+    if (!hand?.none || !hand.source) {
+      problems.push(`${methodId} (stripe ${rec.stripeVersion}) sends no request and has no entry in overrides.local`);
+      continue;
+    }
+    local[methodId] ??= { status: 'none', reason: hand.none, source: hand.source, sdk: [] };
+    local[methodId].sdk.push(rec.stripeVersion);
+  }
+}
+for (const e of Object.values(local)) e.sdk.sort();
+for (const key of Object.keys(overrides.local ?? {})) {
+  if (!key.startsWith('$') && !local[key]) problems.push(`overrides.local names ${key}, which no recorded SDK lists as unrecorded`);
+}
+
 const unusedRules = overrides.routes
   .map((r, i) => [r, i])
   .filter(([, i]) => !out.some((e) => e.rule === i))
@@ -114,12 +133,18 @@ const unusedRules = overrides.routes
 // GET routes that return it (Price ← prices.retrieve → plan); a type returned by routes of
 // several families (LineItem: checkout sessions and payment links) is decided by the
 // property that holds it, or by overrides.objects.
-const objectsDoc = readJson('generated/objects.json');
+// objects*.json: the expand graph of each major's type declarations, newest SDK first.
+const objectDocs = endpointFiles.map((f) => f.replace('endpoints', 'objects')).filter((f) => existsSync(resolve(root, f))).map(readJson);
+if (objectDocs.length !== recordings.length) problems.push(`${recordings.length} endpoint recordings but ${objectDocs.length} objects files`);
+// A method's response types come from the newest SDK that has the method.
+const methodShapes = {};
+for (const d of objectDocs) for (const [m, shapeOf] of Object.entries(d.methods)) methodShapes[m] ??= shapeOf;
+const allTypes = [...new Set(objectDocs.flatMap((d) => Object.keys(d.types)))].sort();
 const derived = new Map();
 for (const entry of out) {
   if (entry.verb !== 'GET' || entry.status !== 'mapped') continue;
   for (const methodId of entry.methods) {
-    for (const type of objectsDoc.methods[methodId]?.returns ?? []) {
+    for (const type of methodShapes[methodId]?.returns ?? []) {
       const base = type.replace(/^(.*\.)?Deleted/, '$1');
       const grant = entry.family ?? entry.anyOf[0];
       if (!derived.has(base)) derived.set(base, new Map());
@@ -129,8 +154,9 @@ for (const entry of out) {
     }
   }
 }
+const isRetrieve = (m) => m.endsWith('.retrieve') && methodShapes[m]?.shape === 'object';
 const objects = {};
-for (const type of Object.keys(objectsDoc.types).sort()) {
+for (const type of allTypes) {
   const base = type.replace(/^(.*\.)?Deleted/, '$1');
   const hand = overrides.objects[base];
   if (hand) {
@@ -140,10 +166,10 @@ for (const type of Object.keys(objectsDoc.types).sort()) {
   const byGrant = derived.get(base);
   if (!byGrant) continue;
   // A resource's own `retrieve` names its family (Account ← accounts.retrieve, not customers.listSources).
-  const own = [...byGrant].find(([, methods]) => methods.some((m) => m.endsWith('.retrieve') && objectsDoc.methods[m]?.shape === 'object'));
+  const own = [...byGrant].find(([, methods]) => methods.some(isRetrieve));
   if (own && byGrant.size > 1) {
     const key = catalog.families[own[0]] ? 'family' : 'permission';
-    objects[type] = { [key]: own[0], source: `returned by ${own[1].find((m) => m.endsWith('.retrieve'))}` };
+    objects[type] = { [key]: own[0], source: `returned by ${own[1].find(isRetrieve)}` };
   } else if (byGrant.size === 1) {
     const [[grant, methods]] = [...byGrant];
     const key = catalog.families[grant] ? 'family' : 'permission';
@@ -167,48 +193,26 @@ const doc = {
   stripeVersions: recordings.map((r) => r.stripeVersion),
   aliases,
   routes: out,
+  local,
   objects,
   properties: overrides.properties,
 };
-// The expand graph the runtime walks: expandable IDs, includable lists, the hand-listed
-// includable fields, and the nested sub-objects that lead to them. Optional scalar fields
-// that the type declarations cannot tell apart from includable ones are left out, so
-// `expand: ['name']` is reported as an unknown path, as Stripe would reject it.
-const included = overrides.included ?? {};
-const keepProp = (type, name, prop) =>
-  prop.expand === 'id' || (prop.expand === 'included' && (prop.list || Object.hasOwn(included, `${type}.${name}`)));
-const graph = {};
-for (const [type, t] of Object.entries(objectsDoc.types)) {
-  graph[type] = {};
-  for (const [name, prop] of Object.entries(t.props)) if (keepProp(type, name, prop)) graph[type][name] = prop;
-}
-// Nested props stay when their target (transitively) holds something expandable.
-for (let changed = true; changed; ) {
-  changed = false;
-  for (const [type, t] of Object.entries(objectsDoc.types)) {
-    for (const [name, prop] of Object.entries(t.props)) {
-      if (graph[type][name] || prop.expand) continue;
-      if (prop.to.some((to) => graph[to] && Object.keys(graph[to]).length)) {
-        graph[type][name] = prop;
-        changed = true;
-      }
-    }
-  }
-}
-for (const key of Object.keys(included)) {
-  if (key.startsWith('$')) continue;
-  const [type, name] = [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)];
-  if (!objectsDoc.types[type]?.props[name]) problems.push(`overrides.included names ${key}, which the SDK's types do not have`);
-}
+// The expand graph the runtime walks, one per recorded API version, stored as the newest
+// graph plus per-version deltas (see expand-graph.mjs).
+const graphs = buildGraphs(objectDocs, overrides, problems);
 const expandDoc = {
-  $comment: 'Generated by mappings/scripts/build-map.mjs from generated/objects.json and overrides.json — do not edit by hand',
-  stripeVersion: objectsDoc.stripeVersion,
-  types: Object.fromEntries(Object.keys(graph).sort().filter((t) => Object.keys(graph[t]).length).map((t) => [t, graph[t]])),
-  methods: objectsDoc.methods,
+  $comment: 'Generated by mappings/scripts/build-map.mjs from generated/objects*.json and overrides.json — do not edit by hand',
+  stripeVersion: graphs.versions[0].stripeVersion,
+  apiVersion: graphs.versions[0].apiVersion,
+  versions: graphs.versions,
+  types: graphs.base,
+  deltas: graphs.deltas,
+  methods: Object.fromEntries(Object.keys(methodShapes).sort().map((m) => [m, methodShapes[m]])),
 };
 writeFileSync(resolve(root, 'generated/expand.json'), `${JSON.stringify(expandDoc)}\n`);
-const expandable = Object.values(expandDoc.types).reduce((n, t) => n + Object.values(t).filter((p) => p.expand).length, 0);
-console.log(`expand graph: ${Object.keys(expandDoc.types).length} types, ${expandable} expandable properties`);
+for (const v of graphs.versions) {
+  console.log(`expand graph ${v.apiVersion} (${v.graph ? `same as ${v.graph}` : `stripe ${v.stripeVersion}`}): ${graphs.counts[v.graph ?? v.apiVersion].types} types, ${graphs.counts[v.graph ?? v.apiVersion].expandable} expandable properties`);
+}
 
 writeFileSync(resolve(root, 'generated/routes.json'), `${JSON.stringify(doc, null, 1)}\n`);
 const count = (s) => out.filter((e) => e.status === s).length;
@@ -248,10 +252,11 @@ if (problems.length) {
     aliases: doc.aliases,
     objects: Object.fromEntries(Object.entries(doc.objects).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', csv(o.ambiguous), t(o.source)]])),
     properties: Object.fromEntries(Object.entries(doc.properties).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', t(o.source)]])),
-    types: Object.fromEntries(Object.entries(expandDoc.types).map(([type, props]) => [type, Object.fromEntries(Object.entries(props).map(([name, p]) => [
-      name,
-      [(p.expand === 'id' ? 1 : 0) | (p.expand === 'included' ? 2 : 0) | (p.array ? 4 : 0) | (p.list ? 8 : 0) | (p.map ? 16 : 0) | (p.scalar ? 32 : 0), csv(p.to)],
-    ]))])),
+    // The newest API version's graph; `versions` (newest first) and `deltas` give the others.
+    types: encodeProps(expandDoc.types),
+    versions: expandDoc.versions.map((v) => [v.apiVersion, v.stripeVersion ?? '', v.graph ?? '', t(v.source)]),
+    deltas: Object.fromEntries(Object.entries(expandDoc.deltas).map(([v, d]) => [v, encodeProps(d)])),
+    local: Object.fromEntries(Object.entries(local).map(([m, e]) => [m, [t(e.reason), t(e.source)]])),
     text,
   };
   const json = JSON.stringify(runtime);

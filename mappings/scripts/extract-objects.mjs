@@ -1,26 +1,48 @@
 #!/usr/bin/env node
-// Extracts Stripe's expand graph from the installed stripe package's .d.ts files
-// using the TypeScript compiler API (type checker), and writes
-// mappings/generated/objects.json. Run from the repo root:
-//   node mappings/scripts/extract-objects.mjs
+// Extracts Stripe's expand graph from a stripe package's .d.ts files using the
+// TypeScript compiler API (type checker), and writes mappings/generated/objects*.json.
+// Run from the repo root:
+//   node mappings/scripts/extract-objects.mjs                       (the dev dependency `stripe`)
+//   node mappings/scripts/extract-objects.mjs --stripe stripe-14    (an older major under its alias)
+// stripe <= 21 declares its types as an ambient `declare module 'stripe'` under types/; stripe >= 22
+// ships them next to the code. Both are read the same way: through `import Stripe from 'stripe'`.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scanExpandables } from './scan-expandables.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 const ts = require('typescript'); // the project's own typescript, not a global one
+const args = process.argv.slice(2);
+const arg = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const stripeModule = arg('--stripe') ?? 'stripe';
+const major = stripeModule === 'stripe' ? '' : stripeModule.replace(/^stripe-/, '');
 // stripe's `exports` map hides package.json: resolve the entry point and walk up to it.
-let stripeDir = path.dirname(require.resolve('stripe'));
-while (!fs.existsSync(path.join(stripeDir, 'package.json'))) stripeDir = path.dirname(stripeDir);
-const stripeVersion = JSON.parse(fs.readFileSync(path.join(stripeDir, 'package.json'), 'utf8')).version;
-const OUT = path.join(ROOT, 'mappings/generated/objects.json');
-const endpoints = JSON.parse(fs.readFileSync(path.join(ROOT, 'mappings/generated/endpoints.json'), 'utf8'));
+let stripeDir = path.dirname(require.resolve(stripeModule));
+// (cjs/ and esm/ hold package.json files of their own that only set the module type.)
+const isPackageRoot = (dir) => fs.existsSync(path.join(dir, 'package.json')) && JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
+while (!isPackageRoot(stripeDir)) stripeDir = path.dirname(stripeDir);
+const stripePkg = JSON.parse(fs.readFileSync(path.join(stripeDir, 'package.json'), 'utf8'));
+const stripeVersion = stripePkg.version;
+// The API version the SDK pins: Stripe.API_VERSION (>= 18), else the client's default.
+const StripeCtor = require(stripeModule);
+const StripeClass = StripeCtor.default ?? StripeCtor.Stripe ?? StripeCtor;
+const apiVersion = StripeClass.API_VERSION ?? new StripeClass('sk_test_x').getApiField('version');
+if (!/^\d{4}-\d{2}-\d{2}/.test(apiVersion ?? '')) throw new Error(`${stripeModule}: no API version found`);
+const OUT = path.resolve(ROOT, arg('--out') ?? `mappings/generated/objects${major ? `-stripe${major}` : ''}.json`);
+const ENDPOINTS = path.resolve(ROOT, arg('--endpoints') ?? `mappings/generated/endpoints${major ? `-stripe${major}` : ''}.json`);
+const endpoints = JSON.parse(fs.readFileSync(ENDPOINTS, 'utf8'));
+if (endpoints.stripeVersion !== stripeVersion) throw new Error(`${ENDPOINTS} records stripe ${endpoints.stripeVersion}, not ${stripeVersion}`);
+const ambientTypes = stripePkg.types && fs.existsSync(path.join(stripeDir, stripePkg.types)) && stripeModule !== 'stripe'
+  ? path.join(stripeDir, stripePkg.types) : undefined;
 
 // ---------------------------------------------------------------------------
 // 1. A Program over one virtual file; module resolution finds stripe's typings
-//    exactly like a consumer's `import Stripe from 'stripe'` would.
+//    exactly like a consumer's `import Stripe from 'stripe'` would. For an
+//    aliased older major, its ambient `declare module 'stripe'` is a root file
+//    and 'stripe' is left unresolved so that the ambient declaration answers.
 // ---------------------------------------------------------------------------
 const ENTRY = path.join(ROOT, '__extract_objects_entry__.ts');
 const ENTRY_SRC = "import Stripe from 'stripe';\ndeclare const s: Stripe;\nexport { s, Stripe };\n";
@@ -34,7 +56,12 @@ const { getSourceFile, fileExists, readFile } = host;
 host.getSourceFile = (f, lang, ...rest) => f === ENTRY ? ts.createSourceFile(f, ENTRY_SRC, lang, true) : getSourceFile.call(host, f, lang, ...rest);
 host.fileExists = (f) => f === ENTRY || fileExists.call(host, f);
 host.readFile = (f) => (f === ENTRY ? ENTRY_SRC : readFile.call(host, f));
-const program = ts.createProgram([ENTRY], options, host);
+if (ambientTypes) {
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sourceFile) =>
+    literals.map((lit) => lit.text === 'stripe' ? { resolvedModule: undefined }
+      : ts.resolveModuleName(lit.text, containingFile, opts, host, undefined, redirected, ts.getModeForUsageLocation(sourceFile, lit, opts)));
+}
+const program = ts.createProgram(ambientTypes ? [ENTRY, ambientTypes] : [ENTRY], options, host);
 const checker = program.getTypeChecker();
 const entry = program.getSourceFile(ENTRY);
 
@@ -42,7 +69,7 @@ const resolve = (sym) => (sym && sym.flags & ts.SymbolFlags.Alias ? checker.getA
 const exportNamed = (name) => resolve(checker.getExportsOfModule(checker.getSymbolAtLocation(entry)).find((e) => e.name === name));
 const stripeNs = exportNamed('Stripe'); // merged `class Stripe` + `namespace Stripe`
 const clientType = checker.getTypeOfSymbol(exportNamed('s')); // an instance: `new Stripe(...)`
-if (!stripeNs || !clientType.getProperty('customers')) throw new Error('could not load stripe typings');
+if (!stripeNs || !clientType.getProperty('customers')) throw new Error(`could not load ${stripeModule} typings`);
 
 // ---------------------------------------------------------------------------
 // 2. Public qualified names. Declarations live in per-file modules, so the
@@ -261,11 +288,18 @@ const maxDepth = (embedded) => Math.max(...apiObjects.map((q) => depth(q, embedd
 // Recursively sorted keys so the output is byte-for-byte deterministic.
 const sortDeep = (v) => Array.isArray(v) ? v.map(sortDeep)
   : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep(v[k])])) : v;
+// The independent count: a syntactic scan of the same declarations (see scan-expandables.mjs).
+const scanned = scanExpandables(stripeModule);
+const inGraph = new Set(Object.entries(types).flatMap(([q, t]) => Object.entries(t.props).filter(([, p]) => p.expand === 'id').map(([n]) => `${q}.${n}`)));
+const notInGraph = scanned.filter((k) => !inGraph.has(k));
+const notScanned = [...inGraph].filter((k) => !scanned.includes(k)).sort();
 const output = sortDeep({
-  $comment: "Generated by mappings/scripts/extract-objects.mjs from the installed stripe package's type declarations — do not edit by hand",
+  $comment: `Generated by mappings/scripts/extract-objects.mjs from the type declarations of ${stripeModule}@${stripeVersion} — do not edit by hand`,
+  apiVersion,
   stripeVersion,
   types,
   methods,
+  scan: { expandableIds: scanned.length, graphExpandableIds: inGraph.size, declaredNotInGraph: notInGraph, inGraphNotDeclared: notScanned },
 });
 fs.writeFileSync(OUT, JSON.stringify(output, null, 2) + '\n');
 
@@ -275,6 +309,8 @@ console.log(`types with >=1 expandable prop: ${count.types}`);
 console.log(`expandable props: ${count.id + count.included} (id: ${count.id}, included: ${count.included})`);
 console.log(`max nesting depth: ${maxDepth(false)} segments through sub-objects, ${maxDepth(true)} also through embedded API objects`);
 console.log(`methods mapped: ${Object.keys(methods).length}/${total}`);
+console.log(`syntactic scan of the .d.ts text: ${scanned.length} expandable IDs declared, ${inGraph.size} in the graph` +
+  `${notInGraph.length ? `; declared but unreachable: ${notInGraph.join(', ')}` : ''}${notScanned.length ? `; not found by the scan: ${notScanned.join(', ')}` : ''}`);
 if (unresolved.length) console.log(`unresolved methods: ${unresolved.join(', ')}`);
 const synthetic = Object.keys(types).filter((q) => q.startsWith('~'));
 if (synthetic.length) console.log(`types without a public name (synthetic "~" names): ${synthetic.join(', ')}`);

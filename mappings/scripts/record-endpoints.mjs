@@ -99,14 +99,16 @@ const CALL_ARGS = {
   'ephemeralKeys.create': [{}, { apiVersion: '2020-08-27' }],
 };
 
-const SKIP_TOP = new Set(['errors', 'webhooks', 'Decimal', 'VERSION', 'on', 'once', 'off', 'oauth']);
+const SKIP_TOP = new Set(['errors', 'webhooks', 'Decimal', 'VERSION', 'on', 'once', 'off']);
+// Resource plumbing that holds no sub-resource.
+const NOT_RESOURCES = new Set(['basePath', 'path', 'resourcePath', 'requestDataProcessor']);
 const resources = [];
 const aliases = {};
 function walk(obj, prefix, seen) {
   // Plural names first, so that `stripe.account` (an alias of `stripe.accounts`) is recorded as an alias.
   const keys = Object.keys(obj).sort((a, b) => (b.endsWith('s') - a.endsWith('s')) || a.localeCompare(b));
   for (const key of keys) {
-    if (key.startsWith('_') || key === 'stripe' || (prefix.length === 0 && SKIP_TOP.has(key))) continue;
+    if (key.startsWith('_') || key === 'stripe' || NOT_RESOURCES.has(key) || (prefix.length === 0 && SKIP_TOP.has(key))) continue;
     const value = obj[key];
     if (!value || typeof value !== 'object') continue;
     if (seen.has(value)) {
@@ -116,7 +118,8 @@ function walk(obj, prefix, seen) {
     }
     seen.add(value);
     if (isResource(value)) resources.push({ id: [...prefix, key].join('.'), resource: value });
-    else walk(value, [...prefix, key], seen);
+    // A resource may hold sub-resources of its own (v2.core.accounts.persons): walk it too.
+    walk(value, [...prefix, key], seen);
   }
 }
 walk(stripe, [], new Set());

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Prints how much of the installed stripe SDK the map covers:
-// methods with an entry, their status, and expandable properties whose target has a known family.
+// Prints how much of each recorded stripe SDK major the map covers: its methods with an entry,
+// the expandable properties of its API version's graph (reachable from its methods) whose
+// permission is known, and the routes its methods send, by status.
+//   node mappings/scripts/stats.mjs [--verbose]
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,38 +13,70 @@ const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
 const routes = readJson('generated/routes.json');
 const expand = readJson('generated/expand.json');
 const catalog = readJson('generated/permissions.json');
+const verbose = process.argv.includes('--verbose');
 
-// The installed SDK's version, to show when the recorded map is older than the install.
 const require = createRequire(`${process.cwd()}/`);
 const Stripe = require('stripe');
 const installed = new (Stripe.default ?? Stripe)('sk_test_stats').VERSION;
-const recorded = readJson('generated/endpoints.json');
 
-const byMethod = new Map();
-for (const r of routes.routes) for (const m of r.methods) byMethod.set(m, r);
-const sdkMethods = Object.keys(recorded.methods);
-const withEntry = sdkMethods.filter((m) => byMethod.has(m));
-const count = (s) => sdkMethods.filter((m) => byMethod.get(m)?.status === s).length;
+const routeOf = new Map();
+for (const r of routes.routes) for (const m of r.methods) routeOf.set(m, r);
 
-let total = 0;
-let resolved = 0;
-const unresolved = new Map();
-for (const [type, props] of Object.entries(expand.types)) {
-  for (const [name, p] of Object.entries(props)) {
-    if (!p.expand) continue;
-    total++;
-    const hand = routes.properties[`${type}.${name}`];
-    const targets = p.expand === 'included' ? [type] : p.to;
-    const ok = hand || targets.some((t) => routes.objects[t]?.family || routes.objects[t]?.permission);
-    if (ok) resolved++;
-    else unresolved.set(`${type}.${name}`, targets.join('|'));
+/** The graph of one recorded API version: the newest graph changed by the version's delta. */
+function graphOf(apiVersion) {
+  const delta = expand.deltas[apiVersion] ?? {};
+  const g = { ...expand.types };
+  for (const [type, props] of Object.entries(delta)) {
+    if (props === null) delete g[type];
+    else g[type] = Object.fromEntries(Object.entries({ ...(expand.types[type] ?? {}), ...props }).filter(([, p]) => p !== null));
   }
+  return g;
 }
 
-console.log(`stripe (installed ${installed}; map recorded from ${routes.stripeVersions.join(', ')})`);
-console.log(`permissions in catalog:        ${Object.keys(catalog.permissions).length} (${Object.keys(catalog.families).length} families, ${Object.keys(catalog.events).length} event types)`);
-console.log(`methods with an entry / total: ${withEntry.length} / ${sdkMethods.length}`);
-console.log(`  mapped ${count('mapped')}, none ${count('none')}, unknown ${count('unknown')}`);
-console.log(`routes (HTTP contracts):       ${routes.routes.length}`);
-console.log(`expandable properties resolved / total: ${resolved} / ${total}  (on ${Object.values(expand.types).filter((t) => Object.values(t).some((p) => p.expand)).length} types)`);
-if (process.argv.includes('--verbose')) for (const [k, v] of unresolved) console.log(`  unresolved ${k} → ${v}`);
+/** Expandable properties reachable from the methods' response types, and whether their permission is known. */
+function expandables(graph, methodIds) {
+  const seen = new Set();
+  const todo = methodIds.flatMap((m) => expand.methods[m]?.returns ?? []);
+  const out = new Map();
+  while (todo.length) {
+    const type = todo.pop();
+    if (seen.has(type) || !graph[type]) continue;
+    seen.add(type);
+    for (const [name, p] of Object.entries(graph[type])) {
+      todo.push(...p.to);
+      if (!p.expand) continue;
+      const hand = routes.properties[`${type}.${name}`];
+      const targets = p.expand === 'included' ? [type] : p.to;
+      out.set(`${type}.${name}`, !!hand || targets.some((t) => routes.objects[t]?.family || routes.objects[t]?.permission));
+    }
+  }
+  return out;
+}
+
+const files = ['generated/endpoints.json', ...['20', '17', '14'].map((m) => `generated/endpoints-stripe${m}.json`)].filter((f) => existsSync(resolve(root, f)));
+console.log(`stripe (installed ${installed}); map recorded from ${routes.stripeVersions.join(', ')}`);
+console.log(`permissions in catalog: ${Object.keys(catalog.permissions).length} (${Object.keys(catalog.families).length} families, ${Object.keys(catalog.events).length} event types)`);
+console.log(`routes (HTTP contracts): ${routes.routes.length}; methods that send no request: ${Object.keys(routes.local ?? {}).length}`);
+console.log('');
+const header = ['stripe', 'API version', 'methods with entry / total', 'expandable known / total', 'routes mapped / none / unknown'];
+const rows = [];
+const missing = [];
+for (const f of files) {
+  const rec = readJson(f);
+  const ids = [...Object.keys(rec.methods), ...(rec.unrecorded ?? [])];
+  const withEntry = ids.filter((m) => routeOf.has(m) || routes.local?.[m]);
+  missing.push(...ids.filter((m) => !withEntry.includes(m)).map((m) => `${rec.stripeVersion}: ${m}`));
+  const version = expand.versions.find((v) => v.stripeVersion === rec.stripeVersion);
+  const exp = expandables(graphOf(version.apiVersion), Object.keys(rec.methods));
+  const known = [...exp.values()].filter(Boolean).length;
+  const hit = new Set(Object.keys(rec.methods).map((m) => routeOf.get(m)).filter(Boolean));
+  const by = (s) => [...hit].filter((r) => r.status === s).length;
+  rows.push([rec.stripeVersion, version.apiVersion, `${withEntry.length} / ${ids.length}`, `${known} / ${exp.size}`, `${by('mapped')} / ${by('none')} / ${by('unknown')}`]);
+  if (verbose) for (const [k, ok] of exp) if (!ok) console.log(`  ${rec.stripeVersion} unresolved expandable ${k}`);
+}
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+if (missing.length) {
+  console.log(`methods without an entry: ${missing.join(', ')}`);
+  process.exitCode = 1;
+}
