@@ -62,21 +62,24 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
     const route = getCatalog().methods.get(call);
     const params = a && typeof a === 'object' ? a : undefined;
     const path = route?.path ?? '/';
-    return [canonicalRequest({ method: route?.verb ?? 'GET', path, ...(route?.host ? { host: route.host } : {}), params, json: isV2Path(path), methodId: call }), b ?? {}];
+    const options = b ?? {};
+    return [canonicalRequest({ method: route?.verb ?? 'GET', path, ...(route?.host ? { host: route.host } : {}), params, json: isV2Path(path), methodId: call, ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}) }), options];
   }
   if (!call || typeof call.method !== 'string' || typeof call.path !== 'string') {
     throw new TypeError('[stripe-permission-guard] explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
   }
   const body = call.body;
   const json = typeof body === 'string' ? /^\s*[{[]/.test(body) : isV2Path(call.path);
+  const options = (a as ResolveOptions | undefined) ?? {};
   const request = canonicalRequest({
     method: call.method,
     path: call.path,
+    ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
     ...(call.host ? { host: call.host } : {}),
     ...(typeof body === 'string' ? { body } : body && typeof body === 'object' ? { params: body } : {}),
     json,
   });
-  return [request, (a as ResolveOptions | undefined) ?? {}];
+  return [request, options];
 }
 
 /** A requirement the granted permissions do not meet. */

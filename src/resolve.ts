@@ -66,7 +66,7 @@ export function resolveCanonical(request: CanonicalRequest, strictReads: boolean
     ...(request.host ? { host: request.host } : {}),
     ...(request.methodId ? { methodId: request.methodId } : {}),
     ...(request.events ? { events: request.events } : {}),
-    ...(request.apiVersion && request.apiVersion !== defaultVersion() ? { apiVersion: request.apiVersion } : {}),
+    ...(request.apiVersion && graphVersion(request.apiVersion) ? { apiVersion: graphVersion(request.apiVersion)! } : {}),
   };
   const resolution = resolveRequest(shape, strictReads ? STRICT : LENIENT);
   if (!request.unreadable.length) return resolution;
@@ -77,11 +77,21 @@ export function resolveCanonical(request: CanonicalRequest, strictReads: boolean
   };
 }
 
-let defaultApiVersion: string | undefined | null = null;
-/** The API version the newest recorded SDK pins: expand paths are judged by it when none is sent. */
-function defaultVersion(): string | undefined {
-  if (defaultApiVersion === null) defaultApiVersion = (getCatalog() as { defaultApiVersion?: string }).defaultApiVersion;
-  return defaultApiVersion;
+const VERSION_LIMIT = 100;
+const graphVersions = new Map<string, string | undefined>();
+/**
+ * The recorded API version whose expand graph judges a request's version (the newest recorded
+ * one at or before it), or undefined for the newest: resolutions are cached per graph, not per
+ * version string, so any number of distinct versions costs a handful of cache entries.
+ */
+function graphVersion(apiVersion: string): string | undefined {
+  if (graphVersions.has(apiVersion)) return graphVersions.get(apiVersion);
+  const catalog = getCatalog();
+  const chosen = catalog.expandGraph(apiVersion).version.apiVersion;
+  const key = chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
+  if (graphVersions.size >= VERSION_LIMIT) graphVersions.clear();
+  graphVersions.set(apiVersion, key);
+  return key;
 }
 
 function unknownRoute(method: string, req: RequestShape, catalog: Catalog): Resolution {

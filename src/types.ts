@@ -23,6 +23,8 @@ export interface RequestShape {
 export interface ResolveOptions {
   /** Reads need `X_read` itself; by default `X_write` satisfies a read too, as Stripe documents. */
   readonly strictReads?: boolean;
+  /** explain()/check(): the API version the call is sent with (default: the newest recorded). */
+  readonly apiVersion?: string;
 }
 
 /** One object type an expand path may lead to, and what covers it. */

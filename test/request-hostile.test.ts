@@ -156,3 +156,19 @@ describe('unknown routes are labelled', () => {
     expect(seen[0]).toMatchObject({ method: 'GET /v1/not_a_route/x', httpMethod: 'GET', path: '/v1/not_a_route/x' });
   });
 });
+
+describe('expand paths are judged against the API version on the wire', () => {
+  it('stripe 17 (acacia) and a client pinning an older apiVersion: latest_invoice.payment_intent needs payment_intent_read', async () => {
+    const require = createRequire(import.meta.url);
+    const Stripe17 = require('stripe-17') as typeof Stripe;
+    const http17 = new Recording();
+    const old = guard(new Stripe17(KEY, { httpClient: http17 as never, telemetry: false, maxNetworkRetries: 0 }) as unknown as Stripe, { permissions: ['subscription_read', 'invoice_read'], logger: quiet });
+    expect(await settle(old.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({ statusCode: 403, missingPermissions: ['payment_intent_read'] });
+    const { http, stripe } = client(undefined, { apiVersion: '2024-06-20' });
+    guard(stripe, { permissions: ['subscription_read', 'invoice_read'], logger: quiet });
+    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({ statusCode: 403, missingPermissions: ['payment_intent_read'] });
+    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2026-10-28.endive' }))).toBe('sent');
+    expect([...http17.sent, ...http.sent]).toHaveLength(1);
+    expect(explain('subscriptions.retrieve', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2024-06-20' }).requirements.map((r) => r.anyOf[0])).toContain('payment_intent_read');
+  });
+});
