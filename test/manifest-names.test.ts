@@ -58,15 +58,15 @@ describe('names that are not permissions name the intended one', () => {
 
 describe('extraPermissions: names the catalog does not know yet', () => {
   it('are accepted, and only they', () => {
-    const m = parseManifest({ permissions: [entry('stripecli_session_write'), entry('customer_read')] }, { extraPermissions: new Set(['stripecli_session_write']) });
-    expect(m.names).toEqual(['stripecli_session_write', 'customer_read']);
+    const m = parseManifest({ permissions: [entry('future_thing_write'), entry('customer_read')] }, { extraPermissions: new Set(['future_thing_write']) });
+    expect(m.names).toEqual(['future_thing_write', 'customer_read']);
     expect(m.warnings).toEqual([]);
-    expect(problems(() => parseManifest({ permissions: [entry('stripecli_session_write')] })).map((p) => p.code)).toEqual(['unknown_permission']);
-    expect(problems(() => parseManifest({ permissions: [entry('other_write')] }, { extraPermissions: ['stripecli_session_write'] })).map((p) => p.code)).toEqual(['unknown_permission']);
+    expect(problems(() => parseManifest({ permissions: [entry('future_thing_write')] })).map((p) => p.code)).toEqual(['unknown_permission']);
+    expect(problems(() => parseManifest({ permissions: [entry('other_write')] }, { extraPermissions: ['future_thing_write'] })).map((p) => p.code)).toEqual(['unknown_permission']);
   });
   it('are suggested for near misses', () => {
-    const [p] = problems(() => parseManifest({ permissions: [entry('stripecli_sesion_write')] }, { extraPermissions: ['stripecli_session_write'] }));
-    expect(p!.message).toContain('did you mean "stripecli_session_write"?');
+    const [p] = problems(() => parseManifest({ permissions: [entry('future_thng_write')] }, { extraPermissions: ['future_thing_write'] }));
+    expect(p!.message).toContain('did you mean "future_thing_write"?');
   });
   it('a string file name still works as the second argument', () => {
     expect(problems(() => parseManifest({ permissions: [entry('x_read')] }, 'my-app.json'))[0]!.file).toBe('my-app.json');
