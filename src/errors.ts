@@ -13,7 +13,7 @@ export interface Violation {
    * part of the request cannot be read). `invalid`: the request names no single endpoint or
    * expand path (a `..` id, an encoded slash, an expand path deeper than Stripe allows).
    */
-  readonly kind: 'missing' | 'unmapped' | 'invalid';
+  readonly kind: 'missing' | 'unmapped' | 'invalid' | 'refused';
   /** SDK method id when known (`customers.update`), else `VERB /path/template`. */
   readonly method: string;
   readonly httpMethod: string;
@@ -116,6 +116,21 @@ export function unmappedViolation(resolution: Resolution, missing: readonly Miss
     expand: resolution.unknowns.flatMap((u) => (u.expand ? [u.expand] : [])),
   };
   return { ...partial, message: unmappedMessage(partial) };
+}
+
+/** The violation for a request Stripe refuses for every app (no permission allows it). */
+export function refusedViolation(resolution: Resolution, account: string | undefined): Violation {
+  const refused = resolution.refused!;
+  const partial = {
+    ...violationBase(resolution, [], account),
+    kind: 'refused' as const,
+    missingPermissions: [],
+    expand: [],
+  };
+  const on = account ? ` on account '${account}'` : '';
+  const message = `This application does not have the required permissions for this endpoint${on}. Having the 'read_only' scope would allow this request to continue.\n`
+    + `${PREFIX} ${partial.method}: no permission a Stripe App can declare allows this: ${refused.reason} (${refused.source}). Instead: ${refused.instead}.`;
+  return { ...partial, message };
 }
 
 /** The violation for a request refused before sending: it names no single endpoint or expand path. */

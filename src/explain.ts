@@ -194,7 +194,7 @@ export function check(call: string | HttpCall, a: unknown, b?: unknown, c?: Reso
   const explanation = typeof call === 'string' ? explain(call, params, options) : explain(call, options);
   const grant = isGrant(permissions) ? permissions : compileGrant(permissions);
   const { missing, satisfied } = evaluate(explanation, grant);
-  return { allowed: missing.length === 0 && explanation.unknowns.length === 0 && !explanation.invalid, missing, satisfied, explanation };
+  return { allowed: missing.length === 0 && explanation.unknowns.length === 0 && !explanation.invalid && !explanation.refused, missing, satisfied, explanation };
 }
 
 function isGrant(p: unknown): p is Grant {

@@ -134,7 +134,7 @@ function act(stripe: object, request: CanonicalRequest, verdict: Verdict, send: 
       return reject(e);
     }
   }
-  if (v.kind === 'missing') return reject(buildPermissionError(stripe, v, request));
+  if (v.kind === 'missing' || v.kind === 'refused') return reject(buildPermissionError(stripe, v, request));
   return reject(v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v));
 }
 

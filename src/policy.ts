@@ -6,7 +6,7 @@ import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { resolveCanonical } from './resolve.js';
 import { nearest } from './nearest.js';
-import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, unmappedViolation, type Violation } from './errors.js';
+import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
 import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';
 
@@ -239,6 +239,13 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
   const recorder = activeRecorder();
   if (request.invalid.length) {
     const v = invalidViolation(request, resolution, account);
+    const verdict: Verdict = policy.enforce ? { violations: [v], reject: v, outcome: 'rejected' } : { violations: [v], outcome: 'warned' };
+    report(policy, verdict);
+    recorder?.(toRecord(resolution, grant, [], [], verdict.outcome, account));
+    return verdict;
+  }
+  if (resolution.refused) {
+    const v = refusedViolation(resolution, account);
     const verdict: Verdict = policy.enforce ? { violations: [v], reject: v, outcome: 'rejected' } : { violations: [v], outcome: 'warned' };
     report(policy, verdict);
     recorder?.(toRecord(resolution, grant, [], [], verdict.outcome, account));

@@ -4,6 +4,7 @@ import { getCatalog, type Catalog } from './catalog.js';
 import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
 import { eventRequirements } from './event-requirements.js';
+import { withRefusal } from './refusals.js';
 import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resolution, UnknownItem } from './types.js';
 
 export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
@@ -68,7 +69,7 @@ export function resolveCanonical(request: CanonicalRequest, strictReads: boolean
     ...(request.events ? { events: request.events } : {}),
     ...(request.apiVersion && graphVersion(request.apiVersion) ? { apiVersion: graphVersion(request.apiVersion)! } : {}),
   };
-  const resolution = resolveRequest(shape, strictReads ? STRICT : LENIENT);
+  const resolution = withRefusal(request, resolveRequest(shape, strictReads ? STRICT : LENIENT));
   if (!request.unreadable.length) return resolution;
   const because = resolution.methodId ?? `${request.method} ${request.path}`;
   return {

@@ -69,6 +69,16 @@ export interface Resolution {
   /** The route's reason and source, from mappings/. */
   readonly reason?: string;
   readonly source?: string;
+  /** Set when Stripe refuses the request for every app: no permission can allow it. */
+  readonly refused?: Refusal;
+}
+
+/** A request no manifest can allow (an app reading the account it is installed on). */
+export interface Refusal {
+  readonly reason: string;
+  /** What to use instead. */
+  readonly instead: string;
+  readonly source: string;
 }
 
 /** What a runtime permissions function is told about the request: what is sent. */

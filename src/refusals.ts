@@ -1,0 +1,37 @@
+// Requests Stripe refuses for every app, whatever its manifest declares (data in
+// mappings/sources/refusals.json). Judged after the route is resolved, since "the account it is
+// installed on" depends on the request's own account.
+import data from '../mappings/sources/refusals.json' with { type: 'json' };
+import type { CanonicalRequest, Refusal, Resolution } from './types.js';
+
+interface Entry {
+  readonly route: string;
+  readonly when: 'always' | 'own-account';
+  readonly reason: string;
+  readonly instead: string;
+  readonly source: string;
+}
+
+// tsup may bundle a JSON array as an object keyed by index: read it either way.
+const entries: readonly Entry[] = Object.values((data as { refusals: Entry[] | Record<string, Entry> }).refusals);
+const byRoute = new Map(entries.map((e) => [e.route, e]));
+
+/** The refusal that applies to a resolved request, if any. */
+export function refusalFor(request: CanonicalRequest, resolution: Resolution): Refusal | undefined {
+  const route = resolution.route;
+  if (!route) return undefined;
+  const entry = byRoute.get(`${route.method} ${route.path}`);
+  if (!entry) return undefined;
+  if (entry.when === 'own-account') {
+    const own = request.stripeAccount ?? request.stripeContext;
+    const id = request.path.slice(request.path.lastIndexOf('/') + 1);
+    if (!own || id !== own) return undefined;
+  }
+  return { reason: entry.reason, instead: entry.instead, source: entry.source };
+}
+
+/** The resolution with its refusal, for explain() and the verdict. */
+export function withRefusal(request: CanonicalRequest, resolution: Resolution): Resolution {
+  const refused = refusalFor(request, resolution);
+  return refused ? { ...resolution, refused } : resolution;
+}
