@@ -1,6 +1,7 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
 import { getCatalog, type Catalog } from './catalog.js';
 import { resolveCanonical } from './resolve.js';
+import { applyOverrides, compileOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
 import { canonicalRequest, isV2Path } from './request.js';
 import type { CanonicalRequest, Requirement, Resolution, ResolveOptions } from './types.js';
@@ -37,7 +38,8 @@ export function explain(call: HttpCall, options?: ResolveOptions): Explanation;
 export function explain(call: string | HttpCall, a?: MethodParams | ResolveOptions, b?: ResolveOptions): Explanation {
   const [request, options] = toCanonical(call, a, b);
   if (typeof call === 'string' && !getCatalog().methods.has(call)) return unknownMethod(call, request);
-  const resolution = resolveCanonical(request, !!options.strictReads);
+  const overrides = options.overrides !== undefined ? compileOverrides(options.overrides as Overrides, 'explain()') : undefined;
+  const resolution = applyOverrides(resolveCanonical(request, !!options.strictReads), request, overrides);
   return { ...resolution, expand: request.expand, ...(request.invalid.length ? { invalid: request.invalid } : {}) };
 }
 

@@ -6,6 +6,7 @@ import { activeHandler, install, installationOf, stripePermissionError, unsuppor
 import { nearest } from './nearest.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
+import type { Overrides } from './overrides.js';
 
 export type GuardMode = 'throw' | 'warn' | 'off';
 export type { PermissionsFunction, PermissionsSource, UnmappedStrategy };
@@ -30,6 +31,12 @@ export interface GuardOptions {
   readonly logger?: Logger;
   /** Called for every violation, in every mode (also 'warn'). What it throws is ignored. */
   readonly onViolation?: (violation: Violation) => void;
+  /**
+   * Your own entries, as an object or the path of a JSON file: `{ permissions?: [names the
+   * catalog does not know yet], routes?: { "GET /v1/climate/**": ["climate_read"], "climate.orders.*": "none" } }`.
+   * An override beats the map.
+   */
+  readonly overrides?: Overrides | string;
 }
 
 /** The minimum of a stripe client the guard relies on. */
@@ -40,7 +47,7 @@ export interface StripeClientLike {
 }
 
 const MODES: readonly GuardMode[] = ['throw', 'warn', 'off'];
-const OPTION_NAMES = ['manifest', 'permissions', 'mode', 'strictReads', 'onUnmapped', 'logger', 'onViolation'] as const;
+const OPTION_NAMES = ['manifest', 'permissions', 'mode', 'strictReads', 'onUnmapped', 'logger', 'onViolation', 'overrides'] as const;
 
 /**
  * Checks every request of a Stripe client against your app's permissions before it leaves.

@@ -5,6 +5,7 @@ import { compileGrant, evaluate, type Grant } from './explain.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { resolveCanonical } from './resolve.js';
+import { applyOverrides, compileOverrides, type CompiledOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
 import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
@@ -26,6 +27,8 @@ export interface PermissionOptions {
   readonly strictReads?: boolean;
   readonly logger?: Logger;
   readonly onViolation?: (violation: Violation) => void;
+  /** Your own entries: permissions the catalog does not know yet, and what routes need. */
+  readonly overrides?: Overrides | string;
 }
 
 /** The options of guard() and the msw handlers, compiled once. */
@@ -47,6 +50,7 @@ export interface Policy {
   readonly logger: Logger;
   readonly onViolation: ((violation: Violation) => void) | undefined;
   readonly warned: WarnOnce;
+  readonly overrides: CompiledOverrides | undefined;
 }
 
 /**
@@ -62,19 +66,21 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   const logger = options.logger ?? console;
   if (!logger || typeof logger.warn !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: logger must have a warn(message) method.`);
   if (options.onViolation !== undefined && typeof options.onViolation !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: onViolation must be a function.`);
-  const base = { onUnmapped, strictReads: options.strictReads === true, enforce, logger, onViolation: options.onViolation, warned: new WarnOnce() };
+  const overrides = options.overrides !== undefined ? compileOverrides(options.overrides, caller) : undefined;
+  const extraPermissions = overrides?.permissions ?? [];
+  const base = { onUnmapped, strictReads: options.strictReads === true, enforce, logger, onViolation: options.onViolation, warned: new WarnOnce(), overrides };
   let declared: Grant | undefined;
   let manifestName = 'stripe-app.json';
   let warnings: readonly string[] = [];
   if (options.manifest !== undefined) {
-    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest) : parseManifest(options.manifest);
+    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest, { extraPermissions }) : parseManifest(options.manifest, { extraPermissions });
     declared = compileGrant(manifest.names);
     if (manifest.file !== '(inline manifest)') manifestName = manifest.file;
     warnings = manifest.warnings.map((w) => `${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
   }
   const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}) };
   const permissions = options.permissions;
-  if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller))) };
+  if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller, extraPermissions))) };
   if (typeof permissions === 'function') return { ...shared, source: permissions as PermissionsFunction };
   if (permissions !== undefined) throw new GuardOptionsError(`${PREFIX} ${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
   if (declared) return { ...shared, grant: declared };
@@ -83,12 +89,12 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
 }
 
 /** A static permission list: every entry a known name, all problems at once. */
-function validateNames(names: readonly unknown[], caller: string): string[] {
+function validateNames(names: readonly unknown[], caller: string, extra: readonly string[]): string[] {
   const catalog = getCatalog();
   const problems: string[] = [];
   names.forEach((name, i) => {
     if (typeof name !== 'string') problems.push(`permissions[${i}] is ${describe(name)}, not a permission name`);
-    else if (!catalog.permissions.has(name)) {
+    else if (!catalog.permissions.has(name) && !extra.includes(name)) {
       const guess = nearest(name, catalog.permissions.keys());
       problems.push(`permissions[${i}] ${JSON.stringify(name)} is not a Stripe Apps permission${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
@@ -127,7 +133,7 @@ export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsEr
   if (!g) {
     const catalog = getCatalog();
     for (const n of names) {
-      if (!catalog.permissions.has(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
+      if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
         warnedNames.add(n);
         safeWarn(policy.logger, `${PREFIX} The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`);
       }
@@ -203,7 +209,7 @@ export function permissionContext(request: CanonicalRequest, resolution: Resolut
  * verdict then carries the error, it never rejects). Reports violations and records the check.
  */
 export function decide(policy: Policy, request: CanonicalRequest): Verdict | Promise<Verdict> {
-  const resolution = resolveCanonical(request, policy.strictReads);
+  const resolution = applyOverrides(resolveCanonical(request, policy.strictReads), request, policy.overrides);
   if (policy.grant || !policy.source) return judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
   let returned: unknown;
   try {

@@ -25,6 +25,11 @@ export interface ResolveOptions {
   readonly strictReads?: boolean;
   /** explain()/check(): the API version the call is sent with (default: the newest recorded). */
   readonly apiVersion?: string;
+  /**
+   * explain()/check(): your own entries (an object, or the path of a JSON file), as guard() takes
+   * them. Typed loosely here to keep this module a leaf; see `Overrides`.
+   */
+  readonly overrides?: object | string;
 }
 
 /** One object type an expand path may lead to, and what covers it. */

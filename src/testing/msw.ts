@@ -10,6 +10,7 @@ import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, type Violation } from '../errors.js';
 import type { PermissionsSource, UnmappedStrategy } from '../guard.js';
 import type { CanonicalRequest } from '../types.js';
+import type { Overrides } from '../overrides.js';
 
 export interface StripePermissionHandlersOptions {
   /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
@@ -28,9 +29,11 @@ export interface StripePermissionHandlersOptions {
   readonly logger?: Logger;
   /** Called for every violation, before the response is sent. */
   readonly onViolation?: (violation: Violation) => void;
+  /** Your own entries (object or JSON file path), as for guard(): they beat the map. */
+  readonly overrides?: Overrides | string;
 }
 
-const OPTION_NAMES = ['manifest', 'permissions', 'strictReads', 'onUnmapped', 'logger', 'onViolation'];
+const OPTION_NAMES = ['manifest', 'permissions', 'strictReads', 'onUnmapped', 'logger', 'onViolation', 'overrides'];
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const MAX_BODY = 1024 * 1024;
 /** Hosts stripe-node sends to besides those of recorded routes (OAuth). */

@@ -1,0 +1,169 @@
+// The user's own entries: permissions the catalog does not know yet, and what a route or SDK
+// method needs, beating the map. Given as an object or a JSON file, validated like a manifest
+// (every problem at once), compiled once into regular expressions.
+import { readFileSync, statSync } from 'node:fs';
+import { minimatch } from 'minimatch';
+import { getCatalog } from './catalog.js';
+import { nearest } from './nearest.js';
+import { GuardOptionsError, PREFIX } from './errors.js';
+import type { CanonicalRequest, Resolution } from './types.js';
+
+/** What `overrides` accepts: an object, or the path of a JSON file holding one. */
+export interface Overrides {
+  /** Permission names the catalog does not know yet (Stripe adds permissions faster than releases). */
+  readonly permissions?: readonly string[];
+  /**
+   * What a request needs, by `"VERB /path"` (minimatch globs: `"GET /v1/climate/**"`) or SDK
+   * method id glob (`"climate.orders.*"`): any one of the listed permissions, or `'none'`.
+   */
+  readonly routes?: Readonly<Record<string, readonly string[] | 'none'>>;
+}
+
+interface Rule {
+  readonly pattern: string;
+  readonly verb?: string;
+  readonly re: RegExp;
+  readonly byMethod: boolean;
+  readonly needs: readonly string[] | 'none';
+}
+
+/** Overrides, validated and compiled. */
+export interface CompiledOverrides {
+  readonly permissions: readonly string[];
+  readonly rules: readonly Rule[];
+  readonly file: string;
+}
+
+const MAX_FILE = 1024 * 1024;
+const VERBS = ['GET', 'POST', 'DELETE'];
+
+/** Loads (when a path) and compiles overrides; throws a GuardOptionsError listing every problem. */
+export function compileOverrides(input: Overrides | string | CompiledOverrides, caller: string): CompiledOverrides {
+  if (input && typeof input === 'object' && 'rules' in input && Array.isArray((input as CompiledOverrides).rules)) return input as CompiledOverrides;
+  const file = typeof input === 'string' ? input : '(inline overrides)';
+  const value = typeof input === 'string' ? readOverridesFile(input, caller) : input;
+  const problems: string[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GuardOptionsError(`${PREFIX} ${caller}: ${file}: overrides must be an object { permissions?: string[], routes?: { "VERB /path": [...] } }.`);
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'permissions' && key !== 'routes') {
+      const guess = nearest(key, ['permissions', 'routes']);
+      problems.push(`unknown key ${JSON.stringify(key)}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+  }
+  const extra = readExtra((value as Overrides).permissions, problems);
+  const known = (name: string) => getCatalog().permissions.has(name) || extra.includes(name);
+  const rules: Rule[] = [];
+  const routes = (value as Overrides).routes ?? {};
+  if (typeof routes !== 'object' || Array.isArray(routes)) problems.push('routes must be an object of "VERB /path" or method id patterns');
+  else {
+    for (const [pattern, needs] of Object.entries(routes)) {
+      const rule = compileRule(pattern, needs, known, problems);
+      if (rule) rules.push(rule);
+    }
+  }
+  if (problems.length) throw new GuardOptionsError(`${PREFIX} ${caller}: invalid overrides ${file}:\n${problems.map((p) => `  ✗ ${p}`).join('\n')}`);
+  return Object.freeze({ permissions: Object.freeze(extra), rules: Object.freeze(rules), file });
+}
+
+function readExtra(list: unknown, problems: string[]): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    problems.push('permissions must be an array of permission names');
+    return [];
+  }
+  const out: string[] = [];
+  list.forEach((n, i) => {
+    if (typeof n !== 'string' || !/^[a-z][a-z0-9_]*$/.test(n)) problems.push(`permissions[${i}] must be a permission name (lower-case letters, digits, _)`);
+    else out.push(n);
+  });
+  return out;
+}
+
+function compileRule(pattern: string, needs: unknown, known: (n: string) => boolean, problems: string[]): Rule | undefined {
+  const where = `routes[${JSON.stringify(pattern)}]`;
+  let ok = true;
+  if (needs !== 'none') {
+    if (!Array.isArray(needs) || needs.length === 0 || !needs.every((n) => typeof n === 'string')) {
+      problems.push(`${where} must be a non-empty list of permissions (any one suffices) or "none"`);
+      ok = false;
+    } else {
+      for (const n of needs as string[]) {
+        if (known(n)) continue;
+        const guess = nearest(n, getCatalog().permissions.keys());
+        problems.push(`${where}: ${JSON.stringify(n)} is not a permission${guess ? ` (did you mean "${guess}"?)` : ''}; add it to "permissions" if Stripe has just introduced it`);
+        ok = false;
+      }
+    }
+  }
+  const space = pattern.indexOf(' ');
+  if (space > 0) {
+    const verb = pattern.slice(0, space).toUpperCase();
+    const glob = pattern.slice(space + 1);
+    if (!VERBS.includes(verb) && verb !== '*') problems.push(`${where}: the verb must be GET, POST, DELETE or *`);
+    else if (!glob.startsWith('/')) problems.push(`${where}: the path must start with "/"`);
+    else {
+      const re = minimatch.makeRe(glob, { dot: true });
+      if (!re) problems.push(`${where}: not a valid glob`);
+      else if (ok) return { pattern, ...(verb !== '*' ? { verb } : {}), re, byMethod: false, needs: needs as Rule['needs'] };
+    }
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9_.*{},?]+$/.test(pattern)) {
+    problems.push(`${where}: a pattern is "VERB /path" or an SDK method id glob like "climate.orders.*"`);
+    return undefined;
+  }
+  // Method ids use "." where paths use "/": match them as paths so "*" stops at a dot.
+  const re = minimatch.makeRe(pattern.replace(/\./g, '/'));
+  if (!re) {
+    problems.push(`${where}: not a valid glob`);
+    return undefined;
+  }
+  return ok ? { pattern, re, byMethod: true, needs: needs as Rule['needs'] } : undefined;
+}
+
+function readOverridesFile(path: string, caller: string): unknown {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is not a regular file.`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof GuardOptionsError) throw e;
+    throw new GuardOptionsError(`${PREFIX} ${caller}: cannot read overrides ${path}: no such file.`);
+  }
+  if (size > MAX_FILE) throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is larger than 1 MB.`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is not valid JSON.`);
+  }
+}
+
+/**
+ * The resolution with the first matching override applied to its endpoint requirement: an
+ * override beats the map (and an unknown endpoint becomes known). Expand and event requirements
+ * stay. The requirement's `because` says it came from an override.
+ */
+export function applyOverrides(resolution: Resolution, request: CanonicalRequest, overrides: CompiledOverrides | undefined): Resolution {
+  if (!overrides || overrides.rules.length === 0) return resolution;
+  const methodPath = resolution.methodId?.replace(/\./g, '/');
+  const rule = overrides.rules.find((r) => r.byMethod
+    ? methodPath !== undefined && r.re.test(methodPath)
+    : (!r.verb || r.verb === request.method) && (r.re.test(request.path) || (resolution.route !== undefined && r.re.test(resolution.route.path))));
+  if (!rule) return resolution;
+  const because = resolution.methodId ?? `${request.method} ${request.path}`;
+  const endpoint = (b: string) => b === because || (resolution.route && b === `${resolution.route.method} ${resolution.route.path}`);
+  const others = resolution.requirements.filter((r) => r.expand !== undefined || r.events !== undefined || !endpoint(r.because));
+  const unknowns = resolution.unknowns.filter((u) => u.kind !== 'endpoint');
+  const requirements = rule.needs === 'none' ? others : [{ anyOf: rule.needs, because: `${because} (override ${rule.pattern})` }, ...others];
+  return {
+    ...resolution,
+    status: rule.needs === 'none' ? 'none' : 'mapped',
+    requirements,
+    unknowns,
+    reason: `override ${JSON.stringify(rule.pattern)} in ${overrides.file}`,
+    source: 'override',
+  };
+}
