@@ -20,6 +20,11 @@ export interface CheckRecord {
   readonly unknowns: readonly { readonly because: string; readonly reason: string }[];
   /** What the guard did: sent it, rejected it, or sent it with a warning. */
   readonly outcome: 'allowed' | 'rejected' | 'warned';
+  /**
+   * A rejection the test asserted (`rejects.toBePermissionError()`): the app is meant to lack
+   * the permission, so reports list it apart and neither fail on it nor suggest adding it.
+   */
+  readonly expected?: boolean;
 }
 
 export type Recorder = (record: CheckRecord) => void;
