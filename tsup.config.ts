@@ -17,8 +17,8 @@ const lazyJson: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-// stripe, msw and vitest are the user's own copies: never bundle them.
-const external = ['stripe', 'minimatch', 'msw', 'vitest', /^vitest\//, /^msw\//];
+// stripe, msw, vitest and Jest's packages are the user's own copies: never bundle them.
+const external = ['stripe', 'minimatch', 'msw', 'vitest', /^vitest\//, /^msw\//, 'expect', /^@jest\//];
 
 export default defineConfig([
   {
@@ -28,6 +28,9 @@ export default defineConfig([
       'testing/vitest': 'src/testing/vitest.ts',
       'testing/vitest-setup': 'src/testing/vitest-setup.ts',
       'testing/vitest-reporter': 'src/testing/vitest-reporter.ts',
+      'testing/jest': 'src/testing/jest.ts',
+      'testing/jest-setup': 'src/testing/jest-setup.ts',
+      'testing/jest-reporter': 'src/testing/jest-reporter.ts',
       // The bin: its #! line is kept by esbuild; it shares the library's chunks.
       cli: 'src/cli/index.ts',
       'testing/msw': 'src/testing/msw.ts',

@@ -26,7 +26,7 @@ export type { CheckRecord, Recorder } from './record.js';
 export { checkEvents, eventPermissions, listEventTypes } from './events.js';
 export type { EventCheck } from './events.js';
 export { buildReport, mergeReports, REPORT_SCHEMA } from './report.js';
-export type { CoverageReport, CallCoverage, TestRecord } from './report.js';
+export type { CoverageReport, CallCoverage, TestRecord, ExpectedRejection } from './report.js';
 export { formatReportText, formatReportMarkdown } from './report-format.js';
 export { suggestPermissions, PURPOSE_TODO } from './least-privilege.js';
 export type { Suggestion, PermissionEntry } from './least-privilege.js';

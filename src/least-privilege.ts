@@ -25,14 +25,35 @@ export const PURPOSE_TODO = 'TODO: say why the app needs this (installing users 
  * suggestPermissions(report, manifest.permissions).drop // ['invoice_write']
  */
 export function suggestPermissions(report: CoverageReport, current: readonly PermissionEntry[] = []): Suggestion {
+  const sets = report.calls.flatMap((call) => call.requirements.map((q) => q.anyOf));
+  const declared = current.map((c) => c.permission);
+  const chosen = new Set(choosePermissions(sets, declared));
+  const keep = current.filter((c) => chosen.has(c.permission));
+  const add = [...chosen].filter((p) => !declared.includes(p)).sort();
+  return {
+    permissions: [...keep, ...add.map((permission) => ({ permission, purpose: PURPOSE_TODO }))],
+    keep: keep.map((k) => k.permission),
+    add,
+    drop: current.filter((c) => !chosen.has(c.permission)).map((c) => c.permission),
+  };
+}
+
+/**
+ * The smallest set of permissions meeting every requirement (each an `anyOf` list), preferring
+ * `preferred` ones, then `_read`. Shared by suggestions and the matchers' diffs.
+ *
+ * @example
+ * choosePermissions([['customer_read', 'customer_write']], []) // ['customer_read']
+ */
+export function choosePermissions(requirements: readonly (readonly string[])[], preferred: readonly string[] = []): string[] {
   const sets = new Map<string, readonly string[]>();
-  for (const call of report.calls) for (const q of call.requirements) sets.set(q.anyOf.join(), q.anyOf);
+  for (const anyOf of requirements) if (anyOf.length) sets.set(anyOf.join(), anyOf);
   // Smallest sets first: a single-choice requirement decides before flexible ones.
-  const requirements = [...sets.values()].filter((s) => s.length).sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
+  const ordered = [...sets.values()].sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
   const chosen = new Set<string>();
   let covered = impliedClosure(chosen);
-  const declared = new Set(current.map((c) => c.permission));
-  for (const anyOf of requirements) {
+  const declared = new Set(preferred);
+  for (const anyOf of ordered) {
     if (anyOf.some((p) => covered.has(p))) continue;
     const pick = anyOf.find((p) => accessOf(p) === 'read' && declared.has(p))
       ?? anyOf.find((p) => declared.has(p))
@@ -46,12 +67,5 @@ export function suggestPermissions(report: CoverageReport, current: readonly Per
     const others = [...chosen].filter((o) => o !== p);
     if (impliedClosure(others).has(p)) chosen.delete(p);
   }
-  const keep = current.filter((c) => chosen.has(c.permission));
-  const add = [...chosen].filter((p) => !declared.has(p)).sort();
-  return {
-    permissions: [...keep, ...add.map((permission) => ({ permission, purpose: PURPOSE_TODO }))],
-    keep: keep.map((k) => k.permission),
-    add,
-    drop: current.filter((c) => !chosen.has(c.permission)).map((c) => c.permission),
-  };
+  return [...chosen];
 }

@@ -20,6 +20,11 @@ export interface CheckRecord {
   readonly unknowns: readonly { readonly because: string; readonly reason: string }[];
   /** What the guard did: sent it, rejected it, or sent it with a warning. */
   readonly outcome: 'allowed' | 'rejected' | 'warned';
+  /**
+   * A rejection the test asserted (`rejects.toBePermissionError()`): the app is meant to lack
+   * the permission, so reports list it apart and neither fail on it nor suggest adding it.
+   */
+  readonly expected?: boolean;
 }
 
 export type Recorder = (record: CheckRecord) => void;
@@ -58,10 +63,13 @@ export function toRecord(
   stripeAccount: string | undefined,
 ): CheckRecord {
   const route = resolution.route;
+  // An unknown route has no template: its unknown names it `VERB /path`, one coverage entry per route.
+  const label = route ? `${route.method} ${route.path}` : resolution.unknowns[0]?.because ?? 'unknown request';
+  const space = label.indexOf(' ');
   return {
-    method: resolution.methodId ?? `${route?.method ?? ''} ${route?.path ?? ''}`.trim(),
-    httpMethod: route?.method ?? '',
-    path: route?.path ?? '',
+    method: resolution.methodId ?? label,
+    httpMethod: route?.method ?? (space > 0 ? label.slice(0, space) : ''),
+    path: route?.path ?? (space > 0 ? label.slice(space + 1) : ''),
     status: resolution.status,
     ...(stripeAccount ? { stripeAccount } : {}),
     declared: grant.declared,

@@ -40,6 +40,11 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
       lines.push(`  ${red('✗')} ${u.permission} — ${listed(u.calls, maxListed)}${u.tests.length ? dim(`  (tests: ${listed(u.tests, maxListed)})`) : ''}`);
     }
   }
+  const expected = report.expectedRejections ?? [];
+  if (expected.length) {
+    lines.push('', `Expected rejections (${expected.length}): asserted by tests, not counted as missing`);
+    for (const e of expected) lines.push(`  ${dim('⊘')} ${e.permission} — ${listed(e.calls, maxListed)}${e.tests.length ? dim(`  (tests: ${listed(e.tests, maxListed)})`) : ''}`);
+  }
   if (report.unknown.length) {
     lines.push('', yellow(`Unknown to the map (${report.unknown.length}): sent unchecked; declare what they need yourself`));
     for (const u of report.unknown) lines.push(`  ? ${u.method}: ${u.because === u.method ? '' : `${u.because}: `}${u.reason}`);
@@ -80,6 +85,11 @@ export function formatReportMarkdown(report: CoverageReport): string {
     out.push('', '<details><summary>Calls that need undeclared permissions</summary>', '');
     for (const u of report.undeclared) out.push(`- \`${u.permission}\`: ${u.calls.map((c) => `\`${esc(c)}\``).join(', ')}`);
     out.push('', '</details>');
+  }
+  const expected = report.expectedRejections ?? [];
+  if (expected.length) {
+    out.push('', `**Expected rejections** (${expected.length}, asserted by tests):`, '');
+    for (const e of expected) out.push(`- \`${e.permission}\`: ${e.calls.map((c) => `\`${esc(c)}\``).join(', ')}`);
   }
   if (report.unknown.length) {
     out.push('', `**Unknown to the map** (${report.unknown.length}):`, '');

@@ -1,5 +1,5 @@
 // PURE: recorded checks → a coverage report (stable JSON), its merge, and its text and
-// markdown renderings. No I/O here: the vitest reporter and the CLI do the reading and writing.
+// markdown renderings. No I/O here: the test-runner reporters and the CLI read and write.
 import { accessOf } from './catalog.js';
 import type { CheckRecord } from './record.js';
 
@@ -29,7 +29,7 @@ export interface CallCoverage {
 
 /**
  * The coverage report. `schema` names the version; fields are only ever added.
- * Written by the vitest reporter as JSON, merged and printed by the CLI.
+ * Written by the vitest and Jest reporters as JSON, merged and printed by the CLI.
  */
 export interface CoverageReport {
   readonly schema: typeof REPORT_SCHEMA;
@@ -46,7 +46,20 @@ export interface CoverageReport {
   /** Reads satisfied only by a `_write` permission: add `X_read` for a manifest that also works under strictReads. */
   readonly writeForRead: readonly { readonly permission: string; readonly read: string; readonly calls: readonly string[] }[];
   readonly calls: readonly CallCoverage[];
+  /**
+   * Rejections a test asserted (`rejects.toBePermissionError()`), per missing permission. They
+   * count in `totals.checks` only: not in `used`, `undeclared` or `calls`, so neither
+   * `failOnUndeclared` nor least-privilege suggestions act on them.
+   */
+  readonly expectedRejections: readonly ExpectedRejection[];
   readonly totals: { readonly checks: number; readonly tests: number };
+}
+
+/** A permission the app is meant to lack, and the calls and tests that asserted its rejection. */
+export interface ExpectedRejection {
+  readonly permission: string;
+  readonly calls: readonly string[];
+  readonly tests: readonly string[];
 }
 
 const sortUniq = (xs: Iterable<string>) => [...new Set(xs)].sort();
@@ -64,12 +77,22 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
   const unknown = new Map<string, { method: string; because: string; reason: string; tests: Set<string> }>();
   const writeForRead = new Map<string, { permission: string; read: string; calls: Set<string> }>();
   const calls = new Map<string, { c: Omit<CallCoverage, 'count' | 'tests' | 'requirements'>; count: number; tests: Set<string>; reqs: Map<string, CallCoverage['requirements'][number]> }>();
+  const expected = new Map<string, { calls: Set<string>; tests: Set<string> }>();
   const tests = new Set<string>();
 
   for (const r of records) {
     for (const d of r.declared) declared.add(d);
     if (r.test) tests.add(r.test);
     const addTest = (set: Set<string>) => r.test && set.add(r.test);
+    if (r.expected) {
+      for (const m of r.missing) {
+        let e = expected.get(m.permission);
+        if (!e) expected.set(m.permission, (e = { calls: new Set(), tests: new Set() }));
+        e.calls.add(m.expand ? `${r.method} (${m.because})` : r.method);
+        addTest(e.tests);
+      }
+      continue;
+    }
     let call = calls.get(r.method);
     if (!call) calls.set(r.method, (call = { c: { method: r.method, httpMethod: r.httpMethod, path: r.path }, count: 0, tests: new Set(), reqs: new Map() }));
     call.count++;
@@ -116,6 +139,7 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
       const c = calls.get(k)!;
       return { ...c.c, count: c.count, tests: sortUniq(c.tests), requirements: [...c.reqs.values()] };
     }),
+    expectedRejections: [...expected.keys()].sort().map((p) => ({ permission: p, calls: sortUniq(expected.get(p)!.calls), tests: sortUniq(expected.get(p)!.tests) })),
     totals: { checks: records.length, tests: tests.size },
   };
 }
@@ -170,6 +194,11 @@ export function mergeReports(reports: readonly CoverageReport[]): CoverageReport
       acc.calls = sortUniq([...acc.calls, ...w.calls]);
     }),
     calls,
+    // Reports written before expected rejections existed have no such field.
+    expectedRejections: group(reports.flatMap((r) => r.expectedRejections ?? []), (e) => e.permission, (e) => ({ permission: e.permission, calls: [] as string[], tests: [] as string[] }), (acc, e) => {
+      acc.calls = sortUniq([...acc.calls, ...e.calls]);
+      acc.tests = sortUniq([...acc.tests, ...e.tests]);
+    }),
     totals: { checks: reports.reduce((n, r) => n + r.totals.checks, 0), tests: new Set(calls.flatMap((c) => c.tests)).size },
   };
 }

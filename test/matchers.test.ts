@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
 import { guard } from '../src/index.js';
-import { installPermissionMatchers } from '../src/testing/vitest.js';
+import { installPermissionMatchers, permissionMatchers } from '../src/testing/vitest.js';
+import { stripePermissionHandlers } from '../src/testing/msw.js';
+import { collectPerTest } from '../src/testing/test-scope.js';
+import type { CheckRecord } from '../src/record.js';
 
 installPermissionMatchers();
 
@@ -32,6 +37,16 @@ describe('toRequirePermissions', () => {
     expect(() => expect('accounts.update').toRequirePermissions([])).toThrow(/unknown to the map: accounts\.update/);
   });
 
+  // What the runner diffs: the given list against the smallest list that passes.
+  it.each([
+    [['invoices.retrieve', { expand: ['customer'] }], ['invoice_read'], ['customer_read', 'invoice_read']],
+    ['customers.create', ['customer_write', 'invoice_read'], ['customer_write']],
+    ['customers.retrieve', ['customer_write'], ['customer_write']],
+  ] as const)('%j given %j: actual %j for the diff', (call, given, actual) => {
+    const r = permissionMatchers.toRequirePermissions.call({ isNot: false }, call, given) as { actual: unknown; expected: unknown };
+    expect(r).toMatchObject({ actual, expected: [...given].sort() });
+  });
+
   it('.not', () => {
     expect('customers.create').not.toRequirePermissions(['customer_read']);
     expect(() => expect('customers.create').not.toRequirePermissions(['customer_write'])).toThrow(/expected customers\.create not to require exactly \[customer_write\]/);
@@ -49,6 +64,14 @@ describe('toBeAllowedBy', () => {
     expect(() => expect('customers.update').toBeAllowedBy(manifest)).toThrow(/to be allowed by \[customer_read\][\s\S]*missing: customer_write/);
     expect('customers.update').not.toBeAllowedBy(manifest);
     expect(() => expect('customers.retrieve').not.toBeAllowedBy(manifest)).toThrow(/not to be allowed by/);
+  });
+  it('fails on a call unknown to the map: nobody can say it is allowed', () => {
+    expect(() => expect('accounts.update').toBeAllowedBy(['account_write', 'customer_write'])).toThrow(/unknown to the map, so not known to be allowed: accounts\.update/);
+    expect(() => expect({ method: 'GET', path: '/v1/no_such_thing' }).toBeAllowedBy(['customer_read'])).toThrow(/unknown to the map/);
+  });
+  it('carries actual/expected: the list that would allow it against the given one', () => {
+    const r = permissionMatchers.toBeAllowedBy.call({ isNot: false }, ['invoices.retrieve', { expand: ['customer'] }], ['invoice_read']) as { pass: boolean; actual: unknown; expected: unknown };
+    expect(r).toMatchObject({ pass: false, actual: ['customer_read', 'invoice_read'], expected: ['invoice_read'] });
   });
 });
 
@@ -84,5 +107,82 @@ describe('a function performing guarded calls', () => {
 
   it('a function that makes no guarded call is a usage error', async () => {
     await expect(expect(async () => {}).toBeAllowedBy([])).rejects.toThrow(/made no guarded Stripe call/);
+  });
+});
+
+describe('toBePermissionError (expected rejections)', () => {
+  const server = setupServer(
+    ...stripePermissionHandlers({ permissions: ['customer_read'] }),
+    http.all('https://api.stripe.com/*', () => HttpResponse.json({ id: 'cus_1', object: 'customer' })),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => server.close());
+
+  // The same rejection from both surfaces: guard() builds the error, msw answers Stripe's 403.
+  const surfaces = {
+    guard: () => guard(new Stripe('sk_test_matchers', { httpClient: Stripe.createFetchHttpClient(() => { throw new Error('nothing may leave'); }) }), { permissions: ['customer_read'] }),
+    msw: () => new Stripe('sk_test_matchers', { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 }),
+  };
+
+  /** Runs `fn` with a scope collecting like a setup file does, and returns what it recorded. */
+  async function inScope(fn: () => Promise<void>): Promise<CheckRecord[]> {
+    const scope = { records: [] as CheckRecord[] };
+    const stop = collectPerTest(() => scope);
+    try {
+      await fn();
+    } finally {
+      stop();
+    }
+    return scope.records;
+  }
+
+  it.each(Object.keys(surfaces) as (keyof typeof surfaces)[])('%s: passes on the guard\'s rejection and marks that check expected', async (surface) => {
+    const stripe = surfaces[surface]();
+    const records = await inScope(async () => {
+      await stripe.customers.retrieve('cus_1').catch(() => {});
+      await expect(stripe.customers.update('cus_1', { name: 'x' })).rejects.toBePermissionError(['customer_write']);
+      await expect(stripe.customers.update('cus_1', { name: 'y' })).rejects.toBePermissionError();
+    });
+    expect(records.map((r) => [r.method, r.outcome, !!r.expected])).toEqual([
+      ['customers.retrieve', 'allowed', false],
+      ['customers.update', 'rejected', true],
+      ['customers.update', 'rejected', true],
+    ]);
+  });
+
+  it.each([
+    ['a different missing list', ['invoice_write'], /lacking \[invoice_write\]; it lacks \[customer_write\]/],
+    ['an extra permission', ['customer_write', 'invoice_write'], /it lacks \[customer_write\]/],
+  ] as const)('fails on %s, and marks nothing', async (_, list, message) => {
+    const stripe = surfaces.guard();
+    const records = await inScope(async () => {
+      await expect(expect(stripe.customers.update('cus_1', { name: 'x' })).rejects.toBePermissionError(list)).rejects.toThrow(message);
+    });
+    expect(records.map((r) => !!r.expected)).toEqual([false]);
+  });
+
+  it.each([
+    ['a plain Error', new Error('network down'), /got Error/],
+    ['another Stripe error', Object.assign(new Error('Invalid API Key provided: sk_test_***'), { type: 'StripeAuthenticationError' }), /got StripeAuthenticationError/],
+    ['a permission error with another code', Object.assign(new Error('x'), { type: 'StripePermissionError', code: 'secret_key_required' }), /got StripePermissionError with code "secret_key_required"/],
+  ])('fails on %s, without printing its message', async (_, error, message) => {
+    const failure = expect(Promise.reject(error)).rejects.toBePermissionError();
+    await expect(failure).rejects.toThrow(message);
+    await expect(expect(Promise.reject(error)).rejects.toBePermissionError()).rejects.not.toThrow(/sk_test|network down/);
+  });
+
+  it('.not passes on other errors and marks nothing', async () => {
+    const stripe = surfaces.guard();
+    const records = await inScope(async () => {
+      await expect(Promise.reject(new Error('x'))).rejects.not.toBePermissionError();
+      await expect(expect(stripe.customers.update('cus_1', { name: 'x' })).rejects.not.toBePermissionError()).rejects.toThrow(/not to be the guard's permission error/);
+    });
+    expect(records.map((r) => !!r.expected)).toEqual([false]);
+  });
+
+  it('carries actual/expected for the diff', () => {
+    const error = Object.assign(new Error('x'), { type: 'StripePermissionError', code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] });
+    const r = permissionMatchers.toBePermissionError.call({ isNot: false }, error, ['invoice_write']);
+    expect(r).toMatchObject({ pass: false, actual: { code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] }, expected: { missingPermissions: ['invoice_write'] } });
   });
 });

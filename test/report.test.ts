@@ -1,6 +1,6 @@
 // Coverage reports: aggregation, merging shards, least-privilege suggestions (pure functions).
 import { describe, expect, it } from 'vitest';
-import { buildReport, check, mergeReports, suggestPermissions, formatReportText, type TestRecord } from '../src/index.js';
+import { buildReport, check, mergeReports, suggestPermissions, formatReportText, formatReportMarkdown, type TestRecord } from '../src/index.js';
 import { toRecord } from '../src/record.js';
 import { compileGrant } from '../src/explain.js';
 
@@ -87,5 +87,44 @@ describe('suggestPermissions (least privilege)', () => {
     for (const kept of s.permissions.filter((p) => s.keep.includes(p.permission))) {
       expect(kept.purpose).toBe(manifest.find((m) => m.permission === kept.permission)!.purpose);
     }
+  });
+});
+
+describe('expected rejections', () => {
+  const declared = ['customer_read', 'invoice_read'];
+  const expected = (r: TestRecord): TestRecord => ({ ...r, expected: true });
+  const report = buildReport([
+    record('a > reads', declared, 'customers.retrieve'),
+    expected(record('a > cannot tag', declared, 'customers.update')),
+    expected(record('b > cannot tag either', declared, 'customers.update')),
+    expected(record('b > cannot expand', declared, 'invoices.retrieve', { expand: ['default_payment_method'] })),
+    record('c > pays', declared, 'paymentIntents.create'),
+  ]);
+
+  it('are listed apart, per missing permission, and are not "undeclared"', () => {
+    expect(report.expectedRejections).toEqual([
+      { permission: 'customer_write', calls: ['customers.update'], tests: ['a > cannot tag', 'b > cannot tag either'] },
+      { permission: 'payment_method_read', calls: ['invoices.retrieve (expand default_payment_method)'], tests: ['b > cannot expand'] },
+    ]);
+    expect(report.undeclared.map((u) => u.permission)).toEqual(['payment_intent_write']);
+  });
+  it('count as checks but use nothing: invoice_read met only by an expected rejection stays unused', () => {
+    expect(report.totals.checks).toBe(5);
+    expect(report.unusedInTests).toEqual(['invoice_read']);
+    expect(report.calls.map((c) => c.method)).toEqual(['customers.retrieve', 'paymentIntents.create']);
+  });
+  it('least privilege neither adds nor keeps a permission for them', () => {
+    const s = suggestPermissions(report, declared.map((permission) => ({ permission, purpose: 'p' })));
+    expect({ keep: s.keep, add: s.add, drop: s.drop }).toEqual({ keep: ['customer_read'], add: ['payment_intent_write'], drop: ['invoice_read'] });
+  });
+  it('merge across shards, also with reports written before the field existed', () => {
+    const { expectedRejections: _, ...old } = buildReport([record('z > old', declared, 'customers.retrieve')]);
+    const merged = mergeReports([report, report, old as never]);
+    expect(merged.expectedRejections).toEqual(report.expectedRejections);
+    expect(merged.totals.checks).toBe(11);
+  });
+  it('appear in the summary and the markdown', () => {
+    expect(formatReportText(report)).toContain('Expected rejections (2): asserted by tests, not counted as missing\n  ⊘ customer_write — customers.update');
+    expect(formatReportMarkdown(report)).toContain('**Expected rejections** (2, asserted by tests):\n\n- `customer_write`: `customers.update`\n- `payment_method_read`: `invoices.retrieve (expand default_payment_method)`');
   });
 });

@@ -135,7 +135,7 @@ describe('state follows the client', () => {
   it('two builds of the package in one process share one guard per client', async () => {
     const require = createRequire(import.meta.url);
     const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
-    const esm = (await import('../dist/index.js')) as typeof import('../src/index.js');
+    const esm = (await import('../dist/index.js')) as unknown as typeof import('../src/index.js');
     const { http, stripe } = client();
     esm.guard(stripe, { permissions: ['customer_read'], logger: quiet });
     cjs.guard(stripe, { permissions: [], logger: quiet });

@@ -48,7 +48,8 @@ describe('a vitest run of examples/ with the setup file and reporter', () => {
   });
 });
 
-describe('fail options', () => {
+// Each spawns a whole vitest run: generous timeouts, the machine may be shared.
+describe('fail options', { timeout: 60_000 }, () => {
   it.each([
     ['failOnUndeclared', { SPG_FAIL_ON_UNDECLARED: 'true' }, /1 permission\(s\) required but not declared/],
     ['failOnUnused', { SPG_FAIL_ON_UNUSED: 'true' }, /1 declared permission\(s\) unused in tests/],
@@ -56,5 +57,50 @@ describe('fail options', () => {
     const run = runExamples(env);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(message);
+  });
+});
+
+// test/fixtures/vitest-concurrent: describe.concurrent tests whose calls interleave, and an
+// asserted rejection.
+function runFixture(env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'spg-vitest-concurrent-'));
+  const out = join(dir, 'report.json');
+  const res = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/vitest-concurrent/vitest.config.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', SPG_OUTPUT: out, ...env },
+  });
+  let report: CoverageReport | undefined;
+  try {
+    report = JSON.parse(readFileSync(out, 'utf8')) as CoverageReport;
+  } catch {
+    report = undefined;
+  }
+  return { status: res.status, stdout: res.stdout + res.stderr, report };
+}
+
+describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 }, () => {
+  const run = runFixture({});
+  const FILE = 'tests/concurrent.spec.mjs';
+
+  it('attributes every call to the test that made it, also under describe.concurrent', () => {
+    expect(run.report!.calls.map((c) => [c.method, c.tests])).toEqual([
+      ['customers.retrieve', [`${FILE} > concurrently > slow customer reads`, `${FILE} > sequential, after them`]],
+      ['invoices.list', [`${FILE} > concurrently > fast invoice reads`]],
+      ['invoices.retrieve', [`${FILE} > concurrently > fast invoice reads`]],
+    ]);
+  });
+
+  it('lists the asserted rejection apart, and failOnUndeclared ignores it', () => {
+    expect(run.report!.expectedRejections).toEqual([{ permission: 'customer_write', calls: ['customers.update'], tests: [`${FILE} > concurrently > cannot update a customer`] }]);
+    expect(run.report!.undeclared).toEqual([]);
+    expect(run.stdout).toContain('Expected rejections (1)');
+    expect(run.status).toBe(0);
+  });
+
+  it('without the setup file, says so instead of listing every permission unused', () => {
+    const bare = runFixture({ SPG_NO_SETUP: '1' });
+    expect(bare.stdout).toContain("No test ran the setup file, so no call was recorded. Add setupFiles: ['stripe-permission-guard/vitest/setup']");
+    expect(bare.stdout).not.toContain('unused in tests');
   });
 });

@@ -4,6 +4,7 @@
 import { loadManifest, type Manifest } from '../manifest.js';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { impliedPermissions } from '../permissions.js';
+import { PURPOSE_TODO } from '../least-privilege.js';
 import { checkEvents, type EventCheck } from '../events.js';
 import { CliError, EXIT, list, type OptionSpec, type Parsed } from './args.js';
 import { isReadableFile } from './files.js';
@@ -36,7 +37,7 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   let problems: readonly ManifestProblem[];
   try {
     manifest = loadManifest(file);
-    problems = manifest.warnings;
+    problems = [...manifest.warnings, ...placeholderPurposes(manifest)];
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     problems = e.problems;
@@ -65,6 +66,20 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   io.out(summaryLine(manifest, warnings, p.green('✓')));
   if (events.length) io.out(formatEvents(events, true, p));
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Purposes still holding the placeholder `suggest --write` inserts: the manifest is valid, but
+ * installing users would read "TODO" and app review would ask.
+ */
+function placeholderPurposes(manifest: Manifest): ManifestProblem[] {
+  const entries = Array.isArray(manifest.raw.permissions) ? (manifest.raw.permissions as unknown[]) : [];
+  return entries.flatMap((entry, i) => {
+    const { permission, purpose } = (entry ?? {}) as { permission?: unknown; purpose?: unknown };
+    return typeof purpose === 'string' && purpose.trim() === PURPOSE_TODO
+      ? [{ file: manifest.file, entry: `permissions[${i}].purpose`, message: `still the placeholder from suggest --write: say why the app needs ${String(permission)} (installing users read it)`, severity: 'warning' as const }]
+      : [];
+  });
 }
 
 function summaryLine(manifest: Manifest, warnings: number, ok: string): string {

@@ -1,0 +1,174 @@
+// The permission matchers, independent of the runner: vitest.ts and jest.ts register these same
+// functions with their `expect.extend`. A failure carries `actual`/`expected`, so the runner
+// shows a diff of permission lists rather than only a message.
+import { compileGrant, evaluate, explain, type HttpCall, type MethodParams } from '../explain.js';
+import { loadManifest, parseManifest } from '../manifest.js';
+import { choosePermissions } from '../least-privilege.js';
+import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
+import type { Requirement } from '../resolve.js';
+import { PERMISSION_ERROR_CODE } from '../errors.js';
+import { readPermissionError } from './permission-error.js';
+import { markExpectedRejection } from './test-scope.js';
+
+/** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */
+export type MatcherCall =
+  | string
+  | readonly [methodId: string, params?: MethodParams]
+  | HttpCall
+  | (() => unknown);
+
+/** A manifest path, a parsed manifest, or permission names. */
+export type PermissionsInput = string | readonly string[] | Readonly<Record<string, unknown>>;
+
+/** The matchers' signatures, for each runner's `Matchers` interface. */
+export interface PermissionMatchers<R = unknown> {
+  /**
+   * The call needs these permissions: together they allow it, and none of them is superfluous.
+   * @example expect(['invoices.retrieve', { expand: ['customer'] }]).toRequirePermissions(['invoice_read', 'customer_read'])
+   */
+  toRequirePermissions(permissions: readonly string[]): R;
+  /**
+   * The manifest (path or object) or permission list allows the call; a call unknown to the map fails.
+   * @example expect('customers.update').not.toBeAllowedBy(['customer_read'])
+   */
+  toBeAllowedBy(manifestOrPermissions: PermissionsInput): R;
+  /**
+   * The rejection is the guard's permission error (from guard() or the msw handlers), lacking
+   * exactly these permissions when given. Marks the check as an expected rejection in coverage reports.
+   * @example await expect(stripe.customers.update('cus_1', {})).rejects.toBePermissionError(['customer_write'])
+   */
+  toBePermissionError(missingPermissions?: readonly string[]): R;
+}
+
+interface MatcherContext {
+  readonly isNot: boolean;
+}
+interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+  actual?: unknown;
+  expected?: unknown;
+}
+
+type Collected = { requirements: readonly Requirement[]; label: string; unknowns: readonly string[] };
+
+function collectStatic(call: Exclude<MatcherCall, () => unknown>): Collected {
+  const e = typeof call === 'string'
+    ? explain(call)
+    : Array.isArray(call)
+      ? explain(call[0] as string, call[1] as MethodParams | undefined)
+      : explain(call as HttpCall);
+  const label = typeof call === 'string' ? call : Array.isArray(call) ? `${call[0]}${call[1] ? ` ${JSON.stringify(call[1])}` : ''}` : `${(call as HttpCall).method} ${(call as HttpCall).path}`;
+  return { requirements: e.requirements, label, unknowns: e.unknowns.map((u) => `${u.because}: ${u.reason}`) };
+}
+
+async function collectRun(fn: () => unknown): Promise<Collected> {
+  const records: CheckRecord[] = [];
+  // Chain to the active recorder, so the calls still count for coverage.
+  const outer = activeRecorder();
+  const restore = setRecorder((r) => {
+    records.push(r);
+    outer?.(r);
+  });
+  try {
+    await fn();
+  } catch (e) {
+    // A guard rejection still recorded what the call needed; anything else is the test's own failure.
+    if (!(e && typeof e === 'object' && 'missingPermissions' in e)) throw e;
+  } finally {
+    restore();
+  }
+  if (records.length === 0) throw new TypeError('[stripe-permission-guard] The function made no guarded Stripe call: wrap its client with guard() (any mode).');
+  const requirements = records.flatMap((r) => [...r.satisfied, ...r.missing].map(({ anyOf, because }) => ({ anyOf, because })));
+  return { requirements, label: `function calling ${[...new Set(records.map((r) => r.method))].join(', ')}`, unknowns: records.flatMap((r) => r.unknowns.map((u) => `${u.because}: ${u.reason}`)) };
+}
+
+const collect = (call: MatcherCall): Collected | Promise<Collected> => (typeof call === 'function' ? collectRun(call) : collectStatic(call));
+const then = <T, R>(v: T | Promise<T>, f: (v: T) => R): R | Promise<R> => (v instanceof Promise ? v.then(f) : f(v));
+
+function toNames(input: PermissionsInput): readonly string[] {
+  if (typeof input === 'string') return loadManifest(input).names;
+  if (Array.isArray(input)) return input as readonly string[];
+  return parseManifest(input).names;
+}
+
+const describeReqs = (reqs: readonly Requirement[]) =>
+  reqs.map((r) => `    ${r.because}: ${r.anyOf.join(' or ')}`).join('\n') || '    (nothing)';
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+function requireResult(ctx: MatcherContext, c: Collected, expected: readonly string[]): MatcherResult {
+  const grant = compileGrant(Object.freeze([...expected]));
+  const resolution = { status: 'mapped' as const, requirements: c.requirements, unknowns: [] };
+  const { missing } = evaluate(resolution, grant);
+  // Minimal: dropping any one expected permission leaves something unmet.
+  const superfluous = expected.filter((p) => {
+    const without = compileGrant(Object.freeze(expected.filter((q) => q !== p)));
+    return evaluate(resolution, without).missing.length === 0;
+  });
+  const pass = missing.length === 0 && superfluous.length === 0 && c.unknowns.length === 0;
+  return {
+    pass,
+    // The diff: what was given against the smallest list that would pass, preferring the given names.
+    expected: sorted(expected),
+    actual: sorted(choosePermissions(c.requirements.map((r) => r.anyOf), expected)),
+    message: () =>
+      [
+        `expected ${c.label} ${ctx.isNot ? 'not ' : ''}to require exactly [${expected.join(', ')}]`,
+        `  required:\n${describeReqs(c.requirements)}`,
+        missing.length ? `  not met by them: ${missing.map((m) => `${m.because} (${m.anyOf.join(' or ')})`).join('; ')}` : '',
+        superfluous.length ? `  not needed: ${superfluous.join(', ')}` : '',
+        c.unknowns.length ? `  unknown to the map: ${c.unknowns.join('; ')}` : '',
+      ].filter(Boolean).join('\n'),
+  };
+}
+
+function allowedResult(ctx: MatcherContext, c: Collected, input: PermissionsInput): MatcherResult {
+  const names = toNames(input);
+  const { missing } = evaluate({ status: 'mapped', requirements: c.requirements, unknowns: [] }, compileGrant(Object.freeze([...names])));
+  const needed = [...new Set(missing.map((m) => m.permission))];
+  return {
+    // An unknown call is never "allowed": nobody can say what it needs.
+    pass: missing.length === 0 && c.unknowns.length === 0,
+    expected: sorted(names),
+    actual: sorted([...names, ...needed]),
+    message: () =>
+      [
+        `expected ${c.label} ${ctx.isNot ? 'not ' : ''}to be allowed by [${names.join(', ')}]`,
+        `  required:\n${describeReqs(c.requirements)}`,
+        needed.length ? `  missing: ${needed.join(', ')}` : c.unknowns.length ? '' : '  every requirement is met',
+        c.unknowns.length ? `  unknown to the map, so not known to be allowed: ${c.unknowns.join('; ')}` : '',
+      ].filter(Boolean).join('\n'),
+  };
+}
+
+function permissionErrorResult(ctx: MatcherContext, received: unknown, expected: readonly string[] | undefined): MatcherResult {
+  const info = readPermissionError(received);
+  const sameMissing = !expected || (sorted(expected).join() === sorted(info.missingPermissions).join());
+  const pass = info.isPermissionError && sameMissing;
+  // Only a passing, positive assertion says "this rejection is meant": `.not` asserts the opposite.
+  if (pass && !ctx.isNot) markExpectedRejection(info.missingPermissions, info);
+  const what = expected ? ` lacking [${expected.join(', ')}]` : '';
+  return {
+    pass,
+    expected: { code: PERMISSION_ERROR_CODE, ...(expected ? { missingPermissions: sorted(expected) } : {}) },
+    actual: { code: info.code, ...(expected ? { missingPermissions: sorted(info.missingPermissions) } : {}) },
+    message: () =>
+      info.isPermissionError
+        ? `expected the rejection ${ctx.isNot ? 'not ' : ''}to be the guard's permission error${what}; it lacks [${info.missingPermissions.join(', ')}]`
+        // Not its message: an arbitrary error's message may quote a key or a request value.
+        : `expected the rejection to be the guard's permission error${what} (StripePermissionError, code ${PERMISSION_ERROR_CODE}), got ${info.kind}${info.code === undefined ? '' : ` with code ${JSON.stringify(info.code)}`}`,
+  };
+}
+
+/** The matchers, for `expect.extend(permissionMatchers)`; the setup files register them for you. */
+export const permissionMatchers = {
+  toRequirePermissions(this: MatcherContext, received: MatcherCall, expected: readonly string[]) {
+    return then(collect(received), (c) => requireResult(this, c, expected));
+  },
+  toBeAllowedBy(this: MatcherContext, received: MatcherCall, input: PermissionsInput) {
+    return then(collect(received), (c) => allowedResult(this, c, input));
+  },
+  toBePermissionError(this: MatcherContext, received: unknown, expected?: readonly string[]) {
+    return permissionErrorResult(this, received, expected);
+  },
+};
