@@ -30,3 +30,7 @@ export type { CoverageReport, CallCoverage, TestRecord, ExpectedRejection } from
 export { formatReportText, formatReportMarkdown } from './report-format.js';
 export { suggestPermissions, PURPOSE_TODO } from './least-privilege.js';
 export type { Suggestion, PermissionEntry } from './least-privilege.js';
+export { isPermissionError, readPermissionError } from './permission-error.js';
+export type { PermissionError, PermissionErrorInfo } from './permission-error.js';
+export { compileOverrides } from './overrides.js';
+export type { Overrides, CompiledOverrides } from './overrides.js';

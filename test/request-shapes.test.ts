@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { check, guard, type HttpCall, type PermissionsSource } from '../src/index.js';
+import { check, guard, isPermissionError, readPermissionError, type HttpCall, type PermissionsSource } from '../src/index.js';
 import { stripePermissionHandlers } from '../src/testing/msw.js';
 
 const KEY = 'sk_test_51TableSecretKeyNeverPrinted';
@@ -123,6 +123,7 @@ describe.each(rows)('guard() (node HttpClient): $name', (row) => {
     if (row.expected === 'blocked') {
       expect(recording.sent).toEqual([]);
       expect(outcome).toBeInstanceOf(Error);
+      if (isPermissionError(outcome)) expect(readPermissionError(outcome).missingPermissions).toEqual(outcome.missingPermissions ?? []);
     } else expect(recording.sent).toHaveLength(1);
   });
 });
@@ -169,6 +170,8 @@ describe('msw handlers', () => {
     const e = await settle(stripe.customers.create({}));
     expect(reached).toEqual([]);
     expect(e).toMatchObject({ statusCode: 403, raw: { missing_permissions: ['customer_write'] } });
+    expect(isPermissionError(e)).toBe(true);
+    expect(readPermissionError(e).missingPermissions).toEqual(['customer_write']);
   });
 
   it('sees OAuth on connect.stripe.com', async () => {

@@ -7,7 +7,7 @@ import { choosePermissions } from '../least-privilege.js';
 import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
 import type { Requirement } from '../resolve.js';
 import { PERMISSION_ERROR_CODE } from '../errors.js';
-import { readPermissionError } from './permission-error.js';
+import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 
 /** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */

@@ -2,7 +2,7 @@
 // puts `missingPermissions` on the StripePermissionError it builds; the msw handlers answer with
 // Stripe's 403 body, which stripe-node keeps as `err.raw` (`raw.missing_permissions`). Stripe's
 // own sentence names the permissions too, read as a last resort.
-import { PERMISSION_ERROR_CODE } from '../errors.js';
+import { PERMISSION_ERROR_CODE } from './errors.js';
 
 export interface PermissionErrorInfo {
   /** Whether it is a StripePermissionError with the guard's code. */
@@ -49,4 +49,32 @@ export function readPermissionError(value: unknown): PermissionErrorInfo {
     ...(typeof e.method === 'string' ? { method: e.method } : {}),
     ...(typeof e.path === 'string' ? { path: e.path } : {}),
   };
+}
+
+/** A permission rejection, from guard() (with every field) or from the msw handlers (Stripe's fields). */
+export interface PermissionError extends Error {
+  readonly type: 'StripePermissionError';
+  readonly code: typeof PERMISSION_ERROR_CODE;
+  readonly statusCode?: number;
+  /** guard() rejections: the permissions to add. For msw rejections read {@link readPermissionError}. */
+  readonly missingPermissions?: readonly string[];
+  readonly requiredPermissions?: readonly (readonly string[])[];
+  readonly method?: string;
+  readonly httpMethod?: string;
+  readonly path?: string;
+  readonly expandPath?: string;
+  /** msw rejections: Stripe's error body, with `missing_permissions`. */
+  readonly raw?: { readonly missing_permissions?: readonly string[] } & Record<string, unknown>;
+}
+
+/**
+ * Whether a rejection is the guard's permission error (guard() or the msw handlers), typed so
+ * TypeScript users need no cast.
+ *
+ * @example
+ * try { await stripe.customers.update('cus_1', {}); }
+ * catch (e) { if (isPermissionError(e)) console.log(readPermissionError(e).missingPermissions); }
+ */
+export function isPermissionError(e: unknown): e is PermissionError {
+  return e instanceof Error && readPermissionError(e).isPermissionError;
 }
