@@ -64,3 +64,21 @@ describe('overrides', () => {
     expect(() => guard(new Stripe('sk_test_x'), { permissions: [], overrides: '/dev/zero' })).toThrow(/not a regular file/);
   });
 });
+
+describe('the CLI', () => {
+  it('explain --overrides <file> uses them; an unknown route is never "covered"', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'spg-overrides-cli-'));
+    writeFileSync(join(dir, 'o.json'), JSON.stringify(overrides));
+    writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify({ id: 'com.example.app', version: '1.0.0', permissions: [{ permission: 'future_climate_read', purpose: 'climate' }] }));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { cwd: dir, encoding: 'utf8' });
+    const ok = cli('explain', 'GET /v1/climate/orders/x', '--manifest', 'stripe-app.json', '--overrides', 'o.json');
+    expect(ok.stdout).toContain('covers this call');
+    expect(ok.status).toBe(0);
+    const unknown = cli('explain', 'GET /v1/climate/orders/x', '--manifest', 'stripe-app.json');
+    expect(unknown.status).not.toBe(0);
+    const bad = cli('explain', 'customers.retrieve', '--overrides', 'missing.json');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('cannot read overrides missing.json');
+  });
+});

@@ -9,6 +9,7 @@ import { CliError, EXIT, flag, list, str, type OptionSpec, type Parsed } from '.
 import { readManifest } from './manifest-file.js';
 import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.js';
 import { API_HOST } from '../routes.js';
+import { compileOverrides, type CompiledOverrides } from '../overrides.js';
 
 export const name = 'explain';
 export const summary = 'Show the permissions a Stripe call needs, and why';
@@ -16,6 +17,7 @@ export const options: OptionSpec = {
   expand: { type: 'string', multiple: true },
   manifest: { type: 'string' },
   'strict-reads': { type: 'boolean' },
+  overrides: { type: 'string' },
   events: { type: 'string', multiple: true },
 };
 export const help = `Usage: stripe-permission-guard explain <method | "VERB /path"> [options]
@@ -28,6 +30,7 @@ Options:
   --expand a,b       Expand paths (repeatable)
   --manifest <file>  Also tell whether this manifest's permissions cover the call
   --strict-reads     Reads need X_read itself (X_write does not count)
+  --overrides <file> Your own entries (JSON: { permissions?, routes? }); they beat the map
   --events a,b       Also show (or, with --manifest, check) what these event types need;
                      the call may then be omitted
   --json             Print the result as JSON
@@ -62,8 +65,15 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (positionals.length === 0 && types.length === 0) throw new CliError('explain needs a call: a method id (customers.update) or "VERB /path". Run: stripe-permission-guard explain --help');
   const expand = list(values, 'expand');
   const manifestPath = str(values, 'manifest');
-  const manifest = manifestPath === undefined ? undefined : readManifest(manifestPath);
-  const resolveOptions: ResolveOptions = flag(values, 'strict-reads') ? { strictReads: true } : {};
+  const overridesPath = str(values, 'overrides');
+  let overrides: CompiledOverrides | undefined;
+  try {
+    overrides = overridesPath === undefined ? undefined : compileOverrides(overridesPath, 'explain');
+  } catch (e) {
+    throw new CliError((e as Error).message.replace(/^\[stripe-permission-guard\] /, ''));
+  }
+  const manifest = manifestPath === undefined ? undefined : readManifest(manifestPath, overrides ? { extraPermissions: overrides.permissions } : undefined);
+  const resolveOptions: ResolveOptions = { ...(flag(values, 'strict-reads') ? { strictReads: true } : {}), ...(overrides ? { overrides } : {}) };
   const granted = manifest?.names ?? [];
   const events: EventCheck[] = types.length ? checkEvents(types, granted) : [];
 
