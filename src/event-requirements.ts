@@ -53,6 +53,23 @@ function eventsFrom(params: RequestShape['params'] | readonly string[], name: st
  * not know, or for which it lists no permission, is an unknown: neither guessed nor waved through.
  * Under `'*'`, types that list no permission add nothing (there is nothing to require).
  */
+/** What one event type needs: the one rule both the guard and checkEvents() apply. */
+export type EventRule =
+  | { readonly status: 'known'; readonly anyOf: readonly string[] }
+  | { readonly status: 'none' | 'unknown'; readonly anyOf: readonly string[]; readonly reason: string };
+
+/**
+ * The rule for one event type: any one of `anyOf` lets an app receive it (the table's permissions,
+ * the one whose resource names the event first, plus the `_write` of the same families unless
+ * `strictReads`); `none` when the table lists no permission for it, `unknown` when it is not listed.
+ */
+export function eventRule(type: string, catalog: Catalog, strictReads = false): EventRule {
+  const listed = catalog.events.get(type);
+  if (listed === undefined) return { status: 'unknown', anyOf: [], reason: `"${type}" is not in the event permissions table` };
+  if (listed.length === 0) return { status: 'none', anyOf: [], reason: 'the event permissions table lists no permission for it' };
+  return { status: 'known', anyOf: eventAnyOf(ownFirst([type], listed, catalog), catalog, strictReads) };
+}
+
 function resolveEvents(types: readonly string[], catalog: Catalog, strictReads: boolean): EventRequirements {
   const wildcard = types.includes('*');
   const all = wildcard ? [...catalog.events.keys()].sort() : [];
@@ -60,19 +77,19 @@ function resolveEvents(types: readonly string[], catalog: Catalog, strictReads: 
   const bySet = new Map<string, { anyOf: readonly string[]; events: string[] }>();
   const unknowns: UnknownItem[] = [];
   for (const type of listed) {
-    const anyOf = catalog.events.get(type);
-    if (anyOf === undefined) {
-      unknowns.push({ kind: 'event', because: `event ${type}`, reason: `"${type}" is not in the event permissions table` });
-    } else if (anyOf.length === 0) {
-      if (!wildcard) unknowns.push({ kind: 'event', because: `event ${type}`, reason: 'the event permissions table lists no permission for it' });
-    } else {
-      const key = anyOf.join(',');
-      const group = bySet.get(key) ?? { anyOf, events: [] };
-      group.events.push(type);
-      bySet.set(key, group);
+    const rule = eventRule(type, catalog, strictReads);
+    if (rule.status !== 'known') {
+      // Neither guessed nor waved through, under '*' too: nothing says what receiving it needs.
+      unknowns.push({ kind: 'event', because: `event ${type}`, reason: rule.reason });
+      continue;
     }
+    // Grouped by the set (order aside): '*' reads as a few dozen lines, not 162.
+    const key = [...rule.anyOf].sort().join(',');
+    const group = bySet.get(key) ?? { anyOf: rule.anyOf, events: [] };
+    group.events.push(type);
+    bySet.set(key, group);
   }
-  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: eventAnyOf(ownFirst(events, anyOf, catalog), catalog, strictReads), because: eventsBecause(events, wildcard), events }));
+  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: events.length > 1 ? ownFirst(events, anyOf, catalog) : anyOf, because: eventsBecause(events, wildcard), events }));
   return { requirements, unknowns };
 }
 

@@ -3,7 +3,7 @@
 // subscribe to an event when it holds at least one of the permissions the table lists.
 import { getCatalog } from './catalog.js';
 import { compileGrant } from './explain.js';
-import { eventAnyOf } from './event-requirements.js';
+import { eventRule } from './event-requirements.js';
 
 /** One event type, checked against a set of granted permissions. */
 export interface EventCheck {
@@ -41,17 +41,14 @@ export function checkEvents(types: readonly string[], permissions: readonly stri
   for (const type of expandTypes(types)) {
     if (seen.has(type)) continue;
     seen.add(type);
-    const anyOf = events.get(type);
-    if (!anyOf) {
-      out.push({ type, status: 'unknown', anyOf: [] });
+    // The guard's rule for enabled_events: the same anyOf, the same order.
+    const rule = eventRule(type, catalog, options.strictReads);
+    if (rule.status !== 'known') {
+      out.push({ type, status: rule.status, anyOf: [] });
       continue;
     }
-    if (anyOf.length === 0) {
-      out.push({ type, status: 'none', anyOf });
-      continue;
-    }
-    // An X_write covers an event that lists X_read, as for API reads (not under strictReads).
-    const via = eventAnyOf(anyOf, catalog, options.strictReads).find((p) => grant.by.has(p));
+    const anyOf = rule.anyOf;
+    const via = anyOf.find((p) => grant.by.has(p));
     out.push(via === undefined ? { type, status: 'missing', anyOf } : { type, status: 'covered', anyOf, satisfiedBy: grant.by.get(via)! });
   }
   return out;

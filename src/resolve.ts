@@ -9,11 +9,14 @@ import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resol
 
 export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
 
-const RESOLUTION_CACHE_LIMIT = 1_000;
+/** Resolutions kept at most, over all routes: past it the cache starts again. */
+const RESOLUTION_CACHE_LIMIT = 5_000;
 /** Per route: resolutions by (strictness, method id, API version, expand paths). Frozen, shared by every caller. */
-const resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
+let resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
+let cached = 0;
 /** The request model interns expand lists: the same frozen array means the same paths. */
-const byArray = [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
+const newByArray = () => [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
+let byArray = newByArray();
 
 /**
  * What a request needs. The hot path of every guarded call: a route lookup and, for a
@@ -32,7 +35,7 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   const strict = options.strictReads ? 1 : 0;
   // Fast path for the guard: interned expand arrays, no method id or version to key on
   // beyond the default.
-  const fast = !req.methodId && !req.apiVersion && expand !== undefined && Object.isFrozen(expand) ? byArray[strict] : undefined;
+  let fast = !req.methodId && !req.apiVersion && expand !== undefined && Object.isFrozen(expand) ? byArray[strict] : undefined;
   const fastHit = fast?.get(expand!)?.get(route);
   if (fastHit) return fastHit;
   // JSON: no two different requests share a key, whatever their strings contain.
@@ -41,10 +44,17 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   if (!byKey) resolutionCache.set(route, (byKey = new Map()));
   let hit = byKey.get(key);
   if (!hit) {
-    if (byKey.size >= RESOLUTION_CACHE_LIMIT) byKey.clear();
+    if (cached >= RESOLUTION_CACHE_LIMIT) {
+      resolutionCache = new WeakMap();
+      byArray = newByArray();
+      resolutionCache.set(route, (byKey = new Map()));
+      cached = 0;
+    }
     byKey.set(key, (hit = deepFreeze(build(route, method, req, options, catalog))));
+    cached++;
   }
   if (fast) {
+    fast = byArray[strict];
     let byRoute = fast.get(expand!);
     if (!byRoute) fast.set(expand!, (byRoute = new WeakMap()));
     byRoute.set(route, hit);
