@@ -1,5 +1,7 @@
-// `scan` through the built bin on the fixture project, its agreement with the ESLint rule (one
-// analysis, one resolver), its bounds, and `suggest --usage <scan.json>`. `npm test` builds first.
+// `scan` on the fixture project, its agreement with the ESLint rule (one analysis, one resolver),
+// its bounds, and `suggest --usage <scan.json>`. Most rows use the library in-process (each bin
+// run loads the TypeScript parser again); the bin is run for what only it does: exit codes, text,
+// and JSON identical to the library's. `npm test` builds first.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,8 @@ import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/eslint/index.js';
 import { buildReport, type TestRecord } from '../src/report.js';
-import type { ScanResult } from '../src/static/scan.js';
+import { loadManifest } from '../src/manifest.js';
+import { scan, type ScanResult } from '../src/static/scan.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/static/', import.meta.url));
@@ -25,9 +28,13 @@ const scanJson = (cwd: string, ...args: string[]) => {
 };
 
 describe('scan on the fixture project', () => {
-  const { code, result } = scanJson(FIXTURES, '--manifest', 'stripe-app.json');
+  const result = scan([], { cwd: FIXTURES, manifest: loadManifest(join(FIXTURES, 'stripe-app.json')) });
 
-  it('exits 1 when a call site needs an undeclared permission', () => expect(code).toBe(1));
+  it('the bin prints the same JSON, and exits 1 when a call site needs an undeclared permission', () => {
+    const cli = scanJson(FIXTURES, '--manifest', 'stripe-app.json');
+    expect(cli.code).toBe(1);
+    expect(cli.result).toEqual({ ...result, manifest: 'stripe-app.json' });
+  });
 
   it('lists what the manifest misses, with the sites that need it', () => {
     expect(result.missing).toEqual([
@@ -83,11 +90,12 @@ describe('scan on the fixture project', () => {
   });
 
   it('without --manifest: what the code needs, exit 0', () => {
-    const plain = scanJson(FIXTURES, 'shapes');
+    const plain = scanJson(FIXTURES, 'shapes', 'untyped/module.mjs');
     expect(plain.code).toBe(0);
     expect(plain.result.manifest).toBeNull();
     expect(plain.result.missing).toBeUndefined();
-    expect(plain.result.sites.every((s) => s.file.startsWith('shapes/'))).toBe(true);
+    expect(plain.result.sites.every((s) => s.file.startsWith('shapes/') || s.file === 'untyped/module.mjs')).toBe(true);
+    expect(plain.result.sites.find((s) => s.file === 'untyped/module.mjs')?.requirements).toEqual([{ anyOf: ['charge_write'], because: 'refunds.create' }]);
   });
 
   it('agrees with the ESLint rule without type information, site by site', () => {
@@ -127,7 +135,7 @@ describe('scan bounds', () => {
   }
 
   it('skips dependencies, build output, hidden and declaration files; reports unparsable and huge ones', () => {
-    const { result } = scanJson(dir);
+    const result = scan([], { cwd: dir });
     expect(result.sites.map((s) => s.file)).toEqual(['src/app.ts']);
     expect(result.files).toBe(1);
     expect(result.skipped.map((s) => s.file).sort()).toEqual(['src/broken.ts', 'src/huge.js']);
@@ -135,7 +143,7 @@ describe('scan bounds', () => {
   });
 
   it('scans a named file wherever it is, and names a path that does not exist', () => {
-    const { result } = scanJson(dir, 'dist/app.js', 'nope');
+    const result = scan(['dist/app.js', 'nope'], { cwd: dir });
     expect(result.sites.map((s) => s.file)).toEqual(['dist/app.js']);
     expect(result.skipped).toEqual([{ file: 'nope', reason: 'no such file or directory' }]);
   });
@@ -151,7 +159,7 @@ describe('suggest --usage <scan.json>', () => {
   writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify({ id: 'com.example.app', permissions: [
     { permission: 'customer_read', purpose: 'Show customers' }, { permission: 'coupon_read', purpose: 'Old' },
   ] }, null, 2));
-  writeFileSync(join(dir, 'scan.json'), run(dir, 'scan', '--json').out);
+  writeFileSync(join(dir, 'scan.json'), JSON.stringify(scan([], { cwd: dir })));
 
   it('suggests the least-privilege permissions the code needs, keeping purposes', () => {
     const r = run(dir, 'suggest', '--usage', 'scan.json', '--json');

@@ -8,9 +8,9 @@
 // usual module-level or injected client, and the typed rule is exact where it matters.
 import { getCatalog } from '../catalog.js';
 import {
-  annotatedTypeNames, child, children, cooked, identifierName, memberName, position, propertyName, str, stringValue, unwrap,
-  type AstNode,
+  annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode,
 } from './ast.js';
+import { isRequireOf, rawPath, readObject } from './params.js';
 
 /** What could not be read from the source, per call. */
 export type DynamicPart = 'expand' | 'enabled_events' | 'path' | 'params';
@@ -58,8 +58,6 @@ function requestNamespaces(): ReadonlySet<string> {
 
 const MAX_FIXPOINT_ROUNDS = 8;
 const MAX_CHAIN = 8;
-/** What a template expression stands for in a raw path: one id segment. */
-const PLACEHOLDER = '_';
 
 /** Collects one file's bindings and candidate calls; `sites()` resolves them. */
 export class Collector {
@@ -301,69 +299,4 @@ function push<K>(map: Map<K, AstNode[]>, key: K, value: AstNode): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function isRequireOf(n: AstNode, id: string): boolean {
-  const e = unwrap(n);
-  return e?.type === 'CallExpression' && identifierName(child(e, 'callee')) === 'require' && stringValue(children(e, 'arguments')[0] ?? undefined) === id;
-}
-
-/** Top-level `expand` and `enabled_events` of a params object literal. */
-function readObject(obj: AstNode, dynamic: Set<DynamicPart>): { expand: string[]; events?: string[] } {
-  const expand: string[] = [];
-  let events: string[] | undefined;
-  let seenExpand = false;
-  let spreadAfterExpand = false;
-  for (const p of children(obj, 'properties')) {
-    if (!p) continue;
-    if (p.type === 'SpreadElement') {
-      // A spread may carry (or replace) `expand`: unknowable unless an explicit expand follows it.
-      spreadAfterExpand = true;
-      continue;
-    }
-    const key = propertyName(p);
-    if (key !== 'expand' && key !== 'enabled_events') continue;
-    const list = literalStrings(child(p, 'value'));
-    if (key === 'expand') {
-      seenExpand = true;
-      spreadAfterExpand = false;
-      if (list) expand.push(...list);
-      else dynamic.add('expand');
-    } else if (list) events = list;
-    else dynamic.add('enabled_events');
-  }
-  if (spreadAfterExpand || (!seenExpand && children(obj, 'properties').some((p) => p?.type === 'SpreadElement'))) dynamic.add('expand');
-  return { expand, ...(events ? { events } : {}) };
-}
-
-function literalStrings(n: AstNode | undefined): string[] | undefined {
-  const arr = unwrap(n);
-  if (arr?.type !== 'ArrayExpression') return undefined;
-  const out: string[] = [];
-  for (const el of children(arr, 'elements')) {
-    const s = stringValue(el ?? undefined);
-    if (s === undefined) return undefined;
-    out.push(s);
-  }
-  return out;
-}
-
-/** A raw path: a literal, or a template whose expressions stand for whole or partial id segments. */
-function rawPath(n: AstNode | undefined, dynamic: Set<DynamicPart>): { path: string; written: string } | undefined {
-  const literal = stringValue(n);
-  if (literal !== undefined) return literal.startsWith('/') ? { path: literal, written: literal } : undefined;
-  const t = unwrap(n);
-  if (t?.type !== 'TemplateLiteral') return undefined;
-  const quasis = children(t, 'quasis').map((q) => cooked(q) ?? '');
-  // The static text must fix the version and resource: `/v1/customers/${id}`, not `${base}/x`.
-  if (!quasis[0]?.startsWith('/') || quasis[0].split('/').length < 3) return undefined;
-  let path = quasis[0];
-  let written = quasis[0];
-  for (let i = 1; i < quasis.length; i++) {
-    // An expression in the query may hold expand[]=…: the path is still known, the expands are not.
-    if (path.includes('?')) dynamic.add('expand');
-    path += PLACEHOLDER + quasis[i];
-    written += '${…}' + quasis[i];
-  }
-  return { path, written };
 }
