@@ -17,8 +17,8 @@ const lazyJson: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-// stripe, msw, vitest and Jest's packages are the user's own copies: never bundle them.
-const external = ['stripe', 'minimatch', 'msw', 'vitest', /^vitest\//, /^msw\//, 'expect', /^@jest\//];
+// The user's own copies (stripe, msw, test runners, linters): never bundle them.
+const external = ['stripe', 'minimatch', 'msw', 'vitest', /^vitest\//, /^msw\//, 'expect', /^@jest\//, 'eslint', 'typescript', /^typescript-eslint/, /^@typescript-eslint\//];
 
 export default defineConfig([
   {
@@ -34,6 +34,8 @@ export default defineConfig([
       // The bin: its #! line is kept by esbuild; it shares the library's chunks.
       cli: 'src/cli/index.ts',
       'testing/msw': 'src/testing/msw.ts',
+      // The ESLint plugin: eslint, typescript-eslint and typescript are optional peers it never bundles.
+      eslint: 'src/eslint/index.ts',
     },
     format: ['esm', 'cjs'],
     // Shared chunks for CommonJS too, so the map is shipped once, not once per subpath.

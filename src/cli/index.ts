@@ -10,6 +10,7 @@ import * as checkCommand from './check.js';
 import * as explainCommand from './explain.js';
 import * as suggestCommand from './suggest.js';
 import * as reportCommand from './report.js';
+import * as scanCommand from './scan.js';
 
 interface Command {
   readonly name: string;
@@ -19,7 +20,7 @@ interface Command {
   run(parsed: Parsed, io: Io): number;
 }
 
-const COMMANDS: readonly Command[] = [checkCommand, explainCommand, suggestCommand, reportCommand];
+const COMMANDS: readonly Command[] = [checkCommand, explainCommand, suggestCommand, reportCommand, scanCommand];
 const BIN = 'stripe-permission-guard';
 
 const HELP = `Usage: ${BIN} <command> [options]

@@ -53,10 +53,10 @@ export function formatEvents(checks: readonly EventCheck[], granted: boolean, p:
   for (const c of checks) {
     const type = c.type.padEnd(width);
     if (c.status === 'covered') lines.push(`  ${p.green('✓')} ${type}  covered by ${c.satisfiedBy}`);
-    else if (c.status === 'none') lines.push(`  · ${type}  needs no permission`);
+    else if (c.status === 'none') lines.push(`  ${p.yellow('?')} ${type}  the event permissions table lists no permission for it: it cannot be checked`);
     else if (c.status === 'missing') {
       const needs = c.anyOf.length === 1 ? `needs ${c.anyOf[0]}` : `needs one of ${c.anyOf.join(', ')}`;
-      const fix = c.anyOf.length === 1 ? `add "${c.anyOf[0]}"` : 'add one';
+      const fix = `add "${c.anyOf[0]}"`;
       lines.push(granted ? `  ${p.red('✗')} ${type}  ${needs}: ${fix}` : `  • ${type}  ${needs}`);
     } else {
       const guess = nearest(c.type, listEventTypes());

@@ -1,17 +1,18 @@
 // `suggest --usage report.json`: the least-privilege `permissions` for what a coverage report
-// saw, keeping the manifest's purposes. A report only knows the calls the tests made, so this
-// prints what it would drop rather than dropping silently, and --write is an explicit step.
+// (or a `scan --json` of the code) saw, keeping the manifest's purposes. Either only knows the
+// calls it saw, so this prints what it would drop rather than dropping silently, and --write is an
+// explicit step.
 import { suggestPermissions, PURPOSE_TODO, type Suggestion } from '../least-privilege.js';
 import type { Manifest } from '../manifest.js';
-import { mergeReports } from '../report.js';
+import { buildReport, mergeReports, REPORT_SCHEMA, type CoverageReport } from '../report.js';
+import { SCAN_SCHEMA, scanToRecords, type ScanResult } from '../static/scan.js';
 import { CliError, EXIT, flag, list, str, type OptionSpec, type Parsed } from './args.js';
-import { isReadableFile } from './files.js';
+import { isReadableFile, readJson } from './files.js';
 import { DEFAULT_MANIFEST, readManifest, writePermissions } from './manifest-file.js';
 import { paint, printJson, type Io } from './output.js';
-import { readReport } from './report.js';
 
 export const name = 'suggest';
-export const summary = 'Suggest least-privilege permissions from a coverage report';
+export const summary = 'Suggest least-privilege permissions from a coverage report or a scan';
 export const options: OptionSpec = {
   usage: { type: 'string', multiple: true },
   manifest: { type: 'string' },
@@ -19,14 +20,16 @@ export const options: OptionSpec = {
 };
 export const help = `Usage: stripe-permission-guard suggest --usage <report.json> [--manifest file] [--write]
 
-Computes the smallest permissions array that covers every call in a coverage report, keeping the
-manifest's purposes; new entries get the purpose "${PURPOSE_TODO}".
-Prints the array and what it would add and drop. A report only knows the calls your tests made:
-review the drops before you write.
+Computes the smallest permissions array that covers every call in a coverage report (or in a
+"scan --json" of your code), keeping the manifest's purposes; new entries get the purpose
+"${PURPOSE_TODO}".
+Prints the array and what it would add and drop. A report only knows the calls your tests made,
+a scan only the calls it could read: review the drops before you write.
 
 Options:
-  --usage <file>     The coverage report (JSON, from the vitest reporter or "report --out");
-                     repeat it to merge several
+  --usage <file>     A coverage report (JSON, from the vitest reporter or "report --out") or a
+                     scan (stripe-permission-guard scan --json > scan.json); repeat it to merge
+                     several, of either kind
   --manifest <file>  The manifest to compare with (default ${DEFAULT_MANIFEST} when it exists)
   --write            Replace the manifest's "permissions" in place, keeping every other field,
                      key order, indentation and line endings
@@ -38,8 +41,8 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (positionals.length) throw new CliError(`suggest takes no positional arguments (got ${positionals.join(' ')}); pass the report with --usage <report.json>.`);
   const usage = list(values, 'usage');
   if (!usage.length) throw new CliError('suggest needs --usage <report.json>: a coverage report written by the vitest reporter or "report --out".');
-  // Several reports (shards) are merged first, so the suggestion covers all of them.
-  const report = mergeReports(usage.map(readReport));
+  // Several reports (shards, scans) are merged first, so the suggestion covers all of them.
+  const report = mergeReports(usage.map(readUsage));
   const explicit = str(values, 'manifest');
   const manifestPath = explicit ?? (isReadableFile(DEFAULT_MANIFEST) ? DEFAULT_MANIFEST : undefined);
   const manifest: Manifest | undefined = manifestPath === undefined ? undefined : readManifest(manifestPath);
@@ -66,6 +69,30 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   else if (write) io.out(`${manifestPath} already has exactly these permissions; not written.`);
   else if (manifestPath && !unchanged) io.out(p.dim(`Run again with --write to update ${manifestPath}.`));
   return EXIT.ok;
+}
+
+/** A coverage report, or a scan turned into one (each call site a record, `file:line` its test). */
+export function readUsage(path: string): CoverageReport {
+  const value = readJson(path, 'usage report');
+  const schema = value && typeof value === 'object' ? (value as { schema?: unknown }).schema : undefined;
+  if (schema === REPORT_SCHEMA) return value as CoverageReport;
+  if (schema === SCAN_SCHEMA && isScan(value)) {
+    const result = value as ScanResult;
+    return buildReport(scanToRecords(result), result.declared ?? []);
+  }
+  throw new CliError(`${path} is not a coverage report or a scan: expected "schema": "${REPORT_SCHEMA}" (or "${SCAN_SCHEMA}" from scan --json), got ${JSON.stringify(schema) ?? 'none'}.`);
+}
+
+// A hand-edited or truncated scan must fail here as unreadable input, not deep in the merge.
+function isScan(value: unknown): value is ScanResult {
+  const sites = (value as { sites?: unknown }).sites;
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  return Array.isArray(sites) && sites.every((s: unknown) => {
+    const site = s as Partial<Record<string, unknown>> | null;
+    return !!site && typeof site === 'object' && typeof site.call === 'string' && typeof site.file === 'string'
+      && Array.isArray(site.unknowns) && Array.isArray(site.requirements)
+      && site.requirements.every((r: unknown) => !!r && typeof r === 'object' && strings((r as { anyOf?: unknown }).anyOf));
+  });
 }
 
 function diffLines(s: Suggestion, manifestPath: string | undefined, p: ReturnType<typeof paint>): string {

@@ -1,0 +1,105 @@
+// The manifest a linted file is judged against: the rule's `manifest` option, or the nearest
+// stripe-app.json above the file; with `overrides` (a local manifest's fields) laid over it.
+// An editor's ESLint server lints for hours: loaded manifests are cached by path and mtime (an
+// edited manifest is read again), and the cache is bounded.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { compileGrant, type Grant } from '../explain.js';
+import { loadManifest, parseManifest, type Manifest } from '../manifest.js';
+import { ManifestError, PREFIX } from '../errors.js';
+
+export const MANIFEST_NAME = 'stripe-app.json';
+const CACHE_LIMIT = 64;
+
+export interface ManifestOptions {
+  readonly manifest?: string;
+  /** A local manifest (path or parsed object) whose fields replace the base's, `permissions` included. */
+  readonly overrides?: string | Record<string, unknown>;
+}
+
+export type Loaded =
+  | { readonly ok: true; readonly manifest: Manifest; readonly grant: Grant }
+  | { readonly ok: false; readonly message: string };
+
+const cache = new Map<string, Loaded>();
+
+/** The nearest stripe-app.json in `dir` or above, or undefined. */
+export function findManifest(dir: string): string | undefined {
+  for (let cur = resolve(dir); ; cur = dirname(cur)) {
+    const candidate = join(cur, MANIFEST_NAME);
+    if (stamp(candidate)) return candidate;
+    if (dirname(cur) === cur) return undefined;
+  }
+}
+
+function stamp(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? `${s.mtimeMs}:${s.size}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The manifest for a file. Never throws: a missing or invalid manifest comes back as a message
+ * the rule reports, so one bad file does not stop the lint run.
+ */
+export function manifestFor(filename: string, options: ManifestOptions, cwd: string): Loaded {
+  const from = isAbsolute(filename) ? dirname(filename) : cwd;
+  const path = options.manifest !== undefined ? resolve(cwd, options.manifest) : findManifest(from);
+  if (!path) return { ok: false, message: `${PREFIX} No ${MANIFEST_NAME} found in ${from} or above. Set the rule's "manifest" option to your app's manifest.` };
+  const baseStamp = stamp(path);
+  if (!baseStamp) return { ok: false, message: `${PREFIX} Cannot read manifest ${path}: no such file. Check the rule's "manifest" option.` };
+  const overrides = options.overrides;
+  const overridePath = typeof overrides === 'string' ? resolve(cwd, overrides) : undefined;
+  const overrideKey = overridePath ? `${overridePath}\u0000${stamp(overridePath) ?? 'missing'}` : overrides ? JSON.stringify(overrides) : '';
+  // JSON.stringify cannot produce a NUL, and paths cannot hold one: the parts cannot run together.
+  const key = `${path}\u0000${baseStamp}\u0000${overrideKey}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const loaded = load(path, overrides, overridePath);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, loaded);
+  return loaded;
+}
+
+function load(path: string, overrides: ManifestOptions['overrides'], overridePath: string | undefined): Loaded {
+  try {
+    let manifest = loadManifest(path);
+    if (overrides !== undefined) {
+      const fields = overridePath ? readOverride(overridePath) : overrides;
+      if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
+        return { ok: false, message: `${PREFIX} The rule's "overrides" must be a manifest object or the path of one, got ${Array.isArray(fields) ? 'an array' : typeof fields}.` };
+      }
+      // As a local manifest that `extends` the base: its fields replace the base's.
+      const merged: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(manifest.raw)) if (k !== 'extends') merged[k] = v;
+      for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (k !== 'extends') merged[k] = v;
+      manifest = parseManifest(merged, overridePath ?? `${manifest.file} with overrides`);
+    }
+    return { ok: true, manifest, grant: compileGrant(manifest.names) };
+  } catch (e) {
+    if (e instanceof ManifestError) return { ok: false, message: e.message.replace(/\n\s*/g, ' ') };
+    return { ok: false, message: `${PREFIX} ${(e as Error).message ?? String(e)}` };
+  }
+}
+
+function readOverride(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the rule's "overrides" ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new Error(`The rule's "overrides" ${path} is not valid JSON (${(e as Error).message}).`);
+  }
+}
+
+/** For tests and long-lived hosts. */
+export function clearManifestCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,302 @@
+// AST → Stripe call sites: which client calls which method (or raw path), with which literal
+// `expand` and `enabled_events`, and what could not be read. Shared by the ESLint rule and `scan`,
+// so both see the same calls. Nothing here decides permissions: that is explain()/check()'s job.
+//
+// Without type information a client is a binding the file itself makes one: initialised with
+// `new Stripe(…)`, `guard(new Stripe(…))`, `x.withStripeContext(…)` of a client, or annotated
+// `Stripe`. Bindings are matched by name within the file (scopes are not followed): enough for the
+// usual module-level or injected client, and the typed rule is exact where it matters.
+import { getCatalog } from '../catalog.js';
+import {
+  annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode,
+} from './ast.js';
+import { isRequireOf, rawPath, readObject } from './params.js';
+
+/** What could not be read from the source, per call. */
+export type DynamicPart = 'expand' | 'enabled_events' | 'path' | 'params';
+
+export interface CallSite {
+  /** The call expression. */
+  readonly node: AstNode;
+  /** Where to report: the callee (`stripe.customers.update`). */
+  readonly callee: AstNode;
+  readonly line: number;
+  readonly column: number;
+  /** As written: the SDK method id, or `rawRequest GET /v1/customers/${id}`. */
+  readonly call: string;
+  /** For SDK methods: the method id (`customers.update`, `v2.core.events.list`). */
+  readonly methodId?: string;
+  /** For rawRequest with a literal verb and path (template expressions read as one id segment each). */
+  readonly raw?: { readonly method: string; readonly path: string };
+  readonly expand: readonly string[];
+  /** Literal `enabled_events`, when the call passes them. */
+  readonly enabledEvents?: readonly string[];
+  readonly dynamic: readonly DynamicPart[];
+}
+
+/** Decides from type information whether an expression is a Stripe client; `unknown` falls back to bindings. */
+export type ClientClassifier = (expression: AstNode) => 'client' | 'not' | 'unknown';
+
+/** The node types `Collector.visit` reads; the ESLint rule subscribes to exactly these. */
+export const VISITED_TYPES = [
+  'ImportDeclaration', 'VariableDeclarator', 'AssignmentExpression', 'PropertyDefinition', 'CallExpression',
+  'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression',
+] as const;
+
+interface Candidate {
+  readonly call: AstNode;
+  readonly callee: AstNode;
+  /** Possible client expressions, each with the member names that follow it. */
+  readonly roots: readonly { readonly root: AstNode; readonly names: readonly string[] }[];
+}
+
+let namespaces: ReadonlySet<string> | undefined;
+/** First segments of every SDK method id (`customers`, `checkout`, `v2`), plus `rawRequest`. */
+function requestNamespaces(): ReadonlySet<string> {
+  return (namespaces ??= new Set(['rawRequest', ...[...getCatalog().methods.keys()].map((m) => m.split('.')[0]!)]));
+}
+
+const MAX_FIXPOINT_ROUNDS = 8;
+const MAX_CHAIN = 8;
+
+/** Collects one file's bindings and candidate calls; `sites()` resolves them. */
+export class Collector {
+  readonly #ctors = new Set(['Stripe']);
+  readonly #guards = new Set(['guard']);
+  readonly #inits = new Map<string, AstNode[]>();
+  readonly #annotated = new Map<string, string[]>();
+  readonly #thisInits = new Map<string, AstNode[]>();
+  readonly #thisAnnotated = new Map<string, string[]>();
+  /** `const x = { … }`, for params passed by name; null when the name is declared twice. */
+  readonly #objects = new Map<string, AstNode | null>();
+  readonly #candidates: Candidate[] = [];
+
+  visit(node: AstNode): void {
+    switch (node.type) {
+      case 'CallExpression':
+        return this.#call(node);
+      case 'VariableDeclarator':
+        return this.#declarator(node);
+      case 'AssignmentExpression': {
+        const left = unwrap(child(node, 'left'));
+        const right = child(node, 'right');
+        if (left?.type === 'MemberExpression' && unwrap(child(left, 'object'))?.type === 'ThisExpression' && right) {
+          const name = memberName(left);
+          if (name) push(this.#thisInits, name, right);
+        } else if (left?.type === 'Identifier' && right) push(this.#inits, str(left, 'name')!, right);
+        return;
+      }
+      case 'PropertyDefinition': {
+        const name = propertyName(node);
+        if (!name) return;
+        const value = child(node, 'value');
+        if (value) push(this.#thisInits, name, value);
+        this.#thisAnnotated.set(name, [...(this.#thisAnnotated.get(name) ?? []), ...annotatedTypeNames(node)]);
+        return;
+      }
+      case 'ImportDeclaration':
+        return this.#import(node);
+      default:
+        // Functions: parameters annotated `Stripe`, and constructor parameter properties.
+        for (const p of children(node, 'params')) this.#param(p);
+    }
+  }
+
+  #param(p: AstNode | null): void {
+    if (!p) return;
+    if (p.type === 'TSParameterProperty') {
+      const inner = child(p, 'parameter');
+      const id = inner?.type === 'AssignmentPattern' ? child(inner, 'left') : inner;
+      const name = identifierName(id);
+      if (name) this.#thisAnnotated.set(name, annotatedTypeNames(id));
+      return this.#param(inner ?? null);
+    }
+    const id = p.type === 'AssignmentPattern' ? child(p, 'left') : p;
+    if (id?.type === 'Identifier') this.#annotated.set(str(id, 'name')!, [...(this.#annotated.get(str(id, 'name')!) ?? []), ...annotatedTypeNames(id)]);
+  }
+
+  #declarator(node: AstNode): void {
+    const id = child(node, 'id');
+    const init = child(node, 'init');
+    const name = id?.type === 'Identifier' ? str(id, 'name') : undefined;
+    if (!name) return;
+    const types = annotatedTypeNames(id);
+    if (types.length) this.#annotated.set(name, [...(this.#annotated.get(name) ?? []), ...types]);
+    if (init) push(this.#inits, name, init);
+    // `require('stripe')` binds the constructor, like a default import.
+    if (init && isRequireOf(init, 'stripe')) this.#ctors.add(name);
+    const value = unwrap(init);
+    this.#objects.set(name, this.#objects.has(name) || value?.type !== 'ObjectExpression' ? null : value);
+  }
+
+  #import(node: AstNode): void {
+    const source = stringValue(child(node, 'source'));
+    const target = source === 'stripe' ? this.#ctors : source === 'stripe-permission-guard' ? this.#guards : undefined;
+    if (!target) return;
+    for (const s of children(node, 'specifiers')) {
+      if (!s) continue;
+      const local = str(child(s, 'local'), 'name');
+      const imported = s.type === 'ImportSpecifier' ? (str(child(s, 'imported'), 'name') ?? stringValue(child(s, 'imported'))) : undefined;
+      if (!local) continue;
+      if (source === 'stripe' && (s.type === 'ImportDefaultSpecifier' || imported === 'Stripe' || imported === 'default')) target.add(local);
+      if (source === 'stripe' && s.type === 'ImportNamespaceSpecifier') target.add(`${local}.Stripe`);
+      if (source === 'stripe-permission-guard' && imported === 'guard') target.add(local);
+    }
+  }
+
+  #call(node: AstNode): void {
+    const callee = unwrap(child(node, 'callee'));
+    if (callee?.type !== 'MemberExpression') return;
+    const names: string[] = [];
+    const objects: AstNode[] = [];
+    let cur: AstNode | undefined = callee;
+    while (cur?.type === 'MemberExpression' && names.length < MAX_CHAIN) {
+      const name = memberName(cur);
+      if (name === undefined) return;
+      names.unshift(name);
+      const object = unwrap(child(cur, 'object'));
+      if (!object) return;
+      objects.unshift(object);
+      cur = object;
+    }
+    // objects[i] is the expression names[i] is read from: each is a possible client when names[i]
+    // starts a request namespace. Only those calls are kept, so `arr.map()` costs nothing later.
+    const ns = requestNamespaces();
+    const roots: { root: AstNode; names: readonly string[] }[] = [];
+    for (let i = 0; i < names.length; i++) {
+      if (!ns.has(names[i]!)) continue;
+      const rest = names.slice(i);
+      if (rest[0] === 'rawRequest' ? rest.length === 1 : rest.length >= 2) roots.push({ root: objects[i]!, names: rest });
+    }
+    if (roots.length) this.#candidates.push({ call: node, callee, roots });
+  }
+
+  /** The call sites whose object is a Stripe client, in source order. */
+  sites(classify?: ClientClassifier): CallSite[] {
+    const known = this.#resolveBindings();
+    const isClient = (root: AstNode): boolean => {
+      const verdict = classify ? classify(root) : 'unknown';
+      return verdict === 'unknown' ? this.#isClientExpr(root, known, 0) : verdict === 'client';
+    };
+    const out: CallSite[] = [];
+    for (const c of this.#candidates) {
+      const hit = c.roots.find((r) => isClient(r.root));
+      if (hit) out.push(this.#site(c, hit.names));
+    }
+    return out;
+  }
+
+  #resolveBindings(): { names: Set<string>; props: Set<string> } {
+    const typeNames = new Set<string>();
+    for (const c of this.#ctors) {
+      typeNames.add(c);
+      typeNames.add(`${c}.Stripe`);
+    }
+    const annotated = (m: Map<string, string[]>) => new Set([...m].filter(([, ts]) => ts.some((t) => typeNames.has(t))).map(([n]) => n));
+    const known = { names: annotated(this.#annotated), props: annotated(this.#thisAnnotated) };
+    // Aliases (`const s = stripe`) may come before what they alias: iterate to a fixed point.
+    for (let round = 0; round < MAX_FIXPOINT_ROUNDS; round++) {
+      let changed = false;
+      for (const [map, set] of [[this.#inits, known.names], [this.#thisInits, known.props]] as const) {
+        for (const [name, inits] of map) {
+          if (set.has(name) || !inits.some((i) => this.#isClientExpr(i, known, 0))) continue;
+          set.add(name);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return known;
+  }
+
+  #isClientExpr(expr: AstNode | undefined, known: { names: Set<string>; props: Set<string> }, depth: number): boolean {
+    const e = unwrap(expr);
+    if (!e || depth > MAX_CHAIN) return false;
+    const next = (n: AstNode | undefined) => this.#isClientExpr(n, known, depth + 1);
+    switch (e.type) {
+      case 'Identifier':
+        return known.names.has(str(e, 'name')!);
+      case 'MemberExpression': {
+        const name = memberName(e);
+        return !!name && unwrap(child(e, 'object'))?.type === 'ThisExpression' && known.props.has(name);
+      }
+      case 'ConditionalExpression':
+        return next(child(e, 'consequent')) || next(child(e, 'alternate'));
+      case 'LogicalExpression':
+        return next(child(e, 'left')) || next(child(e, 'right'));
+      case 'NewExpression':
+      case 'CallExpression': {
+        const callee = unwrap(child(e, 'callee'));
+        if (this.#isCtor(callee) || (callee && isRequireOf(callee, 'stripe'))) return true;
+        if (e.type === 'NewExpression') return false;
+        const fn = identifierName(callee);
+        if (fn && this.#guards.has(fn)) return next(children(e, 'arguments')[0] ?? undefined);
+        if (callee?.type === 'MemberExpression' && memberName(callee) === 'withStripeContext') return next(child(callee, 'object'));
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  #isCtor(callee: AstNode | undefined): boolean {
+    if (!callee) return false;
+    const name = identifierName(callee);
+    if (name) return this.#ctors.has(name);
+    // `new stripeModule.Stripe(…)`, `new Stripe.Stripe(…)`
+    return callee.type === 'MemberExpression' && memberName(callee) === 'Stripe';
+  }
+
+  #site(c: Candidate, names: readonly string[]): CallSite {
+    const args = children(c.call, 'arguments');
+    const dynamic = new Set<DynamicPart>();
+    const expand: string[] = [];
+    let events: string[] | undefined;
+    const readParams = (arg: AstNode | null | undefined) => {
+      const obj = this.#objectOf(arg);
+      if (obj === 'spread') dynamic.add('params');
+      if (!obj || obj === 'spread') return;
+      const read = readObject(obj, dynamic);
+      expand.push(...read.expand);
+      if (read.events) events = [...(events ?? []), ...read.events];
+    };
+    let methodId: string | undefined;
+    let raw: CallSite['raw'];
+    let call: string;
+    if (names[0] === 'rawRequest') {
+      const verb = stringValue(args[0] ?? undefined);
+      const path = rawPath(args[1] ?? undefined, dynamic);
+      call = `rawRequest ${verb ?? '<method>'} ${path?.written ?? '<path>'}`;
+      if (verb && path) raw = { method: verb.toUpperCase(), path: path.path };
+      else dynamic.add('path');
+      readParams(args[2]);
+    } else {
+      methodId = names.join('.');
+      call = methodId;
+      for (const a of args) readParams(a);
+    }
+    const { line, column } = position(c.callee);
+    return {
+      node: c.call, callee: c.callee, line, column, call,
+      ...(methodId ? { methodId } : {}), ...(raw ? { raw } : {}),
+      expand: [...new Set(expand)], ...(events ? { enabledEvents: [...new Set(events as string[])] } : {}),
+      dynamic: [...dynamic],
+    };
+  }
+
+  /** An argument's object literal (directly, or a same-file `const` by name); 'spread' for `...args`. */
+  #objectOf(arg: AstNode | null | undefined): AstNode | 'spread' | undefined {
+    const a = unwrap(arg ?? undefined);
+    if (!a) return undefined;
+    if (a.type === 'SpreadElement') return 'spread';
+    if (a.type === 'ObjectExpression') return a;
+    const name = a.type === 'Identifier' ? str(a, 'name') : undefined;
+    return (name && this.#objects.get(name)) || undefined;
+  }
+}
+
+function push<K>(map: Map<K, AstNode[]>, key: K, value: AstNode): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
