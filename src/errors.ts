@@ -1,9 +1,10 @@
 // The Stripe-shaped rejection, and our own errors for bad manifests and options.
 // One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
-import type { MissingRequirement } from './explain.js';
-import type { CanonicalRequest, Resolution, UnknownItem } from './types.js';
+import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } from './types.js';
 
-export const PREFIX = '[stripe-permission-guard]';
+import { PREFIX, prefixed } from './messages.js';
+
+export { PREFIX, prefixed };
 export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
 
 /** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
@@ -78,7 +79,7 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, context: Missing
     tail = `, which the account${v.stripeAccount ? ` ${v.stripeAccount}` : ''} (or the signed-in user) has not granted.`
       + (undeclared.length ? ` ${manifestName} does not declare ${undeclared.join(', ')} either. Fix: ${grantCmd(undeclared)}, then have the account approve the new permissions.` : ' The account must approve the permissions your app declares (or the user must hold them).');
   }
-  return `This application does not have the required permissions for this endpoint${on}. ${having}\n${PREFIX} ${needs}${tail}`;
+  return `This application does not have the required permissions for this endpoint${on}. ${having}\n${prefixed(`${needs}${tail}`)}`;
 }
 
 function violationBase(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined) {
@@ -129,7 +130,7 @@ export function refusedViolation(resolution: Resolution, account: string | undef
   };
   const on = account ? ` on account '${account}'` : '';
   const message = `This application does not have the required permissions for this endpoint${on}. Having the 'read_only' scope would allow this request to continue.\n`
-    + `${PREFIX} ${partial.method}: no permission a Stripe App can declare allows this: ${refused.reason} (${refused.source}). Instead: ${refused.instead}.`;
+    + prefixed(`${partial.method}: no permission a Stripe App can declare allows this: ${refused.reason} (${refused.source}). Instead: ${refused.instead}.`);
   return { ...partial, message };
 }
 
@@ -145,14 +146,14 @@ export function invalidViolation(request: CanonicalRequest, resolution: Resoluti
     expand: [],
     invalid: request.invalid,
   };
-  const message = `${PREFIX} Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${request.invalid.slice(0, 5).join('; ')}${request.invalid.length > 5 ? ` (and ${request.invalid.length - 5} more)` : ''}. `
+  const message = `Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${request.invalid.slice(0, 5).join('; ')}${request.invalid.length > 5 ? ` (and ${request.invalid.length - 5} more)` : ''}. `
     + 'The request was not sent; pass ids and expand paths as Stripe issues them.';
   return { ...partial, message };
 }
 
 export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): string {
   const parts = v.unknowns.map((u) => `${u.because}: ${u.reason}`).join('; ');
-  return `${PREFIX} Cannot check ${v.method}: ${parts}. The request was not matched to a permission; `
+  return `Cannot check ${v.method}: ${parts}. The request was not matched to a permission; `
     + 'declare what it needs yourself (overrides), or set onUnmapped: "allow" to silence this.';
 }
 
@@ -163,7 +164,7 @@ export class RefusedRequestError extends Error {
     message: string,
     readonly violation: Violation,
   ) {
-    super(message);
+    super(prefixed(message));
   }
 }
 
@@ -174,7 +175,7 @@ export class UnmappedRequestError extends Error {
     message: string,
     readonly violation: Violation,
   ) {
-    super(message);
+    super(prefixed(message));
   }
 }
 
@@ -191,14 +192,14 @@ export interface ManifestProblem {
 export class ManifestError extends Error {
   override readonly name = 'ManifestError';
   constructor(readonly problems: readonly ManifestProblem[]) {
-    super(formatProblems(problems));
+    super(prefixed(formatProblems(problems)));
   }
 }
 
 export function formatProblems(problems: readonly ManifestProblem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const files = [...new Set(problems.map((p) => p.file))].join(', ');
-  const head = `${PREFIX} Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}`
+  const head = `Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}`
     + `${problems.length > errors ? `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}` : ''}.`;
   return [head, ...problems.map(formatProblem)].join('\n');
 }
@@ -210,4 +211,7 @@ export function formatProblem(p: ManifestProblem): string {
 /** Bad options given to guard() or the test helpers. */
 export class GuardOptionsError extends TypeError {
   override readonly name = 'GuardOptionsError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(prefixed(message), options);
+  }
 }

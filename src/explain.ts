@@ -1,10 +1,11 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
+import { GuardOptionsError } from './errors.js';
 import { getCatalog, type Catalog } from './catalog.js';
 import { resolveCanonical } from './resolve.js';
 import { applyOverrides, compileOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
 import { canonicalRequest, isV2Path } from './request.js';
-import type { CanonicalRequest, Requirement, Resolution, ResolveOptions } from './types.js';
+import type { CanonicalRequest, MissingRequirement, Requirement, Resolution, ResolveOptions, SatisfiedRequirement } from './types.js';
 
 /** A request as it goes over HTTP. `path` may carry the query string. */
 export interface HttpCall {
@@ -68,7 +69,7 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
     return [canonicalRequest({ method: route?.verb ?? 'GET', path, ...(route?.host ? { host: route.host } : {}), params, json: isV2Path(path), methodId: call, ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}) }), options];
   }
   if (!call || typeof call.method !== 'string' || typeof call.path !== 'string') {
-    throw new TypeError('[stripe-permission-guard] explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
+    throw new GuardOptionsError('explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
   }
   const body = call.body;
   const json = typeof body === 'string' ? /^\s*[{[]/.test(body) : isV2Path(call.path);
@@ -84,21 +85,7 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
   return [request, options];
 }
 
-/** A requirement the granted permissions do not meet. */
-export interface MissingRequirement extends Requirement {
-  /** The permission to add: the first of `anyOf` (the read one for reads). */
-  readonly permission: string;
-}
-
-/** A requirement and the declared permission that meets it. */
-export interface SatisfiedRequirement extends Requirement {
-  /** The declared permission that satisfied it, directly or by implying it. */
-  readonly satisfiedBy: string;
-  /** Which alternative of `anyOf` it granted. */
-  readonly via: string;
-  /** For a polymorphic expand: the candidate types the grant leaves uncovered. */
-  readonly uncoveredCandidates?: readonly string[];
-}
+export type { MissingRequirement, SatisfiedRequirement } from './types.js';
 
 export interface CheckResult {
   /**

@@ -1,7 +1,7 @@
 // guard(), unguard(), isGuarded(): install the policy on a client's request sender
 // (stripe-node.ts) and act on the verdict (policy.ts). A rejected request never reaches the
 // HttpClient, so there is nothing to retry and nothing leaves.
-import { compilePolicy, decide, type Logger, type PermissionsFunction, type PermissionsSource, type Policy, type UnmappedStrategy, type Verdict } from './policy.js';
+import { compilePolicy, decide, safeWarn, type Logger, type PermissionsFunction, type PermissionsSource, type Policy, type UnmappedStrategy, type Verdict } from './policy.js';
 import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
 import { nearest } from './nearest.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
@@ -62,11 +62,11 @@ const OPTION_NAMES = ['manifest', 'permissions', 'mode', 'strictReads', 'onUnmap
  */
 export function guard<T extends StripeClientLike>(stripe: T, options: GuardOptions): T {
   const why = installationOf(stripe) ? undefined : unsupportedClient(stripe);
-  if (why) throw new GuardOptionsError(`${PREFIX} guard() takes a Stripe client (new Stripe(key)) of stripe ≥ 14; ${why}.`);
+  if (why) throw new GuardOptionsError(`guard() takes a Stripe client (new Stripe(key)) of stripe ≥ 14; ${why}.`);
   const { policy, mode } = buildPolicy(options);
   const fresh = !installationOf(stripe);
   install(stripe, mode === 'off' ? undefined : handlerFor(stripe, policy));
-  if (fresh && mode !== 'off') for (const w of policy.warnings) policy.logger.warn(w);
+  if (fresh && mode !== 'off') for (const w of policy.warnings) safeWarn(policy.logger, w);
   return stripe;
 }
 
@@ -89,17 +89,17 @@ export function isGuarded(stripe: object): boolean {
 
 function buildPolicy(options: GuardOptions): { policy: Policy; mode: GuardMode } {
   if (!options || typeof options !== 'object') {
-    throw new GuardOptionsError(`${PREFIX} guard(stripe, options) needs options: { manifest: './stripe-app.json' } or { permissions: [...] }.`);
+    throw new GuardOptionsError(`guard(stripe, options) needs options: { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
   const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length) {
-    throw new GuardOptionsError(`${PREFIX} guard(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => {
+    throw new GuardOptionsError(`guard(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => {
       const guess = nearest(k, OPTION_NAMES);
       return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
     }).join(', ')}.`);
   }
   const mode = readEnvMode() ?? options.mode ?? 'throw';
-  if (!MODES.includes(mode)) throw new GuardOptionsError(`${PREFIX} guard(): mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);
+  if (!MODES.includes(mode)) throw new GuardOptionsError(`guard(): mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);
   return { policy: compilePolicy(options, 'guard()', mode === 'throw', mode === 'off'), mode };
 }
 
@@ -108,7 +108,7 @@ function readEnvMode(): GuardMode | undefined {
   const raw = env?.STRIPE_PERMISSION_GUARD_MODE?.trim();
   if (!raw) return undefined;
   if (!MODES.includes(raw as GuardMode)) {
-    throw new GuardOptionsError(`${PREFIX} STRIPE_PERMISSION_GUARD_MODE must be one of ${MODES.join(', ')}, got ${JSON.stringify(raw.slice(0, 40))}.`);
+    throw new GuardOptionsError(`STRIPE_PERMISSION_GUARD_MODE must be one of ${MODES.join(', ')}, got ${JSON.stringify(raw.slice(0, 40))}.`);
   }
   return raw as GuardMode;
 }

@@ -3,7 +3,7 @@
 // not a JSON manifest. Every problem is collected with its file, entry and fix, then thrown once.
 import misnamedJson from '../mappings/sources/misnamed-permissions.json' with { type: 'json' };
 import { getCatalog } from './catalog.js';
-import { GuardOptionsError, ManifestError, PREFIX, type ManifestProblem } from './errors.js';
+import { GuardOptionsError, ManifestError, prefixed, type ManifestProblem } from './errors.js';
 import { inspectJson, parseJson, type JsonPath } from './json.js';
 import { nearest } from './nearest.js';
 
@@ -103,7 +103,7 @@ export function parseManifest(value: unknown, options: string | (ManifestOptions
 
 function extraNames(options: ManifestOptions): ReadonlySet<string> {
   const extra = options.extraPermissions;
-  const bad = () => new GuardOptionsError(`${PREFIX} extraPermissions must be an array or Set of at most ${MAX_EXTRA} permission names (strings).`);
+  const bad = () => new GuardOptionsError(`extraPermissions must be an array or Set of at most ${MAX_EXTRA} permission names (strings).`);
   if (extra === undefined) return new Set();
   if (typeof extra === 'string' || typeof (extra as Partial<Iterable<string>>)[Symbol.iterator] !== 'function') throw bad();
   const names = new Set<string>();
@@ -303,7 +303,7 @@ interface NodePath {
 }
 function node<T>(id: 'node:fs' | 'node:path'): T {
   const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(id);
-  if (!mod) throw new TypeError(`${PREFIX} Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`);
+  if (!mod) throw new TypeError(prefixed(`Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`));
   return mod as T;
 }
 const resolve = (...p: string[]) => node<NodePath>('node:path').resolve(...p);

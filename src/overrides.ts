@@ -44,7 +44,7 @@ export function compileOverrides(input: Overrides | string | CompiledOverrides, 
   const value = typeof input === 'string' ? readOverridesFile(input, caller) : input;
   const problems: string[] = [];
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new GuardOptionsError(`${PREFIX} ${caller}: ${file}: overrides must be an object { permissions?: string[], routes?: { "VERB /path": [...] } }.`);
+    throw new GuardOptionsError(`${caller}: ${file}: overrides must be an object { permissions?: string[], routes?: { "VERB /path": [...] } }.`);
   }
   for (const key of Object.keys(value)) {
     if (key !== 'permissions' && key !== 'routes') {
@@ -63,7 +63,7 @@ export function compileOverrides(input: Overrides | string | CompiledOverrides, 
       if (rule) rules.push(rule);
     }
   }
-  if (problems.length) throw new GuardOptionsError(`${PREFIX} ${caller}: invalid overrides ${file}:\n${problems.map((p) => `  ✗ ${p}`).join('\n')}`);
+  if (problems.length) throw new GuardOptionsError(`${caller}: invalid overrides ${file}:\n${problems.map((p) => `  ✗ ${p}`).join('\n')}`);
   return Object.freeze({ permissions: Object.freeze(extra), rules: Object.freeze(rules), file });
 }
 
@@ -127,17 +127,17 @@ function readOverridesFile(path: string, caller: string): unknown {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is not a regular file.`);
+    if (!st.isFile()) throw new GuardOptionsError(`${caller}: overrides ${path} is not a regular file.`);
     size = st.size;
   } catch (e) {
     if (e instanceof GuardOptionsError) throw e;
-    throw new GuardOptionsError(`${PREFIX} ${caller}: cannot read overrides ${path}: no such file.`);
+    throw new GuardOptionsError(`${caller}: cannot read overrides ${path}: no such file.`);
   }
-  if (size > MAX_FILE) throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is larger than 1 MB.`);
+  if (size > MAX_FILE) throw new GuardOptionsError(`${caller}: overrides ${path} is larger than 1 MB.`);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new GuardOptionsError(`${PREFIX} ${caller}: overrides ${path} is not valid JSON.`);
+    throw new GuardOptionsError(`${caller}: overrides ${path} is not valid JSON.`);
   }
 }
 

@@ -7,7 +7,8 @@ import { loadManifest, parseManifest } from './manifest.js';
 import { resolveCanonical } from './resolve.js';
 import { applyOverrides, compileOverrides, type CompiledOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
-import { GuardOptionsError, PREFIX, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
+import { GuardOptionsError, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
+import { prefixed } from './messages.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
 import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';
 
@@ -41,7 +42,7 @@ export interface Policy {
   readonly source?: PermissionsFunction;
   /** How messages name the declared set: the manifest's file. */
   readonly manifestName: string;
-  /** The manifest's warnings (duplicates, legacy names), ready to log. */
+  /** The manifest's warnings (duplicates, legacy names), to log with safeWarn(). */
   readonly warnings: readonly string[];
   readonly onUnmapped: UnmappedStrategy;
   readonly strictReads: boolean;
@@ -59,13 +60,13 @@ export interface Policy {
  */
 export function compilePolicy(options: PermissionOptions, caller: string, enforce: boolean, optional = false): Policy {
   const onUnmapped = options.onUnmapped ?? 'warn';
-  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${PREFIX} ${caller}: onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
+  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${caller}: onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
   if (options.strictReads !== undefined && typeof options.strictReads !== 'boolean') {
-    throw new GuardOptionsError(`${PREFIX} ${caller}: strictReads must be true or false, got ${JSON.stringify(options.strictReads)}.`);
+    throw new GuardOptionsError(`${caller}: strictReads must be true or false, got ${JSON.stringify(options.strictReads)}.`);
   }
   const logger = options.logger ?? console;
-  if (!logger || typeof logger.warn !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: logger must have a warn(message) method.`);
-  if (options.onViolation !== undefined && typeof options.onViolation !== 'function') throw new GuardOptionsError(`${PREFIX} ${caller}: onViolation must be a function.`);
+  if (!logger || typeof logger.warn !== 'function') throw new GuardOptionsError(`${caller}: logger must have a warn(message) method.`);
+  if (options.onViolation !== undefined && typeof options.onViolation !== 'function') throw new GuardOptionsError(`${caller}: onViolation must be a function.`);
   const overrides = options.overrides !== undefined ? compileOverrides(options.overrides, caller) : undefined;
   const extraPermissions = overrides?.permissions ?? [];
   const base = { onUnmapped, strictReads: options.strictReads === true, enforce, logger, onViolation: options.onViolation, warned: new WarnOnce(), overrides };
@@ -76,16 +77,16 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
     const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest, { extraPermissions }) : parseManifest(options.manifest, { extraPermissions });
     declared = compileGrant(manifest.names);
     if (manifest.file !== '(inline manifest)') manifestName = manifest.file;
-    warnings = manifest.warnings.map((w) => `${PREFIX} ${w.file}: ${w.entry}: ${w.message}`);
+    warnings = manifest.warnings.map((w) => `${w.file}: ${w.entry}: ${w.message}`);
   }
   const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}) };
   const permissions = options.permissions;
   if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller, extraPermissions))) };
   if (typeof permissions === 'function') return { ...shared, source: permissions as PermissionsFunction };
-  if (permissions !== undefined) throw new GuardOptionsError(`${PREFIX} ${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
+  if (permissions !== undefined) throw new GuardOptionsError(`${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
   if (declared) return { ...shared, grant: declared };
   if (optional) return shared;
-  throw new GuardOptionsError(`${PREFIX} ${caller} needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
+  throw new GuardOptionsError(`${caller} needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
 }
 
 /** A static permission list: every entry a known name, all problems at once. */
@@ -99,7 +100,7 @@ function validateNames(names: readonly unknown[], caller: string, extra: readonl
       problems.push(`permissions[${i}] ${JSON.stringify(name)} is not a Stripe Apps permission${guess ? ` (did you mean "${guess}"?)` : ''}`);
     }
   });
-  if (problems.length) throw new GuardOptionsError(`${PREFIX} ${caller}: ${problems.join('; ')}.`);
+  if (problems.length) throw new GuardOptionsError(`${caller}: ${problems.join('; ')}.`);
   return names as string[];
 }
 
@@ -126,7 +127,7 @@ const warnedNames = new Set<string>();
  */
 export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsError {
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-    return new GuardOptionsError(`${PREFIX} The permissions function must return (or resolve to) an array of permission names; it returned ${describe(names)}.`);
+    return new GuardOptionsError(`The permissions function must return (or resolve to) an array of permission names; it returned ${describe(names)}.`);
   }
   const key = JSON.stringify(names);
   let g = grantCache.get(key);
@@ -135,7 +136,7 @@ export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsEr
     for (const n of names) {
       if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
         warnedNames.add(n);
-        safeWarn(policy.logger, `${PREFIX} The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`);
+        safeWarn(policy.logger, `The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`);
       }
     }
     if (grantCache.size >= GRANT_LIMIT) grantCache.clear();
@@ -162,7 +163,7 @@ export class WarnOnce {
 /** A user's logger: whatever it throws, the request goes on. */
 export function safeWarn(logger: Logger, message: string): void {
   try {
-    logger.warn(message);
+    logger.warn(prefixed(message));
   } catch {
     // The user's logger failed; the request must still settle.
   }
@@ -173,7 +174,7 @@ function safeViolation(policy: Policy, v: Violation): void {
   try {
     policy.onViolation(v);
   } catch (e) {
-    safeWarn(policy.logger, `${PREFIX} onViolation threw (${e instanceof Error ? e.name : describe(e)}); the request was handled as if it had not.`);
+    safeWarn(policy.logger, `onViolation threw (${e instanceof Error ? e.name : describe(e)}); the request was handled as if it had not.`);
   }
 }
 
@@ -233,7 +234,7 @@ function fromNames(policy: Policy, request: CanonicalRequest, resolution: Resolu
 }
 
 function functionFailed(e: unknown): Verdict {
-  const error = new GuardOptionsError(`${PREFIX} The permissions function threw: ${e instanceof Error ? e.message : describe(e)}. The request was not sent.`, { cause: e });
+  const error = new GuardOptionsError(`The permissions function threw: ${e instanceof Error ? e.message : describe(e)}. The request was not sent.`, { cause: e });
   return { violations: [], error, outcome: 'rejected' };
 }
 
@@ -288,6 +289,6 @@ function report(policy: Policy, verdict: Verdict): void {
   if (verdict.reject) return;
   for (const v of verdict.violations) {
     const key = JSON.stringify([v.kind, v.method, v.missingPermissions, v.unknowns.map((u) => u.reason)]);
-    if (policy.warned.first(key)) safeWarn(policy.logger, v.message.startsWith(PREFIX) ? v.message : `${PREFIX} ${v.message}`);
+    if (policy.warned.first(key)) safeWarn(policy.logger, v.message);
   }
 }

@@ -1,5 +1,6 @@
 // PURE: recorded checks → a coverage report (stable JSON), its merge, and its text and
 // markdown renderings. No I/O here: the test-runner reporters and the CLI read and write.
+import { GuardOptionsError } from './errors.js';
 import { accessOf } from './catalog.js';
 import type { CheckRecord } from './record.js';
 
@@ -152,7 +153,7 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
  */
 export function mergeReports(reports: readonly CoverageReport[]): CoverageReport {
   for (const r of reports) {
-    if (!r || r.schema !== REPORT_SCHEMA) throw new TypeError(`[stripe-permission-guard] Not a coverage report (expected schema "${REPORT_SCHEMA}", got ${JSON.stringify(r?.schema)}).`);
+    if (!r || r.schema !== REPORT_SCHEMA) throw new GuardOptionsError(`Not a coverage report (expected schema "${REPORT_SCHEMA}", got ${JSON.stringify(r?.schema)}).`);
   }
   const group = <T, K>(items: T[], key: (t: T) => string, init: (t: T) => K, add: (acc: K, t: T) => void) => {
     const m = new Map<string, K>();

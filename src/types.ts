@@ -51,6 +51,22 @@ export interface Requirement {
   readonly events?: readonly string[];
 }
 
+/** A requirement the granted permissions do not meet. */
+export interface MissingRequirement extends Requirement {
+  /** The permission to add: the first of `anyOf` (the read one for reads). */
+  readonly permission: string;
+}
+
+/** A requirement and the declared permission that meets it. */
+export interface SatisfiedRequirement extends Requirement {
+  /** The declared permission that satisfied it, directly or by implying it. */
+  readonly satisfiedBy: string;
+  /** Which alternative of `anyOf` it granted. */
+  readonly via: string;
+  /** For a polymorphic expand: the candidate types the grant leaves uncovered. */
+  readonly uncoveredCandidates?: readonly string[];
+}
+
 /**
  * Something the map cannot decide: reported, never turned into a guessed permission.
  * `request`: a part of the request that cannot be read unambiguously (a malformed expand

@@ -3,7 +3,7 @@
 // one-line message and an exit code (0 ok, 1 check failed, 2 usage error or unreadable input).
 import { readFileSync } from 'node:fs';
 import { nearest } from '../nearest.js';
-import { PREFIX } from '../errors.js';
+import { prefixed } from '../errors.js';
 import { CliError, EXIT, flag, parse, type OptionSpec, type Parsed } from './args.js';
 import { createIo, type Io } from './output.js';
 import * as checkCommand from './check.js';
@@ -83,11 +83,11 @@ export function main(argv: readonly string[]): number {
     return command.run(parsed, io);
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(e.message.startsWith(PREFIX) ? e.message : `${PREFIX} ${e.message}`);
+      io.err(prefixed(e.message));
       return e.exitCode;
     }
     // Not an expected failure: a bug. The stack helps its report.
-    io.err(`${PREFIX} Unexpected error (please report it): ${(e as Error)?.stack ?? String(e)}`);
+    io.err(prefixed(`Unexpected error (please report it, with the command you ran, where 'npm bugs stripe-permission-guard' points): ${(e as Error)?.stack ?? String(e)}`));
     return EXIT.usage;
   }
 }

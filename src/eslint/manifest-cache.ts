@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { compileGrant, type Grant } from '../explain.js';
 import { loadManifest, parseManifest, type Manifest } from '../manifest.js';
-import { ManifestError, PREFIX } from '../errors.js';
+import { ManifestError, prefixed } from '../errors.js';
 
 export const MANIFEST_NAME = 'stripe-app.json';
 const CACHE_LIMIT = 64;
@@ -48,9 +48,9 @@ function stamp(path: string): string | undefined {
 export function manifestFor(filename: string, options: ManifestOptions, cwd: string): Loaded {
   const from = isAbsolute(filename) ? dirname(filename) : cwd;
   const path = options.manifest !== undefined ? resolve(cwd, options.manifest) : findManifest(from);
-  if (!path) return { ok: false, message: `${PREFIX} No ${MANIFEST_NAME} found in ${from} or above. Set the rule's "manifest" option to your app's manifest.` };
+  if (!path) return { ok: false, message: prefixed(`No ${MANIFEST_NAME} found in ${from} or above. Set the rule's "manifest" option to your app's manifest.`) };
   const baseStamp = stamp(path);
-  if (!baseStamp) return { ok: false, message: `${PREFIX} Cannot read manifest ${path}: no such file. Check the rule's "manifest" option.` };
+  if (!baseStamp) return { ok: false, message: prefixed(`Cannot read manifest ${path}: no such file. Check the rule's "manifest" option.`) };
   const overrides = options.overrides;
   const overridePath = typeof overrides === 'string' ? resolve(cwd, overrides) : undefined;
   const overrideKey = overridePath ? `${overridePath}\u0000${stamp(overridePath) ?? 'missing'}` : overrides ? JSON.stringify(overrides) : '';
@@ -70,7 +70,7 @@ function load(path: string, overrides: ManifestOptions['overrides'], overridePat
     if (overrides !== undefined) {
       const fields = overridePath ? readOverride(overridePath) : overrides;
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
-        return { ok: false, message: `${PREFIX} The rule's "overrides" must be a manifest object or the path of one, got ${Array.isArray(fields) ? 'an array' : typeof fields}.` };
+        return { ok: false, message: prefixed(`The rule's "overrides" must be a manifest object or the path of one, got ${Array.isArray(fields) ? 'an array' : typeof fields}.`) };
       }
       // As a local manifest that `extends` the base: its fields replace the base's.
       const merged: Record<string, unknown> = {};
@@ -81,7 +81,7 @@ function load(path: string, overrides: ManifestOptions['overrides'], overridePat
     return { ok: true, manifest, grant: compileGrant(manifest.names) };
   } catch (e) {
     if (e instanceof ManifestError) return { ok: false, message: e.message.replace(/\n\s*/g, ' ') };
-    return { ok: false, message: `${PREFIX} ${(e as Error).message ?? String(e)}` };
+    return { ok: false, message: prefixed(`${(e as Error).message ?? String(e)}`) };
   }
 }
 

@@ -13,7 +13,8 @@ import {
 import { isRequireOf, rawPath, readObject } from './params.js';
 
 /** What could not be read from the source, per call. */
-export type DynamicPart = 'expand' | 'enabled_events' | 'path' | 'params';
+export type { DynamicPart } from './params.js';
+import type { DynamicPart } from './params.js';
 
 export interface CallSite {
   /** The call expression. */

@@ -2,7 +2,7 @@
 // `scan` and the guard cannot disagree about a call, because there is one copy of the rules.
 import { check, compileGrant, explain, type CheckResult, type Explanation, type Grant, type MissingRequirement } from '../explain.js';
 import { getCatalog } from '../catalog.js';
-import { missingViolation, PREFIX } from '../errors.js';
+import { missingViolation, prefixed } from '../errors.js';
 import type { ResolveOptions, UnknownItem } from '../resolve.js';
 import type { CallSite, DynamicPart } from './analyze.js';
 
@@ -59,7 +59,7 @@ export function missingMessage(check: SiteCheck, missing: MissingRequirement, ma
 /** One sentence for every unknown of a call. */
 export function unknownMessage(site: CallSite, unknowns: readonly UnknownItem[]): string {
   const parts = unknowns.map((u) => (u.because === site.call || u.because === site.methodId ? u.reason : `${u.because}: ${u.reason}`));
-  return `${PREFIX} Cannot check ${site.call}: ${parts.join('; ')}. The map cannot tell which permission this needs; `
+  return prefixed(`Cannot check ${site.call}: ${parts.join('; ')}. The map cannot tell which permission this needs; `)
     + 'declare what it needs yourself (the runtime guard reports it as unmapped).';
 }
 
@@ -72,6 +72,6 @@ const DYNAMIC_WHAT: Record<DynamicPart, string> = {
 
 /** One sentence for everything of a call the source does not spell out. */
 export function dynamicMessage(site: CallSite, dynamic: readonly DynamicPart[]): string {
-  return `${PREFIX} Cannot fully check ${site.call}: ${dynamic.map((d) => DYNAMIC_WHAT[d]).join(', ')}. `
+  return prefixed(`Cannot fully check ${site.call}: ${dynamic.map((d) => DYNAMIC_WHAT[d]).join(', ')}. `)
     + 'Write them as literals here, or make sure the guard covers this call in tests.';
 }

@@ -2,7 +2,8 @@
 // a params object, a rawRequest path (template expressions stand for ids), `require('stripe')`.
 // What is not a literal is recorded as such, never guessed.
 import { child, children, cooked, identifierName, propertyName, stringValue, unwrap, type AstNode } from './ast.js';
-import type { DynamicPart } from './analyze.js';
+/** A part of a call the analysis cannot read from literals. */
+export type DynamicPart = 'expand' | 'enabled_events' | 'path' | 'params';
 
 /** What a template expression stands for in a raw path: one id segment. */
 const PLACEHOLDER = '_';

@@ -3,6 +3,7 @@
 // own expect state: `currentConcurrentTestName()` reads the test of the current async context
 // (Jest 30 for every test, Jest 29 for `test.concurrent`), `currentTestName` the sequential one.
 // When the file's tests are done its records go to the reporter (jest-handoff.ts).
+import { GuardOptionsError } from '../errors.js';
 import type { CheckRecord } from '../record.js';
 import { installPermissionMatchers, type JestExpectLike, type PermissionMatchers } from './jest.js';
 import { collectPerTest, type TestScope } from './test-scope.js';
@@ -14,7 +15,7 @@ export type { PermissionMatchers };
 const g = globalThis as { expect?: JestExpectLike; afterAll?: (fn: () => void) => void };
 const expect = g.expect;
 if (!expect || typeof g.afterAll !== 'function') {
-  throw new TypeError('[stripe-permission-guard] stripe-permission-guard/jest/setup needs Jest\'s globals: list it in setupFilesAfterEnv (not setupFiles), with injectGlobals left on.');
+  throw new GuardOptionsError('stripe-permission-guard/jest/setup needs Jest\'s globals: list it in setupFilesAfterEnv (not setupFiles), with injectGlobals left on.');
 }
 installPermissionMatchers(expect);
 

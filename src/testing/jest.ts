@@ -2,6 +2,7 @@
 //   import { permissionMatchers } from 'stripe-permission-guard/jest';
 //   expect.extend(permissionMatchers);
 // or let `setupFilesAfterEnv: ['stripe-permission-guard/jest/setup']` register them.
+import { GuardOptionsError } from '../errors.js';
 import { permissionMatchers, type PermissionMatchers } from './matchers.js';
 // Brings the 'expect' module into the program, so that the augmentation below has a target.
 import type {} from 'expect';
@@ -39,7 +40,7 @@ export interface JestExpectLike {
  */
 export function installPermissionMatchers(expect: JestExpectLike | undefined = (globalThis as { expect?: JestExpectLike }).expect): void {
   if (!expect || typeof expect.extend !== 'function') {
-    throw new TypeError("[stripe-permission-guard] installPermissionMatchers() found no Jest expect: pass it (import { expect } from '@jest/globals').");
+    throw new GuardOptionsError("installPermissionMatchers() found no Jest expect: pass it (import { expect } from '@jest/globals').");
   }
   expect.extend(permissionMatchers);
 }

@@ -6,7 +6,7 @@ import { loadManifest, parseManifest } from '../manifest.js';
 import { choosePermissions } from '../least-privilege.js';
 import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
 import type { Requirement } from '../resolve.js';
-import { PERMISSION_ERROR_CODE } from '../errors.js';
+import { PERMISSION_ERROR_CODE, GuardOptionsError } from '../errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 
@@ -78,7 +78,7 @@ async function collectRun(fn: () => unknown): Promise<Collected> {
   } finally {
     restore();
   }
-  if (records.length === 0) throw new TypeError('[stripe-permission-guard] The function made no guarded Stripe call: wrap its client with guard() (any mode).');
+  if (records.length === 0) throw new GuardOptionsError('The function made no guarded Stripe call: wrap its client with guard() (any mode).');
   const requirements = records.flatMap((r) => [...r.satisfied, ...r.missing].map(({ anyOf, because }) => ({ anyOf, because })));
   return { requirements, label: `function calling ${[...new Set(records.map((r) => r.method))].join(', ')}`, unknowns: records.flatMap((r) => r.unknowns.map((u) => `${u.because}: ${u.reason}`)) };
 }

@@ -4,7 +4,7 @@
 // with the app's own msw fixtures: a covered request falls through to the next handler.
 // The request is read by the same model as guard() and judged by the same policy.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { compilePolicy, decide, type Logger, type Policy } from '../policy.js';
+import { compilePolicy, decide, safeWarn, type Logger, type Policy } from '../policy.js';
 import { canonicalRequest, isV2Path } from '../request.js';
 import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, type Violation } from '../errors.js';
@@ -55,12 +55,12 @@ const EXTRA_HOSTS = ['connect.stripe.com'];
  */
 export function stripePermissionHandlers(options: StripePermissionHandlersOptions): HttpHandler[] {
   if (!options || typeof options !== 'object') {
-    throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
+    throw new GuardOptionsError(`stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
   const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
-  if (unknown.length) throw new GuardOptionsError(`${PREFIX} stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`);
+  if (unknown.length) throw new GuardOptionsError(`stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`);
   const policy = compilePolicy(options, 'stripePermissionHandlers()', true);
-  for (const w of policy.warnings) policy.logger.warn(w);
+  for (const w of policy.warnings) safeWarn(policy.logger, w);
   // Every host stripe-node can send to, in every form it can take: http or https, any port,
   // a trailing dot, any letter case.
   const hosts = [...new Set([...getCatalog().hosts, ...EXTRA_HOSTS])].map((h) => h.replace(/\./g, '\\.')).join('|');

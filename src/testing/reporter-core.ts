@@ -3,7 +3,7 @@
 // adapters only gather the per-test records from their runner.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GuardOptionsError, ManifestError, PREFIX } from '../errors.js';
+import { GuardOptionsError, ManifestError, prefixed } from '../errors.js';
 import { loadManifest } from '../manifest.js';
 import { buildReport, type CoverageReport, type TestRecord } from '../report.js';
 import { formatReportMarkdown, formatReportText } from '../report-format.js';
@@ -52,7 +52,7 @@ export function resolveReporterOptions(options: unknown, root: string, runner: R
   const problems: string[] = [];
   const o = (options ?? {}) as Record<string, unknown>;
   if (typeof o !== 'object' || Array.isArray(o)) {
-    throw new GuardOptionsError(`${PREFIX} The ${runner} reporter's options must be an object like { manifest: 'stripe-app.json' }, got ${JSON.stringify(options)}.`);
+    throw new GuardOptionsError(`The ${runner} reporter's options must be an object like { manifest: 'stripe-app.json' }, got ${JSON.stringify(options)}.`);
   }
   for (const key of Object.keys(o)) if (!KEYS.has(key)) problems.push(`unknown option ${JSON.stringify(key)} (known: ${[...KEYS].join(', ')})`);
   for (const key of ['failOnUndeclared', 'failOnUnused', 'summary']) {
@@ -86,7 +86,7 @@ export function resolveReporterOptions(options: unknown, root: string, runner: R
     }
   }
   if (problems.length) {
-    throw new GuardOptionsError(`${PREFIX} Invalid options for the ${runner} coverage reporter (paths are relative to ${root}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new GuardOptionsError(`Invalid options for the ${runner} coverage reporter (paths are relative to ${root}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return {
     outputFile,
@@ -134,9 +134,10 @@ export function finishRun(run: RunRecords, o: ResolvedReporterOptions, runner: R
   write(o.markdownFile, formatReportMarkdown(report));
   // With no check at all, "every permission unused" would be noise: say what is likely wrong.
   if (report.totals.checks === 0) {
-    out.write(`\n${PREFIX} ${run.setupRan
+    const hint = run.setupRan
       ? 'No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() (any mode) or through the msw handlers, inside a test.'
-      : `No test ran the setup file, so no call was recorded. Add ${SETUP[runner]}.`}\n`);
+      : `No test ran the setup file, so no call was recorded. Add ${SETUP[runner]}.`;
+    out.write(`\n${prefixed(hint)}\n`);
     return { report, failures: [] };
   }
   if (o.summary) {
@@ -146,6 +147,6 @@ export function finishRun(run: RunRecords, o: ResolvedReporterOptions, runner: R
   const failures: string[] = [];
   if (o.failOnUndeclared && report.undeclared.length) failures.push(`${report.undeclared.length} permission(s) required but not declared`);
   if (o.failOnUnused && report.unusedInTests.length) failures.push(`${report.unusedInTests.length} declared permission(s) unused in tests`);
-  if (failures.length) out.write(`${PREFIX} Failing the run: ${failures.join('; ')}.\n`);
+  if (failures.length) out.write(prefixed(`Failing the run: ${failures.join('; ')}.\n`));
   return { report, failures };
 }
