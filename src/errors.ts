@@ -186,6 +186,10 @@ export interface ManifestProblem {
   readonly entry: string;
   readonly message: string;
   readonly severity: 'error' | 'warning';
+  /** A stable code (`unknown_permission`, `invalid_json`, …) for tools. */
+  readonly code?: string;
+  /** The JSON path of the entry, as keys and indexes. */
+  readonly path?: readonly (string | number)[];
 }
 
 /** Every problem of a manifest (or several), thrown once. */

@@ -1,4 +1,4 @@
-// Curated public API. Everything here is documented in README.md.
+// Curated public API. Everything here is documented in docs/api.md.
 export { explain, check, compileGrant, evaluate } from './explain.js';
 export { resolveRequest } from './resolve.js';
 export type {
@@ -18,7 +18,7 @@ export { formatExplanation } from './format.js';
 export { guard, unguard, isGuarded } from './guard.js';
 export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
 export { loadManifest, parseManifest } from './manifest.js';
-export type { Manifest, ManifestPermission } from './manifest.js';
+export type { Manifest, ManifestPermission, ManifestOptions, ManifestIssue } from './manifest.js';
 export { ManifestError, UnmappedRequestError, RefusedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE, missingViolation } from './errors.js';
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
 export { setRecorder } from './record.js';
@@ -34,3 +34,4 @@ export { isPermissionError, readPermissionError } from './permission-error.js';
 export type { PermissionError, PermissionErrorInfo } from './permission-error.js';
 export { compileOverrides } from './overrides.js';
 export type { Overrides, CompiledOverrides } from './overrides.js';
+export type { Logger } from './policy.js';

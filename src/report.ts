@@ -179,6 +179,13 @@ export function mergeReports(reports: readonly CoverageReport[]): CoverageReport
       if (!acc.requirements.some((x) => x.because === q.because && x.anyOf.join() === q.anyOf.join() && x.satisfiedBy === q.satisfiedBy && x.missing === q.missing)) acc.requirements.push(q);
     }
   });
+  const expectedRejections = group(reports.flatMap((r) => r.expectedRejections ?? []), (e) => e.permission, (e) => ({ permission: e.permission, calls: [] as string[], tests: [] as string[] }), (acc, e) => {
+    acc.calls = sortUniq([...acc.calls, ...e.calls]);
+    acc.tests = sortUniq([...acc.tests, ...e.tests]);
+  });
+  // A test counts once, whether its checks were calls or only expected rejections. A single
+  // report keeps its own count (it may hold tests whose checks carry no test name list).
+  const tests = reports.length === 1 ? reports[0]!.totals.tests : new Set([...calls.flatMap((c) => c.tests), ...expectedRejections.flatMap((e) => e.tests)]).size;
   return {
     schema: REPORT_SCHEMA,
     declared,
@@ -196,10 +203,7 @@ export function mergeReports(reports: readonly CoverageReport[]): CoverageReport
     }),
     calls,
     // Reports written before expected rejections existed have no such field.
-    expectedRejections: group(reports.flatMap((r) => r.expectedRejections ?? []), (e) => e.permission, (e) => ({ permission: e.permission, calls: [] as string[], tests: [] as string[] }), (acc, e) => {
-      acc.calls = sortUniq([...acc.calls, ...e.calls]);
-      acc.tests = sortUniq([...acc.tests, ...e.tests]);
-    }),
-    totals: { checks: reports.reduce((n, r) => n + r.totals.checks, 0), tests: new Set(calls.flatMap((c) => c.tests)).size },
+    expectedRejections,
+    totals: { checks: reports.reduce((n, r) => n + r.totals.checks, 0), tests },
   };
 }
