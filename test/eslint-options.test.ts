@@ -16,6 +16,7 @@ const manifest = (file: string, names: string[], extra: Record<string, unknown> 
 manifest('stripe-app.json', ['customer_read']);
 manifest('other.json', ['customer_write']);
 writeFileSync(join(dir, 'local.json'), JSON.stringify({ extends: 'stripe-app.json', permissions: [entry('customer_write')] }));
+writeFileSync(join(dir, 'routes-override.json'), JSON.stringify({ routes: { 'POST /v1/customers/*': ['customer_read'] } }));
 writeFileSync(join(dir, 'broken.json'), '{ "permissions": [ { "permission": "customer_reed", "purpose": "x" } ] }');
 mkdirSync(join(dir, 'nested/deeper'), { recursive: true });
 manifest('nested/stripe-app.json', ['customer_write', 'invoice_read']);
@@ -42,12 +43,12 @@ describe('which manifest', () => {
     ['a nearer one wins', UPDATE, {}, 'nested/deeper/app.mjs', []],
     ['the manifest option (relative to cwd)', UPDATE, { manifest: 'other.json' }, 'app.mjs', []],
     ['a local manifest that extends the base', UPDATE, { manifest: 'local.json' }, 'app.mjs', []],
-    ['overrides as an object replace the permissions', UPDATE, { overrides: { permissions: [entry('customer_write')] } }, 'app.mjs', []],
-    ['overrides as a path', UPDATE, { overrides: 'other.json' }, 'app.mjs', []],
-    ['overrides without permissions keep the base list', UPDATE, { overrides: { name: 'Dev' } }, 'app.mjs', ["'customer_write' permission"]],
+    ['overrides (as guard() takes them) beat the map', UPDATE, { overrides: { routes: { 'customers.update': ['customer_read'] } } }, 'app.mjs', []],
+    ['overrides as a path', UPDATE, { overrides: 'routes-override.json' }, 'app.mjs', []],
+    ['overrides for other routes keep the map', UPDATE, { overrides: { routes: { 'GET /v1/climate/**': 'none' } } }, 'app.mjs', ["'customer_write' permission"]],
     ['a missing manifest file', UPDATE, { manifest: 'nope.json' }, 'app.mjs', ['manifest: [stripe-permission-guard] Cannot read manifest']],
     ['an invalid manifest names the problem', UPDATE, { manifest: 'broken.json' }, 'app.mjs', ['manifest: [stripe-permission-guard] Invalid manifest broken.json: 1 error', 'did you mean "customer_read"?']],
-    ['invalid overrides', UPDATE, { overrides: 'broken.json' }, 'app.mjs', ['manifest: [stripe-permission-guard] Invalid manifest']],
+    ['invalid overrides', UPDATE, { overrides: { routes: { 'customers.update': ['customer_reed'] } } }, 'app.mjs', ['manifest: [stripe-permission-guard] the rule\'s "overrides": invalid overrides', 'did you mean "customer_read"?']],
   ])('%s', (_, code, options, file, expected) => {
     const messages = lint(code, options, join(dir, file));
     if (!expected.length) expect(messages).toEqual([]);

@@ -1,5 +1,5 @@
 // The manifest a linted file is judged against: the rule's `manifest` option, or the nearest
-// stripe-app.json above the file; with `overrides` (a local manifest's fields) laid over it.
+// stripe-app.json above the file; with `overrides` (the user's own entries, as guard() takes them).
 // An editor's ESLint server lints for hours: loaded manifests are cached by path and mtime (an
 // edited manifest is read again), and the cache is bounded.
 import { readFileSync, statSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { compileGrant, type Grant } from '../explain.js';
 import { loadManifest, parseManifest, type Manifest } from '../manifest.js';
 import { ManifestError, prefixed } from '../errors.js';
+import { compileOverrides, type CompiledOverrides, type Overrides } from '../overrides.js';
 
 export const MANIFEST_NAME = 'stripe-app.json';
 const CACHE_LIMIT = 64;
@@ -14,11 +15,12 @@ const CACHE_LIMIT = 64;
 export interface ManifestOptions {
   readonly manifest?: string;
   /** A local manifest (path or parsed object) whose fields replace the base's, `permissions` included. */
-  readonly overrides?: string | Record<string, unknown>;
+  /** Your own entries, as guard() takes them: `{ permissions?, routes? }`, or the path of a JSON file. */
+  readonly overrides?: string | Overrides;
 }
 
 export type Loaded =
-  | { readonly ok: true; readonly manifest: Manifest; readonly grant: Grant }
+  | { readonly ok: true; readonly manifest: Manifest; readonly grant: Grant; readonly overrides?: CompiledOverrides }
   | { readonly ok: false; readonly message: string };
 
 const cache = new Map<string, Loaded>();
@@ -66,38 +68,16 @@ export function manifestFor(filename: string, options: ManifestOptions, cwd: str
 
 function load(path: string, overrides: ManifestOptions['overrides'], overridePath: string | undefined): Loaded {
   try {
-    let manifest = loadManifest(path);
-    if (overrides !== undefined) {
-      const fields = overridePath ? readOverride(overridePath) : overrides;
-      if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
-        return { ok: false, message: prefixed(`The rule's "overrides" must be a manifest object or the path of one, got ${Array.isArray(fields) ? 'an array' : typeof fields}.`) };
-      }
-      // As a local manifest that `extends` the base: its fields replace the base's.
-      const merged: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(manifest.raw)) if (k !== 'extends') merged[k] = v;
-      for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (k !== 'extends') merged[k] = v;
-      manifest = parseManifest(merged, overridePath ?? `${manifest.file} with overrides`);
-    }
-    return { ok: true, manifest, grant: compileGrant(manifest.names) };
+    // The same overrides as guard() takes: { permissions?, routes? }, an object or a JSON file.
+    const compiled = overrides !== undefined ? compileOverrides((overridePath ?? overrides) as Overrides | string, 'the rule\'s "overrides"') : undefined;
+    const manifest = loadManifest(path, compiled ? { extraPermissions: compiled.permissions } : undefined);
+    return { ok: true, manifest, grant: compileGrant(manifest.names), ...(compiled ? { overrides: compiled } : {}) };
   } catch (e) {
     if (e instanceof ManifestError) return { ok: false, message: e.message.replace(/\n\s*/g, ' ') };
-    return { ok: false, message: prefixed(`${(e as Error).message ?? String(e)}`) };
+    return { ok: false, message: prefixed(`${(e as Error).message ?? String(e)}`).replace(/\n\s*/g, ' ') };
   }
 }
 
-function readOverride(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`Cannot read the rule's "overrides" ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
-  }
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new Error(`The rule's "overrides" ${path} is not valid JSON (${(e as Error).message}).`);
-  }
-}
 
 /** For tests and long-lived hosts. */
 export function clearManifestCache(): void {

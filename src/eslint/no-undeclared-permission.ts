@@ -74,7 +74,7 @@ function report(context: Rule.RuleContext, sites: readonly CallSite[], options: 
     context.report({ node: at(sites[0]!), messageId: 'manifest', data: { message: loaded.message } });
     return;
   }
-  const resolveOptions = options.strictReads ? { strictReads: true } : {};
+  const resolveOptions = { ...(options.strictReads ? { strictReads: true } : {}), ...(loaded.overrides ? { overrides: loaded.overrides } : {}) };
   const reportUnknown = options.reportUnknown ?? true;
   for (const site of sites) {
     const c = checkSite(site, loaded.grant, resolveOptions);
