@@ -31,8 +31,6 @@ export default defineConfig([
       'testing/jest': 'src/testing/jest.ts',
       'testing/jest-setup': 'src/testing/jest-setup.ts',
       'testing/jest-reporter': 'src/testing/jest-reporter.ts',
-      // The bin: its #! line is kept by esbuild; it shares the library's chunks.
-      cli: 'src/cli/index.ts',
       'testing/msw': 'src/testing/msw.ts',
       // The ESLint plugin: eslint, typescript-eslint and typescript are optional peers it never bundles.
       eslint: 'src/eslint/index.ts',
@@ -41,6 +39,18 @@ export default defineConfig([
     // Shared chunks for CommonJS too, so the map is shipped once, not once per subpath.
     splitting: true,
     dts: true,
+    clean: false,
+    target: 'node20',
+    sourcemap: false,
+    external,
+    esbuildPlugins: [lazyJson],
+  },
+  {
+    // The bin, built once: ESM, no types (nothing imports it). Its #! line is kept by esbuild.
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    splitting: true,
+    dts: false,
     clean: false,
     target: 'node20',
     sourcemap: false,

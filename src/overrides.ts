@@ -1,9 +1,9 @@
 // The user's own entries: permissions the catalog does not know yet, and what a route or SDK
 // method needs, beating the map. Given as an object or a JSON file, validated like a manifest
 // (every problem at once), compiled once into regular expressions.
-import { readFileSync, statSync } from 'node:fs';
 import { minimatch } from 'minimatch';
 import { getCatalog } from './catalog.js';
+import { readTextFile } from './manifest.js';
 import { nearest } from './nearest.js';
 import { GuardOptionsError, PREFIX } from './errors.js';
 import type { CanonicalRequest, Resolution } from './types.js';
@@ -123,20 +123,17 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
   return ok ? { pattern, re, byMethod: true, needs: needs as Rule['needs'] } : undefined;
 }
 
+/** A regular file of at most 1 MB, read as manifests are (no FIFO, device or directory). */
 function readOverridesFile(path: string, caller: string): unknown {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new GuardOptionsError(`${caller}: overrides ${path} is not a regular file.`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof GuardOptionsError) throw e;
-    throw new GuardOptionsError(`${caller}: cannot read overrides ${path}: no such file.`);
+  const read = readTextFile(path, MAX_FILE);
+  if (!read.ok) {
+    const why = read.code === 'not_found' ? 'no such file' : read.message;
+    throw new GuardOptionsError(`${caller}: cannot read overrides ${path}: ${why}.`);
   }
-  if (size > MAX_FILE) throw new GuardOptionsError(`${caller}: overrides ${path} is larger than 1 MB.`);
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(read.text);
   } catch {
+    // The content is not quoted: it may be any file.
     throw new GuardOptionsError(`${caller}: overrides ${path} is not valid JSON.`);
   }
 }

@@ -82,13 +82,16 @@ export function main(argv: readonly string[]): number {
     if (flag(parsed.values, 'version')) return show(version());
     return command.run(parsed, io);
   } catch (e) {
-    if (e instanceof CliError) {
-      io.err(prefixed(e.message));
-      return e.exitCode;
-    }
+    const expected = e instanceof CliError;
+    const exitCode = expected ? e.exitCode : EXIT.usage;
     // Not an expected failure: a bug. The stack helps its report.
-    io.err(prefixed(`Unexpected error (please report it, with the command you ran, where 'npm bugs stripe-permission-guard' points): ${(e as Error)?.stack ?? String(e)}`));
-    return EXIT.usage;
+    const message = expected
+      ? prefixed(e.message)
+      : prefixed(`Unexpected error (please report it, with the command you ran, where 'npm bugs stripe-permission-guard' points): ${(e as Error)?.stack ?? String(e)}`);
+    io.err(message);
+    // With --json every outcome is JSON on stdout, errors included.
+    if (json) io.out(JSON.stringify({ error: { message, exitCode, kind: expected ? 'usage' : 'internal' } }, null, 2));
+    return exitCode;
   }
 }
 
