@@ -110,17 +110,16 @@ type GrantRow = [family: string, permission: string, ambiguous: string, source: 
 type RouteRow = [verb: string, path: string, host: string, methods: string, status: string, anyOf: string, strictAnyOf: string, family: string, eventsParam: string, reason: number, source: number, shapes: string];
 interface StoredGroup {
   readonly rows: readonly RouteRow[];
-  readonly text: readonly string[];
   readonly GET?: StoredNode;
   readonly POST?: StoredNode;
   readonly DELETE?: StoredNode;
 }
 type EncodedProp = [flags: number, to: string];
 
-/** A section of runtime.ts: its JSON text parsed on the first call. */
-function once<T>(json: string): () => T {
+/** A section of runtime.ts: its JSON text parsed (or a value computed) on the first call. */
+function once<T>(json: string | (() => T)): () => T {
   let value: T | undefined;
-  return () => (value ??= JSON.parse(json) as T);
+  return () => (value ??= typeof json === 'string' ? (JSON.parse(json) as T) : json());
 }
 
 const data = {
@@ -130,12 +129,13 @@ const data = {
   events: once<Record<string, string>>(runtime.events),
   routeIndex: once<{ hosts: string[]; tree: Record<string, StoredTop> }>(runtime.routeIndex),
   methodIndex: once<Record<string, [group: number, row: number]>>(runtime.methodIndex),
-  shapeOrder: once<string[]>(runtime.shapeOrder),
+  routeText: once<string[]>(runtime.routeText),
   objects: once<Record<string, GrantRow>>(runtime.objects),
   properties: once<Record<string, [family: string, permission: string, source: string]>>(runtime.properties),
   versions: once<[apiVersion: string, stripeVersion: string, graph: string, source: string][]>(runtime.versions),
   local: once<Record<string, [reason: string, source: string]>>(runtime.local),
 };
+const newestTypes = once<Record<string, number>>(runtime.expandTypes[0]!);
 const list = (csv: string): readonly string[] => (csv ? csv.split(',') : []);
 const STATUS = { m: 'mapped', n: 'none', u: 'unknown' } as const;
 
@@ -217,7 +217,7 @@ class LazyCatalog implements Catalog {
   readonly shapes = new LazyMap<MethodShape>((k) => {
     if (!this.#shapeOf.has(k)) own(data.methodIndex(), k, ([g]) => this.#group(g));
     return this.#shapeOf.get(k) ?? undefined;
-  }, () => data.shapeOrder());
+  }, () => Object.keys(data.methodIndex()));
   readonly local = new LazyMap<LocalMethod>((k) => own(data.local(), k, ([reason, source]) => Object.freeze({ status: 'none' as const, reason, ...(source ? { source } : {}) })), () => Object.keys(data.local()));
   readonly objects = new LazyMap<ObjectGrant>((k) => own(data.objects(), k, ([family, permission, ambiguous, source]) => grant(family, permission, ambiguous, source)), () => Object.keys(data.objects()));
   readonly properties = new LazyMap<ObjectGrant>((k) => own(data.properties(), k, ([family, permission, source]) => grant(family, permission, '', source)), () => Object.keys(data.properties()));
@@ -257,7 +257,12 @@ class LazyCatalog implements Catalog {
   #types(recorded: string): ReadonlyMap<string, ReadonlyMap<string, ExpandProp>> {
     let types = this.#typesOf.get(recorded);
     if (!types) {
-      const index = once<Record<string, number>>(runtime.expandTypes[this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded)]!);
+      const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
+      const index = at === 0 ? newestTypes : once(() => {
+        // The newest version's index, changed by this version's differences (-1: absent), in type order.
+        const merged = { ...newestTypes(), ...(JSON.parse(runtime.expandTypes[at]!) as Record<string, number>) };
+        return Object.fromEntries(Object.keys(merged).sort().filter((t) => merged[t]! >= 0).map((t) => [t, merged[t]!]));
+      });
       types = new LazyMap((type) => own(index(), type, expandTable), () => Object.keys(index()));
       this.#typesOf.set(recorded, types);
     }
@@ -268,7 +273,7 @@ class LazyCatalog implements Catalog {
     let group = this.#groups[n];
     if (!group) {
       const stored = JSON.parse(runtime.routeGroups[n]!) as StoredGroup;
-      const entries = stored.rows.map((row) => decodeRoute(row, stored.text, this.#shapeOf));
+      const entries = stored.rows.map((row) => decodeRoute(row, data.routeText(), this.#shapeOf));
       this.#groups[n] = group = Object.freeze({ entries, trees: { GET: stored.GET, POST: stored.POST, DELETE: stored.DELETE } });
     }
     return group;

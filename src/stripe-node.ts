@@ -201,7 +201,9 @@ function readHeaders(headers: unknown): SentHeaders | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const h = headers as Record<string, unknown>;
   const out: SentHeaders = { account: undefined, context: undefined, version: undefined };
-  for (const key of Object.keys(h)) {
+  // for-in with an own-property test: Object.keys' keys, in its order, without an array per request.
+  for (const key in h) {
+    if (!Object.hasOwn(h, key)) continue;
     const lower = key.toLowerCase();
     if (lower === 'stripe-account') out.account = headerValue(h[key]);
     else if (lower === 'stripe-context') out.context = headerValue(h[key]);

@@ -280,8 +280,8 @@ if (problems.length) {
   });
   const newNode = () => ({ s: {}, p: undefined, r: undefined });
   const tops = {};
+  const text = texts();
   const groupJson = [...groups.values()].map((g) => {
-    const text = texts();
     const byVerb = {};
     const rows = g.routes.map((i, pos) => {
       const r = doc.routes[i];
@@ -308,14 +308,15 @@ if (problems.length) {
       ...(node.p ? { p: compact(node.p) } : {}),
       ...(node.r ? { r: node.r } : {}),
     });
-    return JSON.stringify({ rows, text: text.list, ...Object.fromEntries(Object.entries(byVerb).map(([v, n]) => [v, compact(n)])) });
+    return JSON.stringify({ rows, ...Object.fromEntries(Object.entries(byVerb).map(([v, n]) => [v, compact(n)])) });
   });
   const routeIndex = {
     hosts: [API_HOST, ...new Set(doc.routes.map((r) => r.host).filter((h) => h && h !== API_HOST))],
     tree: tops,
   };
   const methodIndex = Object.fromEntries([...methodRoute].map(([m, i]) => [m, position.get(i)]));
-  const shapeOrder = [...methodShape.keys()];
+  // (The shapes map iterates in method index order: a method's shape is known from its first route.)
+  if ([...methodShape.keys()].join() !== [...methodRoute.keys()].filter((m) => methodShape.has(m)).join()) problems.push('method shapes are not in method index order');
 
   // Permissions by name; families as a load-time pass over them would build them (the last name wins).
   const permissions = Object.fromEntries(Object.entries(catalog.permissions).map(([name, p]) => [name, [
@@ -325,17 +326,24 @@ if (problems.length) {
   const families = {};
   for (const [name, p] of Object.entries(catalog.permissions)) if (p.access) (families[p.family] ??= {})[p.access] = name;
 
-  // Expand graphs: per recorded version, type → index of its prop table; equal tables stored once.
+  // Expand graphs: per recorded version, type → index of its prop table (equal tables stored once);
+  // the newest version in full, every other one as the types it says differently (-1: absent).
   const recordedVersions = expandDoc.versions.filter((v) => !v.graph).map((v) => v.apiVersion);
   const tables = [];
   const tableIndex = new Map();
-  const typeIndex = recordedVersions.map((v) => {
+  const indexes = recordedVersions.map((v) => {
     const graph = graphs.graphs[v];
-    return JSON.stringify(Object.fromEntries(Object.keys(graph).sort().map((type) => {
+    return Object.fromEntries(Object.keys(graph).sort().map((type) => {
       const json = JSON.stringify(encodeProps({ [type]: graph[type] })[type]);
       if (!tableIndex.has(json)) tableIndex.set(json, tables.push(json) - 1);
       return [type, tableIndex.get(json)];
-    })));
+    }));
+  });
+  const typeIndex = indexes.map((index, i) => {
+    if (i === 0) return JSON.stringify(index);
+    const base = indexes[0];
+    const changed = [...new Set([...Object.keys(base), ...Object.keys(index)])].sort().filter((t) => base[t] !== index[t]);
+    return JSON.stringify(Object.fromEntries(changed.map((t) => [t, index[t] ?? -1])));
   });
 
   const sections = {
@@ -345,7 +353,7 @@ if (problems.length) {
     events: ['Record<event type, permissions csv>', Object.fromEntries(Object.entries(catalog.events).map(([k, v]) => [k, csv(v)]))],
     routeIndex: ['{ hosts, tree: per verb, the first two path segments → route group (s: statics, p: parameter) }', routeIndex],
     methodIndex: ['Record<method id, [route group, row]>', methodIndex],
-    shapeOrder: ['method ids with a response shape, in index order', shapeOrder],
+    routeText: ['the reasons and sources of routes, by number', text.list],
     objects: ['Record<type, [family, permission, ambiguous csv, source]>', Object.fromEntries(Object.entries(doc.objects).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', csv(o.ambiguous), o.source ?? '']]))],
     properties: ['Record<Type.prop, [family, permission, source]>', Object.fromEntries(Object.entries(doc.properties).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', o.source ?? '']]))],
     versions: ['[apiVersion, stripeVersion, graph, source][], newest first', expandDoc.versions.map((v) => [v.apiVersion, v.stripeVersion ?? '', v.graph ?? '', v.source ?? ''])],
@@ -358,9 +366,9 @@ if (problems.length) {
     `// stripe ${doc.stripeVersions.join(', ')}. Every export is JSON text (or a list of JSON texts), parsed by src/catalog.ts on first use.`,
     '',
     ...Object.entries(sections).flatMap(([name, [shape, value]]) => [`/** ${shape} */`, `export const ${name}: string = ${lit(JSON.stringify(value))};`]),
-    '/** Per route group: { rows: [verb, path, host, methods, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapes][], text, GET|POST|DELETE: { s, p, r: [host, row][] } } */',
+    '/** Per route group: { rows: [verb, path, host, methods, status, anyOf, strictAnyOf, family, eventsParam, reason, source (routeText), shapes][], GET|POST|DELETE: { s, p, r: [host, row][] } } */',
     `export const routeGroups: readonly string[] = [\n${groupJson.map((j) => `  ${lit(j)},`).join('\n')}\n];`,
-    `/** Per recorded API version (${recordedVersions.join(', ')}): Record<type, expand table> */`,
+    `/** Per recorded API version (${recordedVersions.join(', ')}): Record<type, expand table>; after the first, only the types that differ from it (-1: absent) */`,
     `export const expandTypes: readonly string[] = [\n${typeIndex.map((j) => `  ${lit(j)},`).join('\n')}\n];`,
     '/** Expand tables: Record<prop, [flags (1 id, 2 included, 4 array, 8 list, 16 map, 32 scalar), "To,Types"]> */',
     `export const expandTables: readonly string[] = [\n${tables.map((j) => `  ${lit(j)},`).join('\n')}\n];`,
