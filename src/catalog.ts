@@ -1,7 +1,10 @@
-// Loads mappings/ once into frozen indexes: permission names, implication closures,
-// routes, object families and the expand graph. Nothing here runs per request.
-import runtimeJson from '../mappings/generated/runtime.json' with { type: 'json' };
-import { API_HOST, compileRoutes, type RouteEntry, type RouteTable } from './routes.js';
+// The generated map (mappings/generated/runtime.ts) as frozen indexes: permission names,
+// implication closures, routes, object families and the expand graphs. Importing decodes
+// nothing; each section is parsed the first time it is needed, and its entries decoded one by
+// one as they are looked up (a first request decodes the routes under its first two path
+// segments, a first expand path the types it crosses). Nothing here runs per request.
+import * as runtime from '../mappings/generated/runtime.js';
+import { storedRoutes, type RouteEntry, type RouteGroup, type RouteTable, type StoredNode, type StoredTop } from './routes.js';
 
 export type Access = 'read' | 'write';
 
@@ -102,92 +105,144 @@ export interface Catalog {
   readonly hosts: readonly string[];
 }
 
-type Row = readonly (string | number)[];
-interface RuntimeData {
-  stripeVersions: string[];
-  permissions: Row[];
-  events: Record<string, string>;
-  routes: Row[];
-  aliases: Record<string, string>;
-  objects: Record<string, Row>;
-  properties: Record<string, Row>;
-  types: Record<string, Record<string, [number, string]>>;
-  /** [apiVersion, stripeVersion, graph, source text], newest first. */
-  versions: [string, string, string, number][];
-  /** Per recorded version other than the newest: type → 0 (absent) or prop → 0 (absent) | [flags, to]. */
-  deltas: Record<string, Record<string, 0 | Record<string, 0 | [number, string]>>>;
-  local: Record<string, [number, number]>;
-  text: string[];
+type PermissionRow = [family: string, access: string, status: string, editions: string, closure: string, implies: string, resource: string, product: string, description: string];
+type GrantRow = [family: string, permission: string, ambiguous: string, source: string];
+type RouteRow = [verb: string, path: string, host: string, methods: string, status: string, anyOf: string, strictAnyOf: string, family: string, eventsParam: string, reason: number, source: number, shapes: string];
+interface StoredGroup {
+  readonly rows: readonly RouteRow[];
+  readonly GET?: StoredNode;
+  readonly POST?: StoredNode;
+  readonly DELETE?: StoredNode;
+}
+type EncodedProp = [flags: number, to: string];
+
+/** A section of runtime.ts: its JSON text parsed (or a value computed) on the first call. */
+function once<T>(json: string | (() => T)): () => T {
+  let value: T | undefined;
+  return () => (value ??= typeof json === 'string' ? (JSON.parse(json) as T) : json());
 }
 
-const data = runtimeJson as unknown as RuntimeData;
-const list = (csv: string | number | undefined): readonly string[] => (csv ? String(csv).split(',') : []);
-const text = (i: string | number | undefined): string | undefined => (typeof i === 'number' && i >= 0 ? data.text[i] : undefined);
+const data = {
+  stripeVersions: once<string[]>(runtime.stripeVersions),
+  permissions: once<Record<string, PermissionRow>>(runtime.permissions),
+  families: once<Record<string, FamilyEntry>>(runtime.families),
+  events: once<Record<string, string>>(runtime.events),
+  routeIndex: once<{ hosts: string[]; tree: Record<string, StoredTop> }>(runtime.routeIndex),
+  methodIndex: once<Record<string, [group: number, row: number]>>(runtime.methodIndex),
+  routeText: once<string[]>(runtime.routeText),
+  objects: once<Record<string, GrantRow>>(runtime.objects),
+  properties: once<Record<string, [family: string, permission: string, source: string]>>(runtime.properties),
+  versions: once<[apiVersion: string, stripeVersion: string, graph: string, source: string][]>(runtime.versions),
+  local: once<Record<string, [reason: string, source: string]>>(runtime.local),
+};
+const newestTypes = once<Record<string, number>>(runtime.expandTypes[0]!);
+const list = (csv: string): readonly string[] => (csv ? csv.split(',') : []);
 const STATUS = { m: 'mapped', n: 'none', u: 'unknown' } as const;
 
 /**
- * Decoded in sections, each on first use: a guard() needs only the permissions; routes are
- * compiled on the first request, the expand graph on the first expand path.
+ * A map whose entries are decoded one by one, on lookup: `lookup(key)` decodes an entry (or says
+ * there is none), `keys()` lists every key in order for iteration, which decodes them all.
  */
-class LazyCatalog implements Catalog {
-  readonly stripeVersions = data.stripeVersions;
-  #permissions?: Map<string, PermissionInfo>;
-  #families?: Map<string, FamilyEntry>;
-  #events?: Map<string, readonly string[]>;
-  #routes?: { table: RouteTable; methods: Map<string, RouteEntry>; shapes: Map<string, MethodShape> };
-  #graphs = new Map<string, ExpandGraph>();
-  #apiVersions?: readonly ApiVersionInfo[];
-  #local?: Map<string, LocalMethod>;
-  #objects?: Map<string, ObjectGrant>;
-  #properties?: Map<string, ObjectGrant>;
+class LazyMap<V> extends Map<string, V> {
+  readonly #lookup: (key: string) => V | undefined;
+  readonly #keys: () => readonly string[];
+  #complete = false;
+  constructor(lookup: (key: string) => V | undefined, keys: () => readonly string[]) {
+    super();
+    this.#lookup = lookup;
+    this.#keys = keys;
+  }
+  override get(key: string): V | undefined {
+    let value = super.get(key);
+    if (value === undefined && !this.#complete && typeof key === 'string') {
+      value = this.#lookup(key);
+      if (value !== undefined) super.set(key, value);
+    }
+    return value;
+  }
+  override has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  override get size(): number {
+    this.#fill();
+    return super.size;
+  }
+  override keys() {
+    this.#fill();
+    return super.keys();
+  }
+  override values() {
+    this.#fill();
+    return super.values();
+  }
+  override entries() {
+    this.#fill();
+    return super.entries();
+  }
+  override [Symbol.iterator]() {
+    this.#fill();
+    return super.entries();
+  }
+  override forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+  /** Every entry decoded, in key order. */
+  #fill(): void {
+    if (this.#complete) return;
+    const all: [string, V][] = [];
+    for (const key of this.#keys()) {
+      const value = super.get(key) ?? this.#lookup(key);
+      if (value !== undefined) all.push([key, value]);
+    }
+    super.clear();
+    for (const [k, v] of all) super.set(k, v);
+    this.#complete = true;
+  }
+}
 
-  get permissions(): ReadonlyMap<string, PermissionInfo> {
-    if (!this.#permissions) {
-      this.#permissions = new Map();
-      for (const [name, family, access, status, editions, closure, implies, resource, product, description] of data.permissions as string[][]) {
-        this.#permissions.set(name!, Object.freeze({
-          name: name!, family: family!, access: access === 'r' ? 'read' : access === 'w' ? 'write' : null,
-          status: status === 'l' ? 'legacy' : 'current', editions: list(editions), impliesClosure: list(closure), implies: list(implies),
-          resource: resource!, ...(product ? { product } : {}), description: description!,
-        }));
-      }
-    }
-    return this.#permissions;
-  }
-  get families(): ReadonlyMap<string, FamilyEntry> {
-    if (!this.#families) {
-      const families = new Map<string, { read?: string; write?: string }>();
-      for (const p of this.permissions.values()) {
-        if (!p.access) continue;
-        const entry = families.get(p.family) ?? {};
-        entry[p.access] = p.name;
-        families.set(p.family, entry);
-      }
-      this.#families = families;
-    }
-    return this.#families;
-  }
-  get events(): ReadonlyMap<string, readonly string[]> {
-    return (this.#events ??= new Map(Object.entries(data.events).map(([k, v]) => [k, list(v)])));
+/** `raw[key]` decoded, when `raw` has it as its own property. */
+function own<R, V>(raw: Readonly<Record<string, R>>, key: string, decode: (row: R, key: string) => V): V | undefined {
+  return Object.hasOwn(raw, key) ? decode(raw[key]!, key) : undefined;
+}
+
+class LazyCatalog implements Catalog {
+  #stripeVersions?: readonly string[];
+  readonly permissions = new LazyMap<PermissionInfo>((k) => own(data.permissions(), k, decodePermission), () => Object.keys(data.permissions()));
+  readonly families = new LazyMap<FamilyEntry>((k) => own(data.families(), k, (f) => ({ ...f })), () => Object.keys(data.families()));
+  readonly events = new LazyMap<readonly string[]>((k) => own(data.events(), k, list), () => Object.keys(data.events()));
+  readonly methods = new LazyMap<RouteEntry>((k) => own(data.methodIndex(), k, ([g, row]) => this.#group(g).entries[row]), () => Object.keys(data.methodIndex()));
+  /** Filled by each decoded route group for its methods (null: no known shape), so a matched route answers without the method index. */
+  readonly #shapeOf = new Map<string, MethodShape | null>();
+  readonly shapes = new LazyMap<MethodShape>((k) => {
+    if (!this.#shapeOf.has(k)) own(data.methodIndex(), k, ([g]) => this.#group(g));
+    return this.#shapeOf.get(k) ?? undefined;
+  }, () => Object.keys(data.methodIndex()));
+  readonly local = new LazyMap<LocalMethod>((k) => own(data.local(), k, ([reason, source]) => Object.freeze({ status: 'none' as const, reason, ...(source ? { source } : {}) })), () => Object.keys(data.local()));
+  readonly objects = new LazyMap<ObjectGrant>((k) => own(data.objects(), k, ([family, permission, ambiguous, source]) => grant(family, permission, ambiguous, source)), () => Object.keys(data.objects()));
+  readonly properties = new LazyMap<ObjectGrant>((k) => own(data.properties(), k, ([family, permission, source]) => grant(family, permission, '', source)), () => Object.keys(data.properties()));
+  #routes?: RouteTable;
+  readonly #groups: RouteGroup[] = [];
+  #apiVersions?: readonly ApiVersionInfo[];
+  readonly #graphs = new Map<string, ExpandGraph>();
+  /** Per recorded API version (graph-less entries of `apiVersions`, in order): its types. */
+  readonly #typesOf = new Map<string, ReadonlyMap<string, ReadonlyMap<string, ExpandProp>>>();
+
+  get stripeVersions(): readonly string[] {
+    return (this.#stripeVersions ??= Object.freeze(data.stripeVersions()));
   }
   get routes(): RouteTable {
-    return this.#compileRoutes().table;
+    return (this.#routes ??= storedRoutes(data.routeIndex().tree, (n) => this.#group(n)));
   }
   get hosts(): readonly string[] {
-    return [API_HOST, ...new Set(data.routes.map((r) => String(r[2])).filter((h) => h && h !== API_HOST))];
-  }
-  get methods(): ReadonlyMap<string, RouteEntry> {
-    return this.#compileRoutes().methods;
-  }
-  get shapes(): ReadonlyMap<string, MethodShape> {
-    return this.#compileRoutes().shapes;
+    return [...data.routeIndex().hosts];
   }
   get types(): ReadonlyMap<string, ReadonlyMap<string, ExpandProp>> {
     return this.expandGraph().types;
   }
   get apiVersions(): readonly ApiVersionInfo[] {
-    return (this.#apiVersions ??= Object.freeze(data.versions.map(([apiVersion, stripeVersion, graph, source]) => Object.freeze({
-      apiVersion, ...(stripeVersion ? { stripeVersion } : {}), ...(graph ? { graph } : {}), ...(text(source) ? { source: text(source) } : {}),
+    return (this.#apiVersions ??= Object.freeze(data.versions().map(([apiVersion, stripeVersion, graph, source]) => Object.freeze({
+      apiVersion, ...(stripeVersion ? { stripeVersion } : {}), ...(graph ? { graph } : {}), ...(source ? { source } : {}),
     }))));
   }
   expandGraph(apiVersion?: string): ExpandGraph {
@@ -195,79 +250,74 @@ class LazyCatalog implements Catalog {
     const date = apiVersion && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) ? apiVersion.slice(0, 10) : undefined;
     const version = (date && (versions.find((v) => v.apiVersion.slice(0, 10) <= date) ?? versions[versions.length - 1])) || versions[0]!;
     let graph = this.#graphs.get(version.apiVersion);
-    if (!graph) {
-      const recorded = version.graph ?? version.apiVersion;
-      const types = recorded === versions[0]!.apiVersion ? new LazyTypes() : new LazyTypes(data.deltas[recorded]);
-      this.#graphs.set(version.apiVersion, (graph = Object.freeze({ version, types })));
-    }
+    if (!graph) this.#graphs.set(version.apiVersion, (graph = Object.freeze({ version, types: this.#types(version.graph ?? version.apiVersion) })));
     return graph;
   }
-  get local(): ReadonlyMap<string, LocalMethod> {
-    return (this.#local ??= new Map(Object.entries(data.local).map(([m, [reason, source]]) => [m, Object.freeze({
-      status: 'none' as const, reason: text(reason) ?? '', ...(text(source) ? { source: text(source) } : {}),
-    })])));
-  }
-  get objects(): ReadonlyMap<string, ObjectGrant> {
-    return (this.#objects ??= new Map(Object.entries(data.objects).map(([k, [family, permission, ambiguous, source]]) => [k, grant(family, permission, ambiguous, source)])));
-  }
-  get properties(): ReadonlyMap<string, ObjectGrant> {
-    return (this.#properties ??= new Map(Object.entries(data.properties).map(([k, [family, permission, source]]) => [k, grant(family, permission, '', source)])));
+
+  #types(recorded: string): ReadonlyMap<string, ReadonlyMap<string, ExpandProp>> {
+    let types = this.#typesOf.get(recorded);
+    if (!types) {
+      const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
+      const index = at === 0 ? newestTypes : once(() => {
+        // The newest version's index, changed by this version's differences (-1: absent), in type order.
+        const merged = { ...newestTypes(), ...(JSON.parse(runtime.expandTypes[at]!) as Record<string, number>) };
+        return Object.fromEntries(Object.keys(merged).sort().filter((t) => merged[t]! >= 0).map((t) => [t, merged[t]!]));
+      });
+      types = new LazyMap((type) => own(index(), type, expandTable), () => Object.keys(index()));
+      this.#typesOf.set(recorded, types);
+    }
+    return types;
   }
 
-  #compileRoutes() {
-    if (this.#routes) return this.#routes;
-    const entries: RouteEntry[] = [];
-    const methods = new Map<string, RouteEntry>();
-    const shapes = new Map<string, MethodShape>();
-    for (const [verb, path, host, ids, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapeList] of data.routes) {
-      const entry: RouteEntry = Object.freeze({
-        verb: verb as RouteEntry['verb'], path: String(path), ...(host ? { host: String(host) } : {}), methods: list(ids),
-        status: STATUS[status as keyof typeof STATUS], ...(family ? { family: String(family) } : {}),
-        ...(anyOf ? { anyOf: list(anyOf) } : {}), ...(strictAnyOf ? { strictAnyOf: list(strictAnyOf) } : {}),
-        ...(eventsParam ? { eventsParam: String(eventsParam) } : {}), reason: text(reason) ?? '', ...(text(source) ? { source: text(source) } : {}),
-      });
-      entries.push(entry);
-      const shapeOf = String(shapeList ?? '').split(',');
-      entry.methods.forEach((m, i) => {
-        if (!methods.has(m)) methods.set(m, entry);
-        const [shape, returns] = (shapeOf[i] ?? '').split(':');
-        if (shape && !shapes.has(m)) shapes.set(m, { shape: shape as MethodShape['shape'], returns: returns ? returns.split('|') : [] });
-      });
+  #group(n: number): RouteGroup {
+    let group = this.#groups[n];
+    if (!group) {
+      const stored = JSON.parse(runtime.routeGroups[n]!) as StoredGroup;
+      const entries = stored.rows.map((row) => decodeRoute(row, data.routeText(), this.#shapeOf));
+      this.#groups[n] = group = Object.freeze({ entries, trees: { GET: stored.GET, POST: stored.POST, DELETE: stored.DELETE } });
     }
-    for (const [alias, target] of Object.entries(data.aliases)) {
-      for (const [m, r] of [...methods]) if (m.startsWith(`${target}.`)) methods.set(`${alias}.${m.slice(target.length + 1)}`, r);
-      for (const [m, sh] of [...shapes]) if (m.startsWith(`${target}.`)) shapes.set(`${alias}.${m.slice(target.length + 1)}`, sh);
-    }
-    return (this.#routes = { table: compileRoutes(entries), methods, shapes });
+    return group;
   }
 }
 
-/** One version's expand graph, each type decoded when a path first crosses it: the newest graph, changed by a delta. */
-class LazyTypes extends Map<string, ReadonlyMap<string, ExpandProp>> {
-  readonly #delta: RuntimeData['deltas'][string] | undefined;
-  constructor(delta?: RuntimeData['deltas'][string]) {
-    super();
-    this.#delta = delta;
-  }
-  override get(type: string): ReadonlyMap<string, ExpandProp> | undefined {
-    let decoded = super.get(type);
-    if (decoded === undefined && this.has(type)) {
-      const props = new Map<string, ExpandProp>();
-      decoded = props;
-      const changed = this.#delta?.[type];
-      const entries = Object.entries({ ...(Object.hasOwn(data.types, type) ? data.types[type] : {}), ...(changed || {}) });
-      for (const [name, encoded] of entries) if (encoded) props.set(name, decodeProp(encoded));
-      super.set(type, props);
-    }
-    return decoded;
-  }
-  override has(type: string): boolean {
-    const delta = this.#delta && Object.hasOwn(this.#delta, type) ? this.#delta[type] : undefined;
-    return delta === undefined ? Object.hasOwn(data.types, type) : delta !== 0;
-  }
+function decodePermission([family, access, status, editions, closure, implies, resource, product, description]: PermissionRow, name: string): PermissionInfo {
+  return Object.freeze({
+    name, family, access: access === 'r' ? 'read' : access === 'w' ? 'write' : null,
+    status: status === 'l' ? 'legacy' : 'current', editions: list(editions), impliesClosure: list(closure), implies: list(implies),
+    resource, ...(product ? { product } : {}), description,
+  });
 }
 
-function decodeProp([flags, to]: [number, string]): ExpandProp {
+function decodeRoute([verb, path, host, ids, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapeList]: RouteRow, text: readonly string[], shapeOf: Map<string, MethodShape | null>): RouteEntry {
+  const entry: RouteEntry = Object.freeze({
+    verb: verb as RouteEntry['verb'], path, ...(host ? { host } : {}), methods: list(ids),
+    status: STATUS[status as keyof typeof STATUS], ...(family ? { family } : {}),
+    ...(anyOf ? { anyOf: list(anyOf) } : {}), ...(strictAnyOf ? { strictAnyOf: list(strictAnyOf) } : {}),
+    ...(eventsParam ? { eventsParam } : {}), reason: text[reason] ?? '', ...(text[source] ? { source: text[source] } : {}),
+  });
+  // Each method's final shape (build-map.mjs writes the same one in every route of the method).
+  const shapes = shapeList.split(',');
+  entry.methods.forEach((m, i) => {
+    if (shapeOf.has(m)) return;
+    const [shape, returns] = (shapes[i] ?? '').split(':');
+    shapeOf.set(m, shape ? { shape: shape as MethodShape['shape'], returns: returns ? returns.split('|') : [] } : null);
+  });
+  return entry;
+}
+
+/** Expand tables are shared by the versions whose type is the same. */
+const tables: (ReadonlyMap<string, ExpandProp> | undefined)[] = [];
+function expandTable(index: number): ReadonlyMap<string, ExpandProp> {
+  let table = tables[index];
+  if (!table) {
+    const props = new Map<string, ExpandProp>();
+    for (const [name, encoded] of Object.entries(JSON.parse(runtime.expandTables[index]!) as Record<string, EncodedProp>)) props.set(name, decodeProp(encoded));
+    tables[index] = table = props;
+  }
+  return table;
+}
+
+function decodeProp([flags, to]: EncodedProp): ExpandProp {
   const prop: { -readonly [K in keyof ExpandProp]: ExpandProp[K] } = { to: list(to) };
   if (flags & 1) prop.expand = 'id';
   else if (flags & 2) prop.expand = 'included';
@@ -278,12 +328,12 @@ function decodeProp([flags, to]: [number, string]): ExpandProp {
   return Object.freeze(prop);
 }
 
-function grant(family: string | number | undefined, permission: string | number | undefined, ambiguous: string | number | undefined, source: string | number | undefined): ObjectGrant {
+function grant(family: string, permission: string, ambiguous: string, source: string): ObjectGrant {
   return Object.freeze({
-    ...(family ? { family: String(family) } : {}),
-    ...(permission ? { permission: String(permission) } : {}),
+    ...(family ? { family } : {}),
+    ...(permission ? { permission } : {}),
     ...(ambiguous ? { ambiguous: list(ambiguous) } : {}),
-    ...(text(source) ? { source: text(source) } : {}),
+    ...(source ? { source } : {}),
   });
 }
 

@@ -17,6 +17,8 @@ const MAX_DEPTH = 32;
 const LIST_PARAMS = ['expand', 'enabled_events'] as const;
 type ListName = (typeof LIST_PARAMS)[number];
 const EXPAND_PATH = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+/** `expand[0]`: a list element by index. */
+const INDEXED: Readonly<Record<ListName, RegExp>> = { expand: /^expand\[\d{1,6}\]$/, enabled_events: /^enabled_events\[\d{1,6}\]$/ };
 const EVENT_TYPE = /^[A-Za-z0-9_.*[\]-]+$/;
 
 /** What a reader collects before the canonical request is frozen. */
@@ -39,7 +41,7 @@ export function quote(s: string): string {
 
 /** `API.Stripe.com.:443` -> `api.stripe.com`; the API host itself -> undefined. */
 export function normalizeHost(host: unknown): string | undefined {
-  if (typeof host !== 'string' || !host) return undefined;
+  if (host === API_HOST || typeof host !== 'string' || !host) return undefined;
   let h = host.trim().toLowerCase();
   const bracket = h.startsWith('[') ? h.indexOf(']') : -1;
   const colon = h.indexOf(':', bracket + 1);
@@ -70,11 +72,26 @@ function checkPath(path: string, into: Collected): void {
     into.invalid.push(`the path ${quote(path)} must begin with a single "/"`);
     return;
   }
+  if (plainPath(path)) return;
   const segs = path.split('/');
   for (let i = 1; i < segs.length; i++) {
     const why = badSegment(segs[i]!, i === segs.length - 1);
     if (why) into.invalid.push(`the path segment ${quote(segs[i]!)} ${why}; an id must name one object`);
   }
+}
+
+/**
+ * Whether no segment of `path` (which begins with one "/") can be refused by badSegment: no empty
+ * segment, and no "%", "\\", "." or control character anywhere. What ids usually look like.
+ */
+function plainPath(path: string): boolean {
+  const n = path.length;
+  if (path.charCodeAt(n - 1) === 47) return false;
+  for (let i = 1; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x25 || c === 0x2e || c === 0x5c || (c === 47 && path.charCodeAt(i - 1) === 47)) return false;
+  }
+  return true;
 }
 
 function badSegment(seg: string, last: boolean): string | undefined {
@@ -115,7 +132,7 @@ function listName(key: string): ListName | undefined {
 function addPair(key: string, value: string, into: Collected): void {
   const name = listName(key);
   if (!name) return;
-  if (key !== name && key !== `${name}[]` && !new RegExp(`^${name}\\[\\d{1,6}\\]$`).test(key)) {
+  if (key !== name && key !== `${name}[]` && !INDEXED[name].test(key)) {
     into.unreadable.push(`the parameter ${quote(key)} is not a list of ${name === 'expand' ? 'expand paths' : 'event types'} Stripe reads unambiguously`);
     return;
   }
@@ -244,8 +261,11 @@ function copy(value: unknown, json: boolean, depth: number, budget: { nodes: num
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) {
-    // defineProperty: a `__proto__` key stays a key, as the encoder sees it.
-    Object.defineProperty(out, k, { value: copy((value as Record<string, unknown>)[k], json, depth + 1, budget), enumerable: true, writable: true, configurable: true });
+    const v = copy((value as Record<string, unknown>)[k], json, depth + 1, budget);
+    // A key the prototype has (`__proto__`, an accessor someone added) is defined, not assigned:
+    // it stays a key, as the encoder sees it. Any other key: assigning makes the same property.
+    if (k in out) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
 }
@@ -275,11 +295,63 @@ const NONE: readonly string[] = Object.freeze([]);
 
 /** One canonical, frozen request from the parts a transport supplies. */
 export function canonicalRequest(parts: RequestParts): CanonicalRequest {
-  const into = newCollected();
+  if (parts.body !== undefined || parts.unreadable || (parts.params && typeof parts.params === 'object')) return readParts(parts);
+  // Without a body or params (what stripe-node sends for GET and DELETE), the request is a pure
+  // function of these parts: the same parts give the same frozen request, read once.
+  const raw = parts.path;
+  const hit = typeof raw === 'string' ? bodiless.get(raw) : undefined;
+  if (hit && hit.method === parts.method && hit.host === parts.host && hit.stripeAccount === parts.stripeAccount && hit.stripeContext === parts.stripeContext
+    && hit.apiVersion === parts.apiVersion && hit.methodId === parts.methodId) return hit.request;
+  const request = readParts(parts);
+  if (typeof raw === 'string' && raw.length <= MAX_CACHED_PATH) {
+    if (bodiless.size >= BODILESS_LIMIT || bodilessChars + raw.length > BODILESS_CHARS) {
+      bodiless.clear();
+      bodilessChars = 0;
+    }
+    const { method, host, stripeAccount, stripeContext, apiVersion, methodId } = parts;
+    bodiless.set(raw, { method, host, stripeAccount, stripeContext, apiVersion, methodId, request });
+    bodilessChars += raw.length;
+  }
+  return request;
+}
+
+/** A cached body-less request: the parts it was read from (compared exactly on a hit), and the request. */
+interface Bodiless {
+  readonly method: unknown;
+  readonly host: unknown;
+  readonly stripeAccount: unknown;
+  readonly stripeContext: unknown;
+  readonly apiVersion: unknown;
+  readonly methodId: unknown;
+  readonly request: CanonicalRequest;
+}
+
+// Keyed by the path as sent (with its query), the other parts compared on a hit: keys cannot
+// collide. Bounded in entries and in characters (a million distinct paths cost no more memory).
+const BODILESS_LIMIT = 1_000;
+const BODILESS_CHARS = 256 * 1024;
+const MAX_CACHED_PATH = 2048;
+const bodiless = new Map<string, Bodiless>();
+let bodilessChars = 0;
+
+function readParts(parts: RequestParts): CanonicalRequest {
   const method = typeof parts.method === 'string' ? parts.method.toUpperCase() : String(parts.method);
+  const into = newCollected();
   const { path, query } = typeof parts.path === 'string' ? readPath(parts.path, into) : { path: String(parts.path), query: '' };
   if (typeof parts.path !== 'string') into.invalid.push('the path is not a string');
-  readForm(query, into, 'query string');
+  const read = query ? readQuery(query) : undefined;
+  const params = parts.params && typeof parts.params === 'object' ? (parts.params as Record<string, unknown>) : undefined;
+  // What stripe-node sends for GET and DELETE: everything in the path and its query, read once
+  // per distinct query string.
+  if (!into.invalid.length && !parts.unreadable && parts.body === undefined && !params) {
+    return freeze(parts, method, path, read?.expand ?? NONE, read?.events, read?.invalid ?? NONE, read?.unreadable ?? NONE);
+  }
+  if (read) {
+    into.expand.push(...read.expand);
+    if (read.events) (into.events ??= []).push(...read.events);
+    into.invalid.push(...read.invalid);
+    into.unreadable.push(...read.unreadable);
+  }
   if (parts.unreadable) into.unreadable.push(parts.unreadable);
   if (parts.body !== undefined) {
     if (parts.json) {
@@ -287,25 +359,72 @@ export function canonicalRequest(parts: RequestParts): CanonicalRequest {
       if (parsed) readJsonParams(parsed, into);
     } else readForm(parts.body, into, 'form body');
   }
-  const params = parts.params;
-  if (params && typeof params === 'object') {
-    if (parts.json) readJsonParams(params as Record<string, unknown>, into);
-    else readFormParams(params as Record<string, unknown>, into);
+  if (params) {
+    if (parts.json) readJsonParams(params, into);
+    else readFormParams(params, into);
   }
+  return freeze(
+    parts, method, path, internList(into.expand), into.events && Object.freeze([...new Set(into.events)]),
+    into.invalid.length ? Object.freeze(into.invalid) : NONE, into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
+  );
+}
+
+function freeze(
+  parts: RequestParts, method: string, path: string, expand: readonly string[], events: readonly string[] | undefined,
+  invalid: readonly string[], unreadable: readonly string[],
+): CanonicalRequest {
   const host = normalizeHost(parts.host);
-  return Object.freeze({
-    method,
-    ...(host ? { host } : {}),
-    path,
+  // Properties in one order, absent rather than undefined (as spreads would make them).
+  const r: { -readonly [K in keyof CanonicalRequest]: CanonicalRequest[K] } = { method } as CanonicalRequest;
+  if (host) r.host = host;
+  r.path = path;
+  r.expand = expand;
+  if (events) r.events = events;
+  if (parts.stripeAccount) r.stripeAccount = parts.stripeAccount;
+  if (parts.stripeContext) r.stripeContext = parts.stripeContext;
+  if (parts.apiVersion) r.apiVersion = parts.apiVersion;
+  if (parts.methodId) r.methodId = parts.methodId;
+  r.invalid = invalid;
+  r.unreadable = unreadable;
+  return Object.freeze(r);
+}
+
+/** What a query string alone says, frozen: its expand paths interned, its event types deduplicated. */
+interface QueryRead {
+  readonly expand: readonly string[];
+  readonly events: readonly string[] | undefined;
+  readonly invalid: readonly string[];
+  readonly unreadable: readonly string[];
+}
+
+// Query strings repeat (the same call, the same expands, whatever the ids in the path): each is
+// read once. Bounded in entries and in characters; keys are whole query strings, so they cannot collide.
+const QUERY_LIMIT = 500;
+const QUERY_CHARS = 256 * 1024;
+const MAX_CACHED_QUERY = 2048;
+const queries = new Map<string, QueryRead>();
+let queryChars = 0;
+
+function readQuery(query: string): QueryRead {
+  let hit = queries.get(query);
+  if (hit) return hit;
+  const into = newCollected();
+  readForm(query, into, 'query string');
+  hit = Object.freeze({
     expand: internList(into.expand),
-    ...(into.events ? { events: Object.freeze([...new Set(into.events)]) } : {}),
-    ...(parts.stripeAccount ? { stripeAccount: parts.stripeAccount } : {}),
-    ...(parts.stripeContext ? { stripeContext: parts.stripeContext } : {}),
-    ...(parts.apiVersion ? { apiVersion: parts.apiVersion } : {}),
-    ...(parts.methodId ? { methodId: parts.methodId } : {}),
+    events: into.events && Object.freeze([...new Set(into.events)]),
     invalid: into.invalid.length ? Object.freeze(into.invalid) : NONE,
     unreadable: into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
   });
+  if (query.length <= MAX_CACHED_QUERY) {
+    if (queries.size >= QUERY_LIMIT || queryChars + query.length > QUERY_CHARS) {
+      queries.clear();
+      queryChars = 0;
+    }
+    queries.set(query, hit);
+    queryChars += query.length;
+  }
+  return hit;
 }
 
 function parseJsonBody(body: string, into: Collected): Record<string, unknown> | undefined {
@@ -326,17 +445,27 @@ function parseJsonBody(body: string, into: Collected): Record<string, unknown> |
 
 // Expand lists repeat (the same call, the same expands): the same paths give the same frozen
 // array, so resolutions can be cached by array identity. Valid paths contain no "\n".
+// Bounded in entries and in characters: a long list is frozen, not interned.
 const INTERN_LIMIT = 2_000;
+const INTERN_CHARS = 256 * 1024;
+const MAX_INTERNED_KEY = 4096;
 const interned = new Map<string, readonly string[]>();
+let internedChars = 0;
 
 function internList(list: readonly string[]): readonly string[] {
   if (list.length === 0) return NONE;
   const unique = list.length > 1 ? [...new Set(list)] : list;
-  const key = unique.join('\n');
+  const key = unique.length > 1 ? unique.join('\n') : unique[0]!;
   let hit = interned.get(key);
   if (!hit) {
-    if (interned.size >= INTERN_LIMIT) interned.clear();
-    interned.set(key, (hit = Object.freeze([...unique])));
+    hit = Object.freeze([...unique]);
+    if (key.length > MAX_INTERNED_KEY) return hit;
+    if (interned.size >= INTERN_LIMIT || internedChars + key.length > INTERN_CHARS) {
+      interned.clear();
+      internedChars = 0;
+    }
+    interned.set(key, hit);
+    internedChars += key.length;
   }
   return hit;
 }

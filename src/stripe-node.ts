@@ -147,8 +147,11 @@ function findCallback(args: unknown[]): Callback | undefined {
 
 /** The canonical request for stripe-node's `_request` arguments, and the arguments to send. */
 function readArguments(client: Client, args: unknown[]): { request: CanonicalRequest; sendArgs: unknown[] } {
-  const [method, host, path, data] = args;
-  const options = (args[5] && typeof args[5] === 'object' ? args[5] : {}) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
+  const method = args[0];
+  const host = args[1];
+  const path = args[2];
+  const data = args[3];
+  const options = (args[5] && typeof args[5] === 'object' ? args[5] : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   const json = typeof path === 'string' && isV2Path(path);
   let params: unknown = data;
   let unreadable: string | undefined;
@@ -161,41 +164,55 @@ function readArguments(client: Client, args: unknown[]): { request: CanonicalReq
       sendArgs[3] = params;
     } else unreadable = 'the request parameters are too large or too deeply nested to read';
   }
-  const headers = options.headers && typeof options.headers === 'object' ? (options.headers as Record<string, unknown>) : undefined;
-  const field = (key: string) => client.getApiField?.(key);
-  const account = header(headers, 'stripe-account') ?? text(options.stripeAccount) ?? text(field('stripeAccount'));
-  const context = header(headers, 'stripe-context') ?? text(options.stripeContext) ?? text(field('stripeContext'));
-  const apiVersion = header(headers, 'stripe-version') ?? text(field('version'));
+  const sent = readHeaders(options.headers);
+  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(client.getApiField?.('stripeAccount'));
+  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(client.getApiField?.('stripeContext'));
+  const apiVersion = (sent ? sent.version : undefined) ?? text(client.getApiField?.('version'));
   const request = canonicalRequest({
     method: String(method),
-    host: typeof host === 'string' && host ? host : field('host'),
+    host: typeof host === 'string' && host ? host : client.getApiField?.('host'),
     path: path as string,
     params,
     json,
-    ...(account ? { stripeAccount: account } : {}),
-    ...(context ? { stripeContext: context } : {}),
-    ...(apiVersion ? { apiVersion } : {}),
-    ...(unreadable ? { unreadable } : {}),
+    stripeAccount: account || undefined,
+    stripeContext: context || undefined,
+    apiVersion: apiVersion || undefined,
+    unreadable,
   });
   return { request, sendArgs };
 }
 
+const NO_OPTIONS = Object.freeze({});
+
+/** The headers that change what a request is judged with, as {@link header} reads each. */
+interface SentHeaders {
+  account: string | null | undefined;
+  context: string | null | undefined;
+  version: string | null | undefined;
+}
+
 /**
- * A header as stripe-node sends it: user-supplied headers are normalised (`stripe-account` ->
+ * The headers as stripe-node sends them: user-supplied headers are normalised (`stripe-account` ->
  * `Stripe-Account`) and override the defaults; of keys that normalise alike, the last wins.
- * `null` means "explicitly none".
+ * `null` means "explicitly none", `undefined` "not given". One pass over the keys; `undefined`
+ * when there are no headers.
  */
-function header(headers: Record<string, unknown> | undefined, lower: string): string | null | undefined {
-  if (!headers) return undefined;
-  let found: unknown;
-  let seen = false;
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === lower) {
-      found = headers[key];
-      seen = true;
-    }
+function readHeaders(headers: unknown): SentHeaders | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as Record<string, unknown>;
+  const out: SentHeaders = { account: undefined, context: undefined, version: undefined };
+  // for-in with an own-property test: Object.keys' keys, in its order, without an array per request.
+  for (const key in h) {
+    if (!Object.hasOwn(h, key)) continue;
+    const lower = key.toLowerCase();
+    if (lower === 'stripe-account') out.account = headerValue(h[key]);
+    else if (lower === 'stripe-context') out.context = headerValue(h[key]);
+    else if (lower === 'stripe-version') out.version = headerValue(h[key]);
   }
-  if (!seen) return undefined;
+  return out;
+}
+
+function headerValue(found: unknown): string | null {
   if (found === undefined || found === null) return null;
   return Array.isArray(found) ? found.map(String).join(', ') : String(found);
 }

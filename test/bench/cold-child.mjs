@@ -1,0 +1,59 @@
+// One fresh-process measurement for bench.mjs: `node cold-child.mjs <what>` prints JSON.
+//   bare     ms of the first call of an unguarded client (in-process HttpClient)
+//   guarded  ms of import of the package + guard() + the same first call, and each phase
+//   import   ms of the import of the package alone
+//   explain  ms of the first explain() (one expand path), the package imported before the clock
+// stripe is loaded before every clock starts: what is timed is what the guard adds.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const Stripe = require('stripe');
+const what = process.argv[2];
+
+class InProcess extends Stripe.HttpClient {
+  getClientName() {
+    return 'bench';
+  }
+  makeRequest() {
+    return Promise.resolve(new Ok());
+  }
+}
+class Ok extends Stripe.HttpClientResponse {
+  constructor() {
+    super(200, {});
+  }
+  getRawResponse() {
+    return {};
+  }
+  toJSON() {
+    return Promise.resolve({ id: 'cus_1', object: 'customer' });
+  }
+}
+const config = { httpClient: new InProcess(), telemetry: false, maxNetworkRetries: 0 };
+const call = (s) => s.customers.retrieve('cus_1', { expand: ['default_source'] });
+
+const out = {};
+if (what === 'bare') {
+  const t0 = performance.now();
+  await call(new Stripe('sk_test_bench', config));
+  out.ms = performance.now() - t0;
+} else if (what === 'guarded') {
+  const t0 = performance.now();
+  const { guard } = await import('stripe-permission-guard');
+  const t1 = performance.now();
+  const stripe = guard(new Stripe('sk_test_bench', config), { permissions: ['customer_read'] });
+  const t2 = performance.now();
+  await call(stripe);
+  const t3 = performance.now();
+  Object.assign(out, { ms: t3 - t0, import: t1 - t0, guard: t2 - t1, firstCall: t3 - t2 });
+} else if (what === 'import') {
+  const t0 = performance.now();
+  await import('stripe-permission-guard');
+  out.ms = performance.now() - t0;
+} else if (what === 'explain') {
+  const { explain } = await import('stripe-permission-guard');
+  const t0 = performance.now();
+  explain('customers.list', { expand: ['data.default_source'] });
+  out.ms = performance.now() - t0;
+} else throw new Error(`unknown measurement ${what}`);
+process.stdout.write(JSON.stringify(out));
