@@ -259,7 +259,7 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
     return verdict;
   }
   const { missing, satisfied } = evaluate(resolution, grant);
-  const unreadable = resolution.unknowns.some((u) => u.kind === 'request');
+  const unreadable = resolution.unknowns.length > 0 && resolution.unknowns.some((u) => u.kind === 'request');
   const unmapped = resolution.unknowns.length > 0 && (policy.onUnmapped !== 'allow' || unreadable);
   if (!missing.length && !unmapped) {
     if (recorder) recorder(toRecord(resolution, grant, satisfied, missing, 'allowed', account));

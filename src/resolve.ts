@@ -70,6 +70,18 @@ const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });
  * unknown for each part the request model could not read.
  */
 export function resolveCanonical(request: CanonicalRequest, strictReads: boolean): Resolution {
+  // request.ts hands out the same frozen request for the same request: resolve it once. Weak:
+  // the request model's own bounded cache decides how long a request lives.
+  const byRequest = strictReads ? strictByRequest : lenientByRequest;
+  let hit = byRequest.get(request);
+  if (!hit) byRequest.set(request, (hit = deepFreeze(resolveCanonicalUncached(request, strictReads))));
+  return hit;
+}
+
+const strictByRequest = new WeakMap<CanonicalRequest, Resolution>();
+const lenientByRequest = new WeakMap<CanonicalRequest, Resolution>();
+
+function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolean): Resolution {
   const shape: RequestShape = {
     method: request.method,
     path: request.path,
