@@ -36,6 +36,8 @@ export default defineConfig([
       eslint: 'src/eslint/index.ts',
     },
     format: ['esm', 'cjs'],
+    // import.meta.url in the CommonJS build too (overrides load minimatch relative to it).
+    shims: true,
     // Shared chunks for CommonJS too, so the map is shipped once, not once per subpath.
     splitting: true,
     dts: true,

@@ -5,6 +5,12 @@ import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } fr
 import { PREFIX, prefixed } from './messages.js';
 
 export { PREFIX, prefixed };
+/**
+ * The `code` of the 403 Stripe answers (and the guard rejects with) when an app lacks a permission.
+ *
+ * @example
+ * if (err.code === PERMISSION_ERROR_CODE) console.log(err.missingPermissions);
+ */
 export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
 
 /** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
@@ -95,7 +101,13 @@ function violationBase(resolution: Resolution, missing: readonly MissingRequirem
   };
 }
 
-/** The violation for a request whose requirements are not all met. */
+/**
+ * The violation for a request whose requirements are not all met, with the message a rejection carries.
+ *
+ * @example
+ * const r = resolveRequest({ method: 'POST', path: '/v1/customers' });
+ * missingViolation(r, evaluate(r, compileGrant([])).missing, undefined).missingPermissions // ['customer_write']
+ */
 export function missingViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, context?: MissingContext | string): Violation {
   const partial = {
     ...violationBase(resolution, missing, account),
@@ -157,7 +169,13 @@ export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): stri
     + 'declare what it needs yourself (overrides), or set onUnmapped: "allow" to silence this.';
 }
 
-/** Thrown (mode 'throw') for a request that names no single endpoint or expand path. */
+/**
+ * Thrown (mode 'throw') for a request that names no single endpoint or expand path: a `..` id,
+ * an encoded slash, an expand path deeper than Stripe allows. Nothing was sent.
+ *
+ * @example
+ * await stripe.customers.retrieve('..').catch((e) => e instanceof RefusedRequestError) // true
+ */
 export class RefusedRequestError extends Error {
   override readonly name = 'RefusedRequestError';
   constructor(
@@ -168,7 +186,13 @@ export class RefusedRequestError extends Error {
   }
 }
 
-/** Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide. */
+/**
+ * Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide; `violation.unknowns` says why.
+ *
+ * @example
+ * guard(stripe, { manifest: './stripe-app.json', onUnmapped: 'throw' });
+ * await stripe.rawRequest('GET', '/v1/not_a_route').catch((e) => e instanceof UnmappedRequestError) // true
+ */
 export class UnmappedRequestError extends Error {
   override readonly name = 'UnmappedRequestError';
   constructor(
@@ -192,7 +216,12 @@ export interface ManifestProblem {
   readonly path?: readonly (string | number)[];
 }
 
-/** Every problem of a manifest (or several), thrown once. */
+/**
+ * Every problem of a manifest (or several), thrown once; `problems` holds them as data.
+ *
+ * @example
+ * try { loadManifest('./stripe-app.json'); } catch (e) { if (e instanceof ManifestError) console.log(e.problems.map((p) => p.entry)); }
+ */
 export class ManifestError extends Error {
   override readonly name = 'ManifestError';
   constructor(readonly problems: readonly ManifestProblem[]) {
@@ -212,7 +241,13 @@ export function formatProblem(p: ManifestProblem): string {
   return `  ${p.severity === 'error' ? '✗' : '!'} ${p.file}: ${p.entry}: ${p.message}`;
 }
 
-/** Bad options given to guard() or the test helpers. */
+/**
+ * Bad options given to guard(), the msw handlers, overrides or the test helpers; also what a
+ * request settles with when a permissions function throws or returns something else than names.
+ *
+ * @example
+ * guard(stripe, { permissions: ['customer_reed'] }) // GuardOptionsError: … (did you mean "customer_read"?)
+ */
 export class GuardOptionsError extends TypeError {
   override readonly name = 'GuardOptionsError';
   constructor(message: string, options?: ErrorOptions) {

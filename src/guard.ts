@@ -82,7 +82,13 @@ export function unguard<T extends object>(stripe: T): T {
   return stripe;
 }
 
-/** Whether guard() is in force on this client (its own, or its parent's for a derived client). */
+/**
+ * Whether guard() is in force on this client (its own, or its parent's for a derived client),
+ * whichever copy of the package installed it.
+ *
+ * @example
+ * isGuarded(guard(new Stripe(key), { manifest: './stripe-app.json' })) // true
+ */
 export function isGuarded(stripe: object): boolean {
   return activeHandler(installationOf(stripe)) !== undefined;
 }

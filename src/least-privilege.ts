@@ -15,6 +15,12 @@ export interface Suggestion {
   readonly drop: readonly string[];
 }
 
+/**
+ * The purpose `suggest --write` puts in entries it adds; `check` warns while it is still there.
+ *
+ * @example
+ * manifest.permissions.filter((p) => p.purpose === PURPOSE_TODO) // the purposes left to write
+ */
 export const PURPOSE_TODO = 'TODO: say why the app needs this (installing users read it)';
 
 /**

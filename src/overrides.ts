@@ -1,7 +1,7 @@
 // The user's own entries: permissions the catalog does not know yet, and what a route or SDK
 // method needs, beating the map. Given as an object or a JSON file, validated like a manifest
 // (every problem at once), compiled once into regular expressions.
-import { minimatch } from 'minimatch';
+import type { minimatch as Minimatch } from 'minimatch';
 import { getCatalog } from './catalog.js';
 import { readTextFile } from './manifest.js';
 import { nearest } from './nearest.js';
@@ -35,6 +35,18 @@ export interface CompiledOverrides {
 }
 
 const MAX_FILE = 1024 * 1024;
+
+// minimatch is loaded when overrides are first compiled, not at import: most processes never
+// compile a pattern, and every cold start would pay for it.
+let minimatchFn: typeof Minimatch | undefined;
+function globs(): typeof Minimatch {
+  if (!minimatchFn) {
+    const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+    if (!mod) throw new GuardOptionsError('Patterns in overrides need Node.js ≥ 20.16 (process.getBuiltinModule).');
+    minimatchFn = (mod.createRequire(import.meta.url)('minimatch') as typeof import('minimatch')).minimatch;
+  }
+  return minimatchFn;
+}
 const VERBS = ['GET', 'POST', 'DELETE'];
 
 /** Loads (when a path) and compiles overrides; throws a GuardOptionsError listing every problem. */
@@ -104,7 +116,7 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
     if (!VERBS.includes(verb) && verb !== '*') problems.push(`${where}: the verb must be GET, POST, DELETE or *`);
     else if (!glob.startsWith('/')) problems.push(`${where}: the path must start with "/"`);
     else {
-      const re = minimatch.makeRe(glob, { dot: true });
+      const re = globs().makeRe(glob, { dot: true });
       if (!re) problems.push(`${where}: not a valid glob`);
       else if (ok) return { pattern, ...(verb !== '*' ? { verb } : {}), re, byMethod: false, needs: needs as Rule['needs'] };
     }
@@ -115,7 +127,7 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
     return undefined;
   }
   // Method ids use "." where paths use "/": match them as paths so "*" stops at a dot.
-  const re = minimatch.makeRe(pattern.replace(/\./g, '/'));
+  const re = globs().makeRe(pattern.replace(/\./g, '/'));
   if (!re) {
     problems.push(`${where}: not a valid glob`);
     return undefined;

@@ -11,7 +11,12 @@ export function permissionInfo(name: string): PermissionInfo | undefined {
   return getCatalog().permissions.get(name);
 }
 
-/** Every permission name the catalog knows, sorted. */
+/**
+ * Every permission name the catalog knows, sorted.
+ *
+ * @example
+ * listPermissions().includes('customer_read') // true
+ */
 export function listPermissions(): string[] {
   return [...getCatalog().permissions.keys()].sort();
 }

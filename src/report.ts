@@ -4,6 +4,12 @@ import { GuardOptionsError } from './errors.js';
 import { accessOf } from './catalog.js';
 import type { CheckRecord } from './record.js';
 
+/**
+ * The `schema` of coverage reports this version writes and reads.
+ *
+ * @example
+ * JSON.parse(readFileSync('stripe-permission-coverage.json', 'utf8')).schema === REPORT_SCHEMA // true
+ */
 export const REPORT_SCHEMA = 'stripe-permission-guard/coverage@1';
 
 /** A record and the test that made it (`file > suite > test`). */

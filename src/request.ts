@@ -283,12 +283,12 @@ export interface RequestParts {
   readonly body?: string;
   /** The body is JSON (v2 or `content-type: application/json`). */
   readonly json?: boolean;
-  readonly stripeAccount?: string;
-  readonly stripeContext?: string;
-  readonly apiVersion?: string;
+  readonly stripeAccount?: string | undefined;
+  readonly stripeContext?: string | undefined;
+  readonly apiVersion?: string | undefined;
   readonly methodId?: string;
   /** Set when the params could not be read at all (too large, unreadable body). */
-  readonly unreadable?: string;
+  readonly unreadable?: string | undefined;
 }
 
 const NONE: readonly string[] = Object.freeze([]);

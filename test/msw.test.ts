@@ -38,7 +38,7 @@ afterAll(() => server.close());
 
 const READ_ONLY = ['customer_read', 'invoice_read'];
 /** Puts the permission handlers in front of the fixtures. */
-function enforce(options: Partial<StripePermissionHandlersOptions> = {}) {
+function enforce(options: { [K in keyof StripePermissionHandlersOptions]?: StripePermissionHandlersOptions[K] | undefined } = {}) {
   const warn = vi.fn();
   const onViolation = vi.fn();
   server.resetHandlers(...stripePermissionHandlers({ permissions: READ_ONLY, logger: { warn }, onViolation, ...options } as StripePermissionHandlersOptions), ...fixtures);

@@ -13,6 +13,9 @@ const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
 const routes = readJson('generated/routes.json');
 const expand = readJson('generated/expand.json');
 const catalog = readJson('generated/permissions.json');
+// Requests Stripe refuses for every app (no permission allows them): src/refusals.ts reads this.
+const refusals = Object.values(readJson('sources/refusals.json').refusals);
+const refusedRoutes = new Set(refusals.map((r) => r.route));
 const verbose = process.argv.includes('--verbose');
 
 const require = createRequire(`${process.cwd()}/`);
@@ -58,7 +61,7 @@ console.log(`stripe (installed ${installed}); map recorded from ${routes.stripeV
 console.log(`permissions in catalog: ${Object.keys(catalog.permissions).length} (${Object.keys(catalog.families).length} families, ${Object.keys(catalog.events).length} event types)`);
 console.log(`routes (HTTP contracts): ${routes.routes.length}; methods that send no request: ${Object.keys(routes.local ?? {}).length}`);
 console.log('');
-const header = ['stripe', 'API version', 'methods with entry / total', 'expandable known / total', 'routes mapped / none / unknown'];
+const header = ['stripe', 'API version', 'methods with entry / total', 'expandable known / total', 'routes mapped / none / unknown / refused'];
 const rows = [];
 const missing = [];
 for (const f of files) {
@@ -71,7 +74,9 @@ for (const f of files) {
   const known = [...exp.values()].filter(Boolean).length;
   const hit = new Set(Object.keys(rec.methods).map((m) => routeOf.get(m)).filter(Boolean));
   const by = (s) => [...hit].filter((r) => r.status === s).length;
-  rows.push([rec.stripeVersion, version.apiVersion, `${withEntry.length} / ${ids.length}`, `${known} / ${exp.size}`, `${by('mapped')} / ${by('none')} / ${by('unknown')}`]);
+  // Refused: always, or for the request's own account (the route stays mapped for other ids).
+  const refused = [...hit].filter((r) => refusedRoutes.has(`${r.verb} ${r.path}`)).length;
+  rows.push([rec.stripeVersion, version.apiVersion, `${withEntry.length} / ${ids.length}`, `${known} / ${exp.size}`, `${by('mapped')} / ${by('none')} / ${by('unknown')} / ${refused}`]);
   if (verbose) for (const [k, ok] of exp) if (!ok) console.log(`  ${rec.stripeVersion} unresolved expandable ${k}`);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
