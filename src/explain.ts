@@ -135,7 +135,11 @@ export interface Evaluation {
 
 // Resolutions from resolveRequest's cache are frozen and shared, and grants are compiled once
 // per permission set: their evaluation is cached too, so a repeated call costs two lookups.
-const evaluations = new WeakMap<Resolution, WeakMap<Grant, Evaluation>>();
+// A WeakMap replaced when full rather than one that lives forever: a WeakMap's table keeps the
+// size it grew to, and hostile requests make many distinct resolutions.
+const EVALUATION_LIMIT = 2_000;
+let evaluations = new WeakMap<Resolution, WeakMap<Grant, Evaluation>>();
+let evaluated = 0;
 
 /**
  * Splits a resolution's requirements into met and missing ones under a grant.
@@ -162,7 +166,13 @@ export function evaluate(resolution: Resolution, grant: Grant): Evaluation {
   }
   const result: Evaluation = Object.freeze({ missing: Object.freeze(missing), satisfied: Object.freeze(satisfied) });
   if (cacheable) {
-    if (!byGrant) evaluations.set(resolution, (byGrant = new WeakMap()));
+    if (!byGrant) {
+      if (++evaluated > EVALUATION_LIMIT) {
+        evaluations = new WeakMap();
+        evaluated = 1;
+      }
+      evaluations.set(resolution, (byGrant = new WeakMap()));
+    }
     byGrant.set(grant, result);
   }
   return result;

@@ -10,7 +10,7 @@ import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resol
 export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
 
 /** Resolutions kept at most, over all routes: past it the cache starts again. */
-const RESOLUTION_CACHE_LIMIT = 5_000;
+const RESOLUTION_CACHE_LIMIT = 1_000;
 /** Per route: resolutions by (strictness, method id, API version, expand paths). Frozen, shared by every caller. */
 let resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
 let cached = 0;
@@ -70,16 +70,20 @@ const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });
  * unknown for each part the request model could not read.
  */
 export function resolveCanonical(request: CanonicalRequest, strictReads: boolean): Resolution {
-  // request.ts hands out the same frozen request for the same request: resolve it once. Weak:
-  // the request model's own bounded cache decides how long a request lives.
+  // request.ts hands out the same frozen request for the same request: resolve it once. A Map
+  // cleared at its limit rather than a WeakMap: a WeakMap's table keeps the size it grew to.
   const byRequest = strictReads ? strictByRequest : lenientByRequest;
   let hit = byRequest.get(request);
-  if (!hit) byRequest.set(request, (hit = deepFreeze(resolveCanonicalUncached(request, strictReads))));
+  if (!hit) {
+    if (byRequest.size >= BY_REQUEST_LIMIT) byRequest.clear();
+    byRequest.set(request, (hit = deepFreeze(resolveCanonicalUncached(request, strictReads))));
+  }
   return hit;
 }
 
-const strictByRequest = new WeakMap<CanonicalRequest, Resolution>();
-const lenientByRequest = new WeakMap<CanonicalRequest, Resolution>();
+const BY_REQUEST_LIMIT = 1_000;
+const strictByRequest = new Map<CanonicalRequest, Resolution>();
+const lenientByRequest = new Map<CanonicalRequest, Resolution>();
 
 function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolean): Resolution {
   const shape: RequestShape = {
