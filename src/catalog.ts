@@ -105,9 +105,32 @@ export interface Catalog {
   readonly hosts: readonly string[];
 }
 
-type PermissionRow = [family: string, access: string, status: string, editions: string, closure: string, implies: string, resource: string, product: string, description: string];
+type PermissionRow = [
+  family: string,
+  access: string,
+  status: string,
+  editions: string,
+  closure: string,
+  implies: string,
+  resource: string,
+  product: string,
+  description: string,
+];
 type GrantRow = [family: string, permission: string, ambiguous: string, source: string];
-type RouteRow = [verb: string, path: string, host: string, methods: string, status: string, anyOf: string, strictAnyOf: string, family: string, eventsParam: string, reason: number, source: number, shapes: string];
+type RouteRow = [
+  verb: string,
+  path: string,
+  host: string,
+  methods: string,
+  status: string,
+  anyOf: string,
+  strictAnyOf: string,
+  family: string,
+  eventsParam: string,
+  reason: number,
+  source: number,
+  shapes: string,
+];
 interface StoredGroup {
   readonly rows: readonly RouteRow[];
   readonly GET?: StoredNode;
@@ -208,19 +231,43 @@ function own<R, V>(raw: Readonly<Record<string, R>>, key: string, decode: (row: 
 
 class LazyCatalog implements Catalog {
   #stripeVersions?: readonly string[];
-  readonly permissions = new LazyMap<PermissionInfo>((k) => own(data.permissions(), k, decodePermission), () => Object.keys(data.permissions()));
-  readonly families = new LazyMap<FamilyEntry>((k) => own(data.families(), k, (f) => ({ ...f })), () => Object.keys(data.families()));
-  readonly events = new LazyMap<readonly string[]>((k) => own(data.events(), k, list), () => Object.keys(data.events()));
-  readonly methods = new LazyMap<RouteEntry>((k) => own(data.methodIndex(), k, ([g, row]) => this.#group(g).entries[row]), () => Object.keys(data.methodIndex()));
+  readonly permissions = new LazyMap<PermissionInfo>(
+    (k) => own(data.permissions(), k, decodePermission),
+    () => Object.keys(data.permissions()),
+  );
+  readonly families = new LazyMap<FamilyEntry>(
+    (k) => own(data.families(), k, (f) => ({ ...f })),
+    () => Object.keys(data.families()),
+  );
+  readonly events = new LazyMap<readonly string[]>(
+    (k) => own(data.events(), k, list),
+    () => Object.keys(data.events()),
+  );
+  readonly methods = new LazyMap<RouteEntry>(
+    (k) => own(data.methodIndex(), k, ([g, row]) => this.#group(g).entries[row]),
+    () => Object.keys(data.methodIndex()),
+  );
   /** Filled by each decoded route group for its methods (null: no known shape), so a matched route answers without the method index. */
   readonly #shapeOf = new Map<string, MethodShape | null>();
-  readonly shapes = new LazyMap<MethodShape>((k) => {
-    if (!this.#shapeOf.has(k)) own(data.methodIndex(), k, ([g]) => this.#group(g));
-    return this.#shapeOf.get(k) ?? undefined;
-  }, () => Object.keys(data.methodIndex()));
-  readonly local = new LazyMap<LocalMethod>((k) => own(data.local(), k, ([reason, source]) => Object.freeze({ status: 'none' as const, reason, ...(source ? { source } : {}) })), () => Object.keys(data.local()));
-  readonly objects = new LazyMap<ObjectGrant>((k) => own(data.objects(), k, ([family, permission, ambiguous, source]) => grant(family, permission, ambiguous, source)), () => Object.keys(data.objects()));
-  readonly properties = new LazyMap<ObjectGrant>((k) => own(data.properties(), k, ([family, permission, source]) => grant(family, permission, '', source)), () => Object.keys(data.properties()));
+  readonly shapes = new LazyMap<MethodShape>(
+    (k) => {
+      if (!this.#shapeOf.has(k)) own(data.methodIndex(), k, ([g]) => this.#group(g));
+      return this.#shapeOf.get(k) ?? undefined;
+    },
+    () => Object.keys(data.methodIndex()),
+  );
+  readonly local = new LazyMap<LocalMethod>(
+    (k) => own(data.local(), k, ([reason, source]) => Object.freeze({ status: 'none' as const, reason, ...(source ? { source } : {}) })),
+    () => Object.keys(data.local()),
+  );
+  readonly objects = new LazyMap<ObjectGrant>(
+    (k) => own(data.objects(), k, ([family, permission, ambiguous, source]) => grant(family, permission, ambiguous, source)),
+    () => Object.keys(data.objects()),
+  );
+  readonly properties = new LazyMap<ObjectGrant>(
+    (k) => own(data.properties(), k, ([family, permission, source]) => grant(family, permission, '', source)),
+    () => Object.keys(data.properties()),
+  );
   #routes?: RouteTable;
   readonly #groups: RouteGroup[] = [];
   #apiVersions?: readonly ApiVersionInfo[];
@@ -241,9 +288,16 @@ class LazyCatalog implements Catalog {
     return this.expandGraph().types;
   }
   get apiVersions(): readonly ApiVersionInfo[] {
-    return (this.#apiVersions ??= Object.freeze(data.versions().map(([apiVersion, stripeVersion, graph, source]) => Object.freeze({
-      apiVersion, ...(stripeVersion ? { stripeVersion } : {}), ...(graph ? { graph } : {}), ...(source ? { source } : {}),
-    }))));
+    return (this.#apiVersions ??= Object.freeze(
+      data.versions().map(([apiVersion, stripeVersion, graph, source]) =>
+        Object.freeze({
+          apiVersion,
+          ...(stripeVersion ? { stripeVersion } : {}),
+          ...(graph ? { graph } : {}),
+          ...(source ? { source } : {}),
+        }),
+      ),
+    ));
   }
   expandGraph(apiVersion?: string): ExpandGraph {
     const versions = this.apiVersions;
@@ -258,12 +312,23 @@ class LazyCatalog implements Catalog {
     let types = this.#typesOf.get(recorded);
     if (!types) {
       const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
-      const index = at === 0 ? newestTypes : once(() => {
-        // The newest version's index, changed by this version's differences (-1: absent), in type order.
-        const merged = { ...newestTypes(), ...(JSON.parse(runtime.expandTypes[at]!) as Record<string, number>) };
-        return Object.fromEntries(Object.keys(merged).sort().filter((t) => merged[t]! >= 0).map((t) => [t, merged[t]!]));
-      });
-      types = new LazyMap((type) => own(index(), type, expandTable), () => Object.keys(index()));
+      const index =
+        at === 0
+          ? newestTypes
+          : once(() => {
+              // The newest version's index, changed by this version's differences (-1: absent), in type order.
+              const merged = { ...newestTypes(), ...(JSON.parse(runtime.expandTypes[at]!) as Record<string, number>) };
+              return Object.fromEntries(
+                Object.keys(merged)
+                  .sort()
+                  .filter((t) => merged[t]! >= 0)
+                  .map((t) => [t, merged[t]!]),
+              );
+            });
+      types = new LazyMap(
+        (type) => own(index(), type, expandTable),
+        () => Object.keys(index()),
+      );
       this.#typesOf.set(recorded, types);
     }
     return types;
@@ -282,18 +347,36 @@ class LazyCatalog implements Catalog {
 
 function decodePermission([family, access, status, editions, closure, implies, resource, product, description]: PermissionRow, name: string): PermissionInfo {
   return Object.freeze({
-    name, family, access: access === 'r' ? 'read' : access === 'w' ? 'write' : null,
-    status: status === 'l' ? 'legacy' : 'current', editions: list(editions), impliesClosure: list(closure), implies: list(implies),
-    resource, ...(product ? { product } : {}), description,
+    name,
+    family,
+    access: access === 'r' ? 'read' : access === 'w' ? 'write' : null,
+    status: status === 'l' ? 'legacy' : 'current',
+    editions: list(editions),
+    impliesClosure: list(closure),
+    implies: list(implies),
+    resource,
+    ...(product ? { product } : {}),
+    description,
   });
 }
 
-function decodeRoute([verb, path, host, ids, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapeList]: RouteRow, text: readonly string[], shapeOf: Map<string, MethodShape | null>): RouteEntry {
+function decodeRoute(
+  [verb, path, host, ids, status, anyOf, strictAnyOf, family, eventsParam, reason, source, shapeList]: RouteRow,
+  text: readonly string[],
+  shapeOf: Map<string, MethodShape | null>,
+): RouteEntry {
   const entry: RouteEntry = Object.freeze({
-    verb: verb as RouteEntry['verb'], path, ...(host ? { host } : {}), methods: list(ids),
-    status: STATUS[status as keyof typeof STATUS], ...(family ? { family } : {}),
-    ...(anyOf ? { anyOf: list(anyOf) } : {}), ...(strictAnyOf ? { strictAnyOf: list(strictAnyOf) } : {}),
-    ...(eventsParam ? { eventsParam } : {}), reason: text[reason] ?? '', ...(text[source] ? { source: text[source] } : {}),
+    verb: verb as RouteEntry['verb'],
+    path,
+    ...(host ? { host } : {}),
+    methods: list(ids),
+    status: STATUS[status as keyof typeof STATUS],
+    ...(family ? { family } : {}),
+    ...(anyOf ? { anyOf: list(anyOf) } : {}),
+    ...(strictAnyOf ? { strictAnyOf: list(strictAnyOf) } : {}),
+    ...(eventsParam ? { eventsParam } : {}),
+    reason: text[reason] ?? '',
+    ...(text[source] ? { source: text[source] } : {}),
   });
   // Each method's final shape (build-map.mjs writes the same one in every route of the method).
   const shapes = shapeList.split(',');

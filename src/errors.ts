@@ -71,9 +71,10 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, context: Missing
   const manifestName = ctx.manifestName ?? 'stripe-app.json';
   const perms = v.missingPermissions;
   const on = v.stripeAccount ? ` on account '${v.stripeAccount}'` : '';
-  const having = perms.length === 1
-    ? `Having the '${perms[0]}' permission would allow this request to continue.`
-    : `Having the ${perms.map((p) => `'${p}'`).join(' and ')} permissions would allow this request to continue.`;
+  const having =
+    perms.length === 1
+      ? `Having the '${perms[0]}' permission would allow this request to continue.`
+      : `Having the ${perms.map((p) => `'${p}'`).join(' and ')} permissions would allow this request to continue.`;
   const needs = v.missing
     .map((m) => `${m.expand ? `${v.method} with ${m.because}` : m.because} needs ${m.anyOf.length > 1 ? `one of ${m.anyOf.join(', ')}` : m.anyOf[0]}`)
     .join('; ');
@@ -82,8 +83,11 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, context: Missing
   if (!ctx.runtime) tail = `, which ${manifestName} does not declare. Fix: ${grantCmd(perms)}`;
   else {
     const undeclared = ctx.undeclared ? perms.filter((p) => ctx.undeclared!.includes(p)) : [];
-    tail = `, which the account${v.stripeAccount ? ` ${v.stripeAccount}` : ''} (or the signed-in user) has not granted.`
-      + (undeclared.length ? ` ${manifestName} does not declare ${undeclared.join(', ')} either. Fix: ${grantCmd(undeclared)}, then have the account approve the new permissions.` : ' The account must approve the permissions your app declares (or the user must hold them).');
+    tail =
+      `, which the account${v.stripeAccount ? ` ${v.stripeAccount}` : ''} (or the signed-in user) has not granted.` +
+      (undeclared.length
+        ? ` ${manifestName} does not declare ${undeclared.join(', ')} either. Fix: ${grantCmd(undeclared)}, then have the account approve the new permissions.`
+        : ' The account must approve the permissions your app declares (or the user must hold them).');
   }
   return `This application does not have the required permissions for this endpoint${on}. ${having}\n${prefixed(`${needs}${tail}`)}`;
 }
@@ -91,7 +95,7 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, context: Missing
 function violationBase(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined) {
   const route = resolution.route;
   return {
-    method: resolution.methodId ?? (route ? `${route.method} ${route.path}` : resolution.unknowns[0]?.because ?? 'unknown request'),
+    method: resolution.methodId ?? (route ? `${route.method} ${route.path}` : (resolution.unknowns[0]?.because ?? 'unknown request')),
     httpMethod: route?.method ?? '',
     path: route?.path ?? '',
     ...(account ? { stripeAccount: account } : {}),
@@ -108,7 +112,12 @@ function violationBase(resolution: Resolution, missing: readonly MissingRequirem
  * const r = resolveRequest({ method: 'POST', path: '/v1/customers' });
  * missingViolation(r, evaluate(r, compileGrant([])).missing, undefined).missingPermissions // ['customer_write']
  */
-export function missingViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, context?: MissingContext | string): Violation {
+export function missingViolation(
+  resolution: Resolution,
+  missing: readonly MissingRequirement[],
+  account: string | undefined,
+  context?: MissingContext | string,
+): Violation {
   const partial = {
     ...violationBase(resolution, missing, account),
     kind: 'missing' as const,
@@ -119,7 +128,12 @@ export function missingViolation(resolution: Resolution, missing: readonly Missi
 }
 
 /** The violation for a request the map cannot decide. */
-export function unmappedViolation(resolution: Resolution, missing: readonly MissingRequirement[], account: string | undefined, request?: CanonicalRequest): Violation {
+export function unmappedViolation(
+  resolution: Resolution,
+  missing: readonly MissingRequirement[],
+  account: string | undefined,
+  request?: CanonicalRequest,
+): Violation {
   const base = violationBase(resolution, missing, account);
   const partial = {
     ...base,
@@ -141,8 +155,9 @@ export function refusedViolation(resolution: Resolution, account: string | undef
     expand: [],
   };
   const on = account ? ` on account '${account}'` : '';
-  const message = `This application does not have the required permissions for this endpoint${on}. Having the 'read_only' scope would allow this request to continue.\n`
-    + prefixed(`${partial.method}: no permission a Stripe App can declare allows this: ${refused.reason} (${refused.source}). Instead: ${refused.instead}.`);
+  const message =
+    `This application does not have the required permissions for this endpoint${on}. Having the 'read_only' scope would allow this request to continue.\n` +
+    prefixed(`${partial.method}: no permission a Stripe App can declare allows this: ${refused.reason} (${refused.source}). Instead: ${refused.instead}.`);
   return { ...partial, message };
 }
 
@@ -158,15 +173,18 @@ export function invalidViolation(request: CanonicalRequest, resolution: Resoluti
     expand: [],
     invalid: request.invalid,
   };
-  const message = `Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${request.invalid.slice(0, 5).join('; ')}${request.invalid.length > 5 ? ` (and ${request.invalid.length - 5} more)` : ''}. `
-    + 'The request was not sent; pass ids and expand paths as Stripe issues them.';
+  const message =
+    `Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${request.invalid.slice(0, 5).join('; ')}${request.invalid.length > 5 ? ` (and ${request.invalid.length - 5} more)` : ''}. ` +
+    'The request was not sent; pass ids and expand paths as Stripe issues them.';
   return { ...partial, message };
 }
 
 export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): string {
   const parts = v.unknowns.map((u) => `${u.because}: ${u.reason}`).join('; ');
-  return `Cannot check ${v.method}: ${parts}. The request was not matched to a permission; `
-    + 'declare what it needs yourself (overrides), or set onUnmapped: "allow" to silence this.';
+  return (
+    `Cannot check ${v.method}: ${parts}. The request was not matched to a permission; ` +
+    'declare what it needs yourself (overrides), or set onUnmapped: "allow" to silence this.'
+  );
 }
 
 /**
@@ -232,8 +250,9 @@ export class ManifestError extends Error {
 export function formatProblems(problems: readonly ManifestProblem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const files = [...new Set(problems.map((p) => p.file))].join(', ');
-  const head = `Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}`
-    + `${problems.length > errors ? `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}` : ''}.`;
+  const head =
+    `Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}` +
+    `${problems.length > errors ? `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}` : ''}.`;
   return [head, ...problems.map(formatProblem)].join('\n');
 }
 

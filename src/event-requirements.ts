@@ -41,9 +41,8 @@ function eventsFrom(params: RequestShape['params'] | readonly string[], name: st
   if (!params) return [];
   if (Array.isArray(params)) return params as readonly string[];
   if (name !== 'enabled_events') return [];
-  const read = typeof params === 'string'
-    ? canonicalRequest({ method: 'POST', path: '/', body: params })
-    : canonicalRequest({ method: 'POST', path: '/', params });
+  const read =
+    typeof params === 'string' ? canonicalRequest({ method: 'POST', path: '/', body: params }) : canonicalRequest({ method: 'POST', path: '/', params });
   return read.events ?? [];
 }
 
@@ -89,7 +88,11 @@ function resolveEvents(types: readonly string[], catalog: Catalog, strictReads: 
     group.events.push(type);
     bySet.set(key, group);
   }
-  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({ anyOf: events.length > 1 ? ownFirst(events, anyOf, catalog) : anyOf, because: eventsBecause(events, wildcard), events }));
+  const requirements = [...bySet.values()].map(({ anyOf, events }) => ({
+    anyOf: events.length > 1 ? ownFirst(events, anyOf, catalog) : anyOf,
+    because: eventsBecause(events, wildcard),
+    events,
+  }));
   return { requirements, unknowns };
 }
 
@@ -99,7 +102,13 @@ function resolveEvents(types: readonly string[], catalog: Catalog, strictReads: 
  */
 function ownFirst(events: readonly string[], anyOf: readonly string[], catalog: Catalog): readonly string[] {
   const family = (p: string) => (catalog.permissions.get(p)?.family ?? '').replace(/_/g, '');
-  const names = (type: string) => new Set(type.split('.').slice(0, -1).map((s) => s.replace(/_/g, '')));
+  const names = (type: string) =>
+    new Set(
+      type
+        .split('.')
+        .slice(0, -1)
+        .map((s) => s.replace(/_/g, '')),
+    );
   let own: string | undefined;
   let best = 0;
   for (const p of anyOf) {

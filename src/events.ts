@@ -34,7 +34,6 @@ const ALL_EVENTS = '*';
  */
 export function checkEvents(types: readonly string[], permissions: readonly string[], options: { readonly strictReads?: boolean } = {}): EventCheck[] {
   const catalog = getCatalog();
-  const events = catalog.events;
   const grant = compileGrant(permissions);
   const out: EventCheck[] = [];
   const seen = new Set<string>();

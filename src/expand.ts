@@ -50,7 +50,8 @@ function versionHistory(graph: ExpandGraph, types: readonly string[], seg: strin
   for (let i = at - 1; i >= 0 && newer < 0; i--) if (present[i]) newer = i;
   const parts: string[] = [];
   if (older >= 0) parts.push(`it was removed in ${versions[older - 1]!.apiVersion} (present up to ${name(versions[older]!)})`);
-  if (newer >= 0) parts.push(`it was added in ${versions[newer]!.apiVersion}${versions[newer + 1] ? ` (absent up to ${versions[newer + 1]!.apiVersion})` : ''}`);
+  if (newer >= 0)
+    parts.push(`it was added in ${versions[newer]!.apiVersion}${versions[newer + 1] ? ` (absent up to ${versions[newer + 1]!.apiVersion})` : ''}`);
   return `; ${parts.join(', and ')}`;
 }
 
@@ -89,10 +90,13 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
       const where = types.length ? types.join(' | ') : 'a value that has no properties';
       const history = types.length ? versionHistory(graph, types, seg, catalog) : '';
       const judged = graph.version.apiVersion;
-      const version = !history ? ''
-        : !ctx.apiVersion ? ` in API version ${judged} (the newest recorded; the request names none)`
-        : ctx.apiVersion === judged ? ` in API version ${judged}`
-        : ` in API version ${ctx.apiVersion} (judged with the graph recorded for ${judged})`;
+      const version = !history
+        ? ''
+        : !ctx.apiVersion
+          ? ` in API version ${judged} (the newest recorded; the request names none)`
+          : ctx.apiVersion === judged
+            ? ` in API version ${judged}`
+            : ` in API version ${ctx.apiVersion} (judged with the graph recorded for ${judged})`;
       return unknown(`"${seg}" is not an expandable property of ${where}${version}${history} (in expand path "${path}")`);
     }
     const expandable = found.filter(([, p]) => p.expand);
@@ -155,6 +159,8 @@ function crossing(
     anyOf,
     because,
     expand: path,
-    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] } : {}),
+    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length
+      ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] }
+      : {}),
   };
 }

@@ -5,7 +5,7 @@ import { resolveCanonical } from './resolve.js';
 import { applyOverrides, compileOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
 import { canonicalRequest, isV2Path } from './request.js';
-import type { CanonicalRequest, MissingRequirement, Requirement, Resolution, ResolveOptions, SatisfiedRequirement } from './types.js';
+import type { CanonicalRequest, MissingRequirement, Resolution, ResolveOptions, SatisfiedRequirement } from './types.js';
 
 /** A request as it goes over HTTP. `path` may carry the query string. */
 export interface HttpCall {
@@ -66,7 +66,18 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
     const params = a && typeof a === 'object' ? a : undefined;
     const path = route?.path ?? '/';
     const options = b ?? {};
-    return [canonicalRequest({ method: route?.verb ?? 'GET', path, ...(route?.host ? { host: route.host } : {}), params, json: isV2Path(path), methodId: call, ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}) }), options];
+    return [
+      canonicalRequest({
+        method: route?.verb ?? 'GET',
+        path,
+        ...(route?.host ? { host: route.host } : {}),
+        params,
+        json: isV2Path(path),
+        methodId: call,
+        ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+      }),
+      options,
+    ];
   }
   if (!call || typeof call.method !== 'string' || typeof call.path !== 'string') {
     throw new GuardOptionsError('explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
@@ -187,13 +198,19 @@ export function evaluate(resolution: Resolution, grant: Grant): Evaluation {
 export function check(methodId: string, params: MethodParams | undefined, permissions: readonly string[] | Grant, options?: ResolveOptions): CheckResult;
 export function check(call: HttpCall, permissions: readonly string[] | Grant, options?: ResolveOptions): CheckResult;
 export function check(call: string | HttpCall, a: unknown, b?: unknown, c?: ResolveOptions): CheckResult {
-  const [params, permissions, options] = typeof call === 'string'
-    ? [a as MethodParams | undefined, b as readonly string[] | Grant, c]
-    : [undefined, a as readonly string[] | Grant, b as ResolveOptions | undefined];
+  const [params, permissions, options] =
+    typeof call === 'string'
+      ? [a as MethodParams | undefined, b as readonly string[] | Grant, c]
+      : [undefined, a as readonly string[] | Grant, b as ResolveOptions | undefined];
   const explanation = typeof call === 'string' ? explain(call, params, options) : explain(call, options);
   const grant = isGrant(permissions) ? permissions : compileGrant(permissions);
   const { missing, satisfied } = evaluate(explanation, grant);
-  return { allowed: missing.length === 0 && explanation.unknowns.length === 0 && !explanation.invalid && !explanation.refused, missing, satisfied, explanation };
+  return {
+    allowed: missing.length === 0 && explanation.unknowns.length === 0 && !explanation.invalid && !explanation.refused,
+    missing,
+    satisfied,
+    explanation,
+  };
 }
 
 function isGrant(p: unknown): p is Grant {

@@ -24,7 +24,8 @@ export function formatExplanation(explanation: Explanation, result?: CheckResult
   }
   for (const u of explanation.unknowns) lines.push(`  ? ${u.because}: unknown — ${u.reason}`);
   for (const why of explanation.invalid ?? []) lines.push(`  ✗ refused: ${why}`);
-  if (explanation.refused) lines.push(`  ✗ refused by Stripe for every app: ${explanation.refused.reason} (${explanation.refused.source}). Instead: ${explanation.refused.instead}`);
+  if (explanation.refused)
+    lines.push(`  ✗ refused by Stripe for every app: ${explanation.refused.reason} (${explanation.refused.source}). Instead: ${explanation.refused.instead}`);
   if (result) {
     const add = [...new Set(result.missing.map((m) => m.permission))].map((p) => `"${p}"`).join(', ');
     lines.push(
@@ -34,9 +35,9 @@ export function formatExplanation(explanation: Explanation, result?: CheckResult
           ? '  → refused before sending'
           : explanation.refused
             ? '  → refused: no permission allows it'
-          : add
-            ? `  → rejected: add ${add}${explanation.unknowns.length ? ' (and see the unknowns above)' : ''}`
-            : '  → not allowed: it cannot be checked (see the unknowns above)',
+            : add
+              ? `  → rejected: add ${add}${explanation.unknowns.length ? ' (and see the unknowns above)' : ''}`
+              : '  → not allowed: it cannot be checked (see the unknowns above)',
     );
   }
   return lines.join('\n');

@@ -1,10 +1,20 @@
 // guard(), unguard(), isGuarded(): install the policy on a client's request sender
 // (stripe-node.ts) and act on the verdict (policy.ts). A rejected request never reaches the
 // HttpClient, so there is nothing to retry and nothing leaves.
-import { compilePolicy, decide, safeWarn, type Logger, type PermissionsFunction, type PermissionsSource, type Policy, type UnmappedStrategy, type Verdict } from './policy.js';
+import {
+  compilePolicy,
+  decide,
+  safeWarn,
+  type Logger,
+  type PermissionsFunction,
+  type PermissionsSource,
+  type Policy,
+  type UnmappedStrategy,
+  type Verdict,
+} from './policy.js';
 import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
 import { nearest } from './nearest.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 import type { Overrides } from './overrides.js';
 
@@ -99,10 +109,14 @@ function buildPolicy(options: GuardOptions): { policy: Policy; mode: GuardMode }
   }
   const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length) {
-    throw new GuardOptionsError(`guard(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => {
-      const guess = nearest(k, OPTION_NAMES);
-      return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
-    }).join(', ')}.`);
+    throw new GuardOptionsError(
+      `guard(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown
+        .map((k) => {
+          const guess = nearest(k, OPTION_NAMES);
+          return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+        })
+        .join(', ')}.`,
+    );
   }
   const mode = readEnvMode() ?? options.mode ?? 'throw';
   if (!MODES.includes(mode)) throw new GuardOptionsError(`guard(): mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);

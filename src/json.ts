@@ -65,7 +65,7 @@ export function parseJson(input: string, options: { maxDepth?: number } = {}): J
     for (i++; ; i++) {
       const c = text.charCodeAt(i);
       if (c === 34) break; // closing quote
-      if (Number.isNaN(c)) fail(start, 'a string that is never closed (a missing \'"\')');
+      if (Number.isNaN(c)) fail(start, "a string that is never closed (a missing '\"')");
       if (c < 0x20) fail(i, 'a line break or control character inside a string: escape it (\\n, \\t)');
       if (c === 92) {
         escaped = true;
@@ -99,7 +99,11 @@ export function parseJson(input: string, options: { maxDepth?: number } = {}): J
     }
     if (c === '"') return string();
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;
@@ -276,7 +280,11 @@ export function inspectJson(root: unknown, limits: JsonLimits): JsonFinding[] {
     if (isArray) return (v as unknown[]).every((item, i) => walk(item, [...path, i]));
     for (const key of keys!) {
       if (limits.forbiddenKeys.has(key)) {
-        findings.push({ code: 'forbidden_key', path: [...path, key], message: `"${key}" is not allowed as a key: it names an object's prototype machinery. Remove it` });
+        findings.push({
+          code: 'forbidden_key',
+          path: [...path, key],
+          message: `"${key}" is not allowed as a key: it names an object's prototype machinery. Remove it`,
+        });
       } else if (!walk((v as Record<string, unknown>)[key], [...path, key])) return false;
     }
     return true;

@@ -61,10 +61,11 @@ export function choosePermissions(requirements: readonly (readonly string[])[], 
   const declared = new Set(preferred);
   for (const anyOf of ordered) {
     if (anyOf.some((p) => covered.has(p))) continue;
-    const pick = anyOf.find((p) => accessOf(p) === 'read' && declared.has(p))
-      ?? anyOf.find((p) => declared.has(p))
-      ?? anyOf.find((p) => accessOf(p) === 'read')
-      ?? anyOf[0]!;
+    const pick =
+      anyOf.find((p) => accessOf(p) === 'read' && declared.has(p)) ??
+      anyOf.find((p) => declared.has(p)) ??
+      anyOf.find((p) => accessOf(p) === 'read') ??
+      anyOf[0]!;
     chosen.add(pick);
     covered = impliedClosure(chosen);
   }

@@ -27,10 +27,27 @@ export interface Manifest {
 }
 
 export type ManifestProblemCode =
-  | 'unreadable' | 'invalid_json' | 'duplicate_key' | 'not_an_object' | 'too_large' | 'forbidden_key' | 'unknown_key'
-  | 'extends_invalid' | 'extends_cycle' | 'extends_too_deep' | 'permissions_missing' | 'permissions_invalid'
-  | 'entry_invalid' | 'purpose_invalid' | 'name_invalid' | 'several_names' | 'misnamed_permission' | 'event_type'
-  | 'unknown_permission' | 'duplicate_permission' | 'legacy_permission';
+  | 'unreadable'
+  | 'invalid_json'
+  | 'duplicate_key'
+  | 'not_an_object'
+  | 'too_large'
+  | 'forbidden_key'
+  | 'unknown_key'
+  | 'extends_invalid'
+  | 'extends_cycle'
+  | 'extends_too_deep'
+  | 'permissions_missing'
+  | 'permissions_invalid'
+  | 'entry_invalid'
+  | 'purpose_invalid'
+  | 'name_invalid'
+  | 'several_names'
+  | 'misnamed_permission'
+  | 'event_type'
+  | 'unknown_permission'
+  | 'duplicate_permission'
+  | 'legacy_permission';
 
 /** A problem as data (zod style): `path` locates it, `entry` is the same path as text. */
 export interface ManifestIssue extends ManifestProblem {
@@ -60,14 +77,31 @@ const LIMITS = { maxDepth: 32, maxMembers: 1000, maxValues: 20_000, forbiddenKey
 const NAME = /^[a-z][a-z0-9_]*$/;
 const ENTRY_KEYS = ['permission', 'purpose'];
 // stripe-app.json fields (Stripe's schema and the app manifest reference), and `extends` of local manifests.
-const ROOT_KEYS = ['$schema', 'id', 'version', 'name', 'icon', 'permissions', 'app_backend', 'post_install_action', 'ui_extension', 'constants',
-  'allowed_redirect_uris', 'distribution_type', 'stripe_api_access_type', 'sandbox_install_compatible', 'extends'];
+const ROOT_KEYS = [
+  '$schema',
+  'id',
+  'version',
+  'name',
+  'icon',
+  'permissions',
+  'app_backend',
+  'post_install_action',
+  'ui_extension',
+  'constants',
+  'allowed_redirect_uris',
+  'distribution_type',
+  'stripe_api_access_type',
+  'sandbox_install_compatible',
+  'extends',
+];
 
 type Problems = ManifestIssue[];
 type Add = (code: ManifestProblemCode, path: JsonPath | '(file)', message: string, severity?: 'error' | 'warning') => void;
-const adder = (problems: Problems, file: string): Add => (code, path, message, severity = 'error') => {
-  problems.push({ file, entry: path === '(file)' ? '(file)' : entryOf(path), code, path: path === '(file)' ? [] : path, message, severity });
-};
+const adder =
+  (problems: Problems, file: string): Add =>
+  (code, path, message, severity = 'error') => {
+    problems.push({ file, entry: path === '(file)' ? '(file)' : entryOf(path), code, path: path === '(file)' ? [] : path, message, severity });
+  };
 
 /**
  * Loads and validates a manifest file. Follows `"extends"`: fields of the local manifest
@@ -114,16 +148,29 @@ function extraNames(options: ManifestOptions): ReadonlySet<string> {
   return names;
 }
 
-function readWithExtends(path: string, problems: Problems, chain: string[], namedBy: string | undefined): { value: Record<string, unknown>; permissionsFile: string } | undefined {
+function readWithExtends(
+  path: string,
+  problems: Problems,
+  chain: string[],
+  namedBy: string | undefined,
+): { value: Record<string, unknown>; permissionsFile: string } | undefined {
   const file = displayName(path);
   const add = adder(problems, file);
   if (chain.includes(path)) {
     // Reported where the cycle closes: the `extends` of the last file read.
-    adder(problems, namedBy ?? file)('extends_cycle', ['extends'], `closes a cycle: ${[...chain, path].map(displayName).join(' → ')}. Remove "extends" from one of these files`);
+    adder(problems, namedBy ?? file)(
+      'extends_cycle',
+      ['extends'],
+      `closes a cycle: ${[...chain, path].map(displayName).join(' → ')}. Remove "extends" from one of these files`,
+    );
     return undefined;
   }
   if (chain.length > MAX_EXTENDS_DEPTH) {
-    add('extends_too_deep', ['extends'], `more than ${MAX_EXTENDS_DEPTH} levels of extends (${[...chain, path].map(displayName).join(' → ')}); extend stripe-app.json directly`);
+    add(
+      'extends_too_deep',
+      ['extends'],
+      `more than ${MAX_EXTENDS_DEPTH} levels of extends (${[...chain, path].map(displayName).join(' → ')}); extend stripe-app.json directly`,
+    );
     return undefined;
   }
   const read = readTextFile(path, MAX_BYTES);
@@ -148,7 +195,8 @@ function readWithExtends(path: string, problems: Problems, chain: string[], name
   // Fields of the local manifest replace the base's; `extends` itself is not inherited.
   const merged: Record<string, unknown> = {};
   for (const source of [base.value, parsed]) {
-    for (const [k, v] of Object.entries(source)) if (k !== 'extends') Object.defineProperty(merged, k, { value: v, writable: true, enumerable: true, configurable: true });
+    for (const [k, v] of Object.entries(source))
+      if (k !== 'extends') Object.defineProperty(merged, k, { value: v, writable: true, enumerable: true, configurable: true });
   }
   return { value: merged, permissionsFile: parsed.permissions === undefined ? base.permissionsFile : file };
 }
@@ -165,7 +213,12 @@ function fromText(text: string, file: string, problems: Problems, namedBy: strin
   const root = checkRoot(parsed.value, file, problems);
   if (!root) return undefined;
   for (const d of parsed.duplicates) {
-    add('duplicate_key', d.path, `the key "${clip(d.key)}" appears twice in one object (lines ${d.firstLine} and ${d.line}); JSON keeps the last one. Remove the other`, 'warning');
+    add(
+      'duplicate_key',
+      d.path,
+      `the key "${clip(d.key)}" appears twice in one object (lines ${d.firstLine} and ${d.line}); JSON keeps the last one. Remove the other`,
+      'warning',
+    );
   }
   return root;
 }
@@ -185,8 +238,12 @@ function checkRoot(value: unknown, file: string, problems: Problems): Record<str
     const guess = nearest(key, ROOT_KEYS);
     if (!guess) continue; // Stripe adds fields over time: only a likely typo is reported
     const permissions = guess === 'permissions' && value.permissions === undefined;
-    add('unknown_key', [key], `is not a stripe-app.json field — did you mean "${guess}"?${permissions ? ' As written, this file declares no permissions' : ' Stripe rejects unknown fields at upload'}`,
-      permissions ? 'error' : 'warning');
+    add(
+      'unknown_key',
+      [key],
+      `is not a stripe-app.json field — did you mean "${guess}"?${permissions ? ' As written, this file declares no permissions' : ' Stripe rejects unknown fields at upload'}`,
+      permissions ? 'error' : 'warning',
+    );
   }
   return value;
 }
@@ -211,15 +268,21 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
     if (!typo) add('permissions_missing', ['permissions'], 'is missing: the app declares no permissions, so every API call will be rejected', 'warning');
     return;
   }
-  if (!Array.isArray(value)) return add('permissions_invalid', ['permissions'], `must be an array of { "permission", "purpose" } entries, got ${kindOf(value)}`);
+  if (!Array.isArray(value))
+    return add('permissions_invalid', ['permissions'], `must be an array of { "permission", "purpose" } entries, got ${kindOf(value)}`);
   if (value.length > MAX_PERMISSIONS) {
-    return add('permissions_invalid', ['permissions'], `has ${value.length} entries; the catalog knows ${getCatalog().permissions.size} permissions, so at most ${MAX_PERMISSIONS} are read`);
+    return add(
+      'permissions_invalid',
+      ['permissions'],
+      `has ${value.length} entries; the catalog knows ${getCatalog().permissions.size} permissions, so at most ${MAX_PERMISSIONS} are read`,
+    );
   }
   const catalog = getCatalog();
   const seen = new Map<string, number>();
   value.forEach((entry: unknown, i) => {
     const at = (key?: string): JsonPath => (key === undefined ? ['permissions', i] : ['permissions', i, key]);
-    if (!isPlainObject(entry)) return add('entry_invalid', at(), `must be an object like { "permission": "customer_read", "purpose": "…" }, got ${kindOf(entry)}`);
+    if (!isPlainObject(entry))
+      return add('entry_invalid', at(), `must be an object like { "permission": "customer_read", "purpose": "…" }, got ${kindOf(entry)}`);
     // A misspelt key is reported once, as the typo, not again as the key it fails to provide.
     const meant = new Set<string>();
     for (const key of Object.keys(entry)) {
@@ -231,9 +294,13 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
     const { permission: name, purpose } = entry;
     let ok = true;
     if ((typeof purpose !== 'string' || purpose.trim() === '') && !meant.has('purpose')) {
-      add('purpose_invalid', at('purpose'), purpose === undefined
-        ? 'is missing: Stripe shows the purpose to installing users and rejects entries without one'
-        : `must be a non-empty string, got ${describe(purpose)}`);
+      add(
+        'purpose_invalid',
+        at('purpose'),
+        purpose === undefined
+          ? 'is missing: Stripe shows the purpose to installing users and rejects entries without one'
+          : `must be a non-empty string, got ${describe(purpose)}`,
+      );
       ok = false;
     }
     if (typeof name !== 'string') {
@@ -243,11 +310,17 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
     const problem = nameProblem(name, catalog, extra);
     if (problem) return add(problem[0], at('permission'), problem[1]);
     const first = seen.get(name);
-    if (first !== undefined) return add('duplicate_permission', at('permission'), `"${name}" is declared again (first at permissions[${first}]); remove the duplicate`, 'warning');
+    if (first !== undefined)
+      return add('duplicate_permission', at('permission'), `"${name}" is declared again (first at permissions[${first}]); remove the duplicate`, 'warning');
     seen.set(name, i);
     const info = catalog.permissions.get(name);
     if (info?.status === 'legacy') {
-      add('legacy_permission', at('permission'), `"${name}" appears only in older editions of the permissions reference (${info.editions.join(', ')}); Stripe may no longer accept it`, 'warning');
+      add(
+        'legacy_permission',
+        at('permission'),
+        `"${name}" appears only in older editions of the permissions reference (${info.editions.join(', ')}); Stripe may no longer accept it`,
+        'warning',
+      );
     }
     if (ok) out.push({ permission: name, purpose: purpose as string });
   });
@@ -260,8 +333,14 @@ function nameProblem(name: string, catalog: Catalog, extra: ReadonlySet<string>)
   if (catalog.permissions.has(name) || extra.has(name)) return undefined;
   const quoted = `"${clip(name)}"`;
   if (name.includes(',')) {
-    const parts = name.split(',').map((s) => s.trim()).filter(Boolean);
-    return ['several_names', `${quoted} names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`];
+    const parts = name
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return [
+      'several_names',
+      `${quoted} names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`,
+    ];
   }
   const misnamed = MISNAMED.get(name);
   if (misnamed) {
@@ -303,7 +382,10 @@ interface NodePath {
 }
 function node<T>(id: 'node:fs' | 'node:path'): T {
   const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(id);
-  if (!mod) throw new TypeError(prefixed(`Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`));
+  if (!mod)
+    throw new TypeError(
+      prefixed(`Reading a manifest from a path needs Node.js ≥ 20.16 (${id}). Pass the parsed manifest object, or \`permissions\`, instead.`),
+    );
   return mod as T;
 }
 const resolve = (...p: string[]) => node<NodePath>('node:path').resolve(...p);
@@ -325,13 +407,26 @@ export function readTextFile(path: string, maxBytes: number, options: { keepBom?
   const fs = node<NodeFs>('node:fs');
   const refuse = (st: Stats): TextFileRead | undefined => {
     if (!st.isFile()) {
-      const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket'
-        : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
+      const kind = st.isDirectory()
+        ? 'a directory'
+        : st.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : st.isSocket()
+            ? 'a socket'
+            : st.isCharacterDevice()
+              ? 'a character device'
+              : st.isBlockDevice()
+                ? 'a block device'
+                : 'not a regular file';
       return { ok: false, code: 'not_a_file', message: `is ${kind}, not a regular file` };
     }
     return st.size > maxBytes ? tooLarge(st.size) : undefined;
   };
-  const tooLarge = (size?: number): TextFileRead => ({ ok: false, code: 'too_large', message: `is larger than ${maxBytes} bytes${size === undefined ? '' : ` (${size} bytes)`}` });
+  const tooLarge = (size?: number): TextFileRead => ({
+    ok: false,
+    code: 'too_large',
+    message: `is larger than ${maxBytes} bytes${size === undefined ? '' : ` (${size} bytes)`}`,
+  });
   let fd: number | undefined;
   try {
     const early = refuse(fs.statSync(path));
@@ -342,7 +437,7 @@ export function readTextFile(path: string, maxBytes: number, options: { keepBom?
     // Sizes of files like /proc ones are 0 in stat: read in growing chunks, never past maxBytes + 1.
     let buffer = new Uint8Array(Math.min(maxBytes + 1, Math.max(fs.fstatSync(fd).size + 1, 64 * 1024)));
     let length = 0;
-    for (let n; (n = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) {
+    for (let n; (n = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0;) {
       length += n;
       if (length === maxBytes + 1) return tooLarge();
       if (length === buffer.length) {
@@ -372,7 +467,9 @@ function displayName(path: string): string {
 
 function entryOf(path: JsonPath): string {
   if (!path.length) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `${i ? '.' : ''}${p}` : `[${JSON.stringify(clip(p))}]`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `${i ? '.' : ''}${p}` : `[${JSON.stringify(clip(p))}]`))
+    .join('');
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

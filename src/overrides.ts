@@ -5,7 +5,7 @@ import type { minimatch as Minimatch } from 'minimatch';
 import { getCatalog } from './catalog.js';
 import { readTextFile } from './manifest.js';
 import { nearest } from './nearest.js';
-import { GuardOptionsError, PREFIX } from './errors.js';
+import { GuardOptionsError } from './errors.js';
 import type { CanonicalRequest, Resolution } from './types.js';
 
 /** What `overrides` accepts: an object, or the path of a JSON file holding one. */
@@ -41,7 +41,8 @@ const MAX_FILE = 1024 * 1024;
 let minimatchFn: typeof Minimatch | undefined;
 function globs(): typeof Minimatch {
   if (!minimatchFn) {
-    const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+    const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
+      typeof import('node:module') | undefined;
     if (!mod) throw new GuardOptionsError('Patterns in overrides need Node.js ≥ 20.16 (process.getBuiltinModule).');
     minimatchFn = (mod.createRequire(import.meta.url)('minimatch') as typeof import('minimatch')).minimatch;
   }
@@ -104,7 +105,9 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
       for (const n of needs as string[]) {
         if (known(n)) continue;
         const guess = nearest(n, getCatalog().permissions.keys());
-        problems.push(`${where}: ${JSON.stringify(n)} is not a permission${guess ? ` (did you mean "${guess}"?)` : ''}; add it to "permissions" if Stripe has just introduced it`);
+        problems.push(
+          `${where}: ${JSON.stringify(n)} is not a permission${guess ? ` (did you mean "${guess}"?)` : ''}; add it to "permissions" if Stripe has just introduced it`,
+        );
         ok = false;
       }
     }
@@ -158,9 +161,11 @@ function readOverridesFile(path: string, caller: string): unknown {
 export function applyOverrides(resolution: Resolution, request: CanonicalRequest, overrides: CompiledOverrides | undefined): Resolution {
   if (!overrides || overrides.rules.length === 0) return resolution;
   const methodPath = resolution.methodId?.replace(/\./g, '/');
-  const rule = overrides.rules.find((r) => r.byMethod
-    ? methodPath !== undefined && r.re.test(methodPath)
-    : (!r.verb || r.verb === request.method) && (r.re.test(request.path) || (resolution.route !== undefined && r.re.test(resolution.route.path))));
+  const rule = overrides.rules.find((r) =>
+    r.byMethod
+      ? methodPath !== undefined && r.re.test(methodPath)
+      : (!r.verb || r.verb === request.method) && (r.re.test(request.path) || (resolution.route !== undefined && r.re.test(resolution.route.path))),
+  );
   if (!rule) return resolution;
   const because = resolution.methodId ?? `${request.method} ${request.path}`;
   const endpoint = (b: string) => b === because || (resolution.route && b === `${resolution.route.method} ${resolution.route.path}`);

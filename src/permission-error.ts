@@ -16,8 +16,7 @@ export interface PermissionErrorInfo {
   readonly path?: string;
 }
 
-const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : undefined;
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : undefined);
 
 // "Having the 'customer_write' permission would allow …" / "Having the 'a' and 'b' permissions …"
 const HAVING = /Having the ((?:'[a-z0-9_]+'(?:, | and )?)+) permissions? would allow/;

@@ -60,7 +60,8 @@ export interface Policy {
  */
 export function compilePolicy(options: PermissionOptions, caller: string, enforce: boolean, optional = false): Policy {
   const onUnmapped = options.onUnmapped ?? 'warn';
-  if (!UNMAPPED.includes(onUnmapped)) throw new GuardOptionsError(`${caller}: onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
+  if (!UNMAPPED.includes(onUnmapped))
+    throw new GuardOptionsError(`${caller}: onUnmapped must be one of ${UNMAPPED.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(onUnmapped)}.`);
   if (options.strictReads !== undefined && typeof options.strictReads !== 'boolean') {
     throw new GuardOptionsError(`${caller}: strictReads must be true or false, got ${JSON.stringify(options.strictReads)}.`);
   }
@@ -74,7 +75,8 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   let manifestName = 'stripe-app.json';
   let warnings: readonly string[] = [];
   if (options.manifest !== undefined) {
-    const manifest = typeof options.manifest === 'string' ? loadManifest(options.manifest, { extraPermissions }) : parseManifest(options.manifest, { extraPermissions });
+    const manifest =
+      typeof options.manifest === 'string' ? loadManifest(options.manifest, { extraPermissions }) : parseManifest(options.manifest, { extraPermissions });
     declared = compileGrant(manifest.names);
     if (manifest.file !== '(inline manifest)') manifestName = manifest.file;
     warnings = manifest.warnings.map((w) => `${w.file}: ${w.entry}: ${w.message}`);
@@ -83,7 +85,8 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   const permissions = options.permissions;
   if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller, extraPermissions))) };
   if (typeof permissions === 'function') return { ...shared, source: permissions as PermissionsFunction };
-  if (permissions !== undefined) throw new GuardOptionsError(`${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
+  if (permissions !== undefined)
+    throw new GuardOptionsError(`${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
   if (declared) return { ...shared, grant: declared };
   if (optional) return shared;
   throw new GuardOptionsError(`${caller} needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
@@ -136,7 +139,10 @@ export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsEr
     for (const n of names) {
       if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
         warnedNames.add(n);
-        safeWarn(policy.logger, `The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`);
+        safeWarn(
+          policy.logger,
+          `The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`,
+        );
       }
     }
     if (grantCache.size >= GRANT_LIMIT) grantCache.clear();
@@ -234,7 +240,9 @@ function fromNames(policy: Policy, request: CanonicalRequest, resolution: Resolu
 }
 
 function functionFailed(e: unknown): Verdict {
-  const error = new GuardOptionsError(`The permissions function threw: ${e instanceof Error ? e.message : describe(e)}. The request was not sent.`, { cause: e });
+  const error = new GuardOptionsError(`The permissions function threw: ${e instanceof Error ? e.message : describe(e)}. The request was not sent.`, {
+    cause: e,
+  });
   return { violations: [], error, outcome: 'rejected' };
 }
 
@@ -269,7 +277,13 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
   let reject: Violation | undefined;
   if (missing.length) {
     const declaredMissing = runtime && policy.declared ? evaluate(resolution, policy.declared).missing.map((m) => m.permission) : undefined;
-    violations.push(missingViolation(resolution, missing, account, { manifestName: policy.manifestName, runtime, ...(declaredMissing ? { undeclared: declaredMissing } : {}) }));
+    violations.push(
+      missingViolation(resolution, missing, account, {
+        manifestName: policy.manifestName,
+        runtime,
+        ...(declaredMissing ? { undeclared: declaredMissing } : {}),
+      }),
+    );
     if (policy.enforce) reject = violations[0];
   }
   if (unmapped && !reject) {

@@ -64,7 +64,7 @@ export function toRecord(
 ): CheckRecord {
   const route = resolution.route;
   // An unknown route has no template: its unknown names it `VERB /path`, one coverage entry per route.
-  const label = route ? `${route.method} ${route.path}` : resolution.unknowns[0]?.because ?? 'unknown request';
+  const label = route ? `${route.method} ${route.path}` : (resolution.unknowns[0]?.because ?? 'unknown request');
   const space = label.indexOf(' ');
   return {
     method: resolution.methodId ?? label,

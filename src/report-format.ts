@@ -30,9 +30,11 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
   lines.push('', `Declared permissions (${report.declared.length}):`);
   for (const d of report.declared) {
     const u = report.used[d];
-    lines.push(u
-      ? `  ${green('✓')} ${d.padEnd(width)}  used by ${plural(u.calls, 'call')} in ${plural(u.tests.length, 'test')}`
-      : `  ${yellow('·')} ${d.padEnd(width)}  ${yellow('unused in tests')}`);
+    lines.push(
+      u
+        ? `  ${green('✓')} ${d.padEnd(width)}  used by ${plural(u.calls, 'call')} in ${plural(u.tests.length, 'test')}`
+        : `  ${yellow('·')} ${d.padEnd(width)}  ${yellow('unused in tests')}`,
+    );
   }
   if (report.undeclared.length) {
     lines.push('', red(`Required but not declared (${report.undeclared.length}):`));
@@ -43,7 +45,8 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
   const expected = report.expectedRejections ?? [];
   if (expected.length) {
     lines.push('', `Expected rejections (${expected.length}): asserted by tests, not counted as missing`);
-    for (const e of expected) lines.push(`  ${dim('⊘')} ${e.permission} — ${listed(e.calls, maxListed)}${e.tests.length ? dim(`  (tests: ${listed(e.tests, maxListed)})`) : ''}`);
+    for (const e of expected)
+      lines.push(`  ${dim('⊘')} ${e.permission} — ${listed(e.calls, maxListed)}${e.tests.length ? dim(`  (tests: ${listed(e.tests, maxListed)})`) : ''}`);
   }
   if (report.unknown.length) {
     lines.push('', yellow(`Unknown to the map (${report.unknown.length}): sent unchecked; declare what they need yourself`));
@@ -56,7 +59,12 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
     }
   }
   const unused = report.unusedInTests.length;
-  lines.push('', dim(`${plural(report.undeclared.length, 'missing permission')}, ${unused} declared permission${unused === 1 ? '' : 's'} unused in tests, ${plural(report.unknown.length, 'unknown')}.`));
+  lines.push(
+    '',
+    dim(
+      `${plural(report.undeclared.length, 'missing permission')}, ${unused} declared permission${unused === 1 ? '' : 's'} unused in tests, ${plural(report.unknown.length, 'unknown')}.`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -97,7 +105,8 @@ export function formatReportMarkdown(report: CoverageReport): string {
   }
   if (report.writeForRead.length) {
     out.push('', '**Write permissions used for reads:**', '');
-    for (const w of report.writeForRead) out.push(`- \`${w.permission}\` satisfied reads (${w.calls.map((c) => `\`${c}\``).join(', ')}); add \`${w.read}\` for a portable manifest`);
+    for (const w of report.writeForRead)
+      out.push(`- \`${w.permission}\` satisfied reads (${w.calls.map((c) => `\`${c}\``).join(', ')}); add \`${w.read}\` for a portable manifest`);
   }
   return `${out.join('\n')}\n`;
 }

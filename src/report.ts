@@ -83,7 +83,10 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
   const undeclared = new Map<string, { calls: Set<string>; tests: Set<string> }>();
   const unknown = new Map<string, { method: string; because: string; reason: string; tests: Set<string> }>();
   const writeForRead = new Map<string, { permission: string; read: string; calls: Set<string> }>();
-  const calls = new Map<string, { c: Omit<CallCoverage, 'count' | 'tests' | 'requirements'>; count: number; tests: Set<string>; reqs: Map<string, CallCoverage['requirements'][number]> }>();
+  const calls = new Map<
+    string,
+    { c: Omit<CallCoverage, 'count' | 'tests' | 'requirements'>; count: number; tests: Set<string>; reqs: Map<string, CallCoverage['requirements'][number]> }
+  >();
   const expected = new Map<string, { calls: Set<string>; tests: Set<string> }>();
   const tests = new Set<string>();
 
@@ -139,14 +142,20 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
     declared: declaredList,
     used: Object.fromEntries([...used.keys()].sort().map((k) => [k, { calls: used.get(k)!.calls, tests: sortUniq(used.get(k)!.tests) }])),
     unusedInTests: declaredList.filter((d) => !used.has(d)),
-    undeclared: [...undeclared.keys()].sort().map((p) => ({ permission: p, calls: sortUniq(undeclared.get(p)!.calls), tests: sortUniq(undeclared.get(p)!.tests) })),
-    unknown: [...unknown.values()].sort((a, b) => a.method.localeCompare(b.method) || a.because.localeCompare(b.because)).map((u) => ({ ...u, tests: sortUniq(u.tests) })),
+    undeclared: [...undeclared.keys()]
+      .sort()
+      .map((p) => ({ permission: p, calls: sortUniq(undeclared.get(p)!.calls), tests: sortUniq(undeclared.get(p)!.tests) })),
+    unknown: [...unknown.values()]
+      .sort((a, b) => a.method.localeCompare(b.method) || a.because.localeCompare(b.because))
+      .map((u) => ({ ...u, tests: sortUniq(u.tests) })),
     writeForRead: [...writeForRead.values()].sort((a, b) => a.permission.localeCompare(b.permission)).map((w) => ({ ...w, calls: sortUniq(w.calls) })),
     calls: [...calls.keys()].sort().map((k) => {
       const c = calls.get(k)!;
       return { ...c.c, count: c.count, tests: sortUniq(c.tests), requirements: [...c.reqs.values()] };
     }),
-    expectedRejections: [...expected.keys()].sort().map((p) => ({ permission: p, calls: sortUniq(expected.get(p)!.calls), tests: sortUniq(expected.get(p)!.tests) })),
+    expectedRejections: [...expected.keys()]
+      .sort()
+      .map((p) => ({ permission: p, calls: sortUniq(expected.get(p)!.calls), tests: sortUniq(expected.get(p)!.tests) })),
     totals: { checks: records.length, tests: tests.size },
   };
 }
@@ -159,7 +168,8 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
  */
 export function mergeReports(reports: readonly CoverageReport[]): CoverageReport {
   for (const r of reports) {
-    if (!r || r.schema !== REPORT_SCHEMA) throw new GuardOptionsError(`Not a coverage report (expected schema "${REPORT_SCHEMA}", got ${JSON.stringify(r?.schema)}).`);
+    if (!r || r.schema !== REPORT_SCHEMA)
+      throw new GuardOptionsError(`Not a coverage report (expected schema "${REPORT_SCHEMA}", got ${JSON.stringify(r?.schema)}).`);
   }
   const group = <T, K>(items: T[], key: (t: T) => string, init: (t: T) => K, add: (acc: K, t: T) => void) => {
     const m = new Map<string, K>();
@@ -173,40 +183,76 @@ export function mergeReports(reports: readonly CoverageReport[]): CoverageReport
   const declared = sortUniq(reports.flatMap((r) => r.declared));
   const usedPairs = reports.flatMap((r) => Object.entries(r.used));
   const used = Object.fromEntries(
-    group(usedPairs, ([k]) => k, ([k]) => ({ k, calls: 0, tests: [] as string[] }), (acc, [, v]) => {
-      acc.calls += v.calls;
-      acc.tests = sortUniq([...acc.tests, ...v.tests]);
-    }).map(({ k, calls, tests }) => [k, { calls, tests }]),
+    group(
+      usedPairs,
+      ([k]) => k,
+      ([k]) => ({ k, calls: 0, tests: [] as string[] }),
+      (acc, [, v]) => {
+        acc.calls += v.calls;
+        acc.tests = sortUniq([...acc.tests, ...v.tests]);
+      },
+    ).map(({ k, calls, tests }) => [k, { calls, tests }]),
   );
-  const calls = group(reports.flatMap((r) => r.calls), (c) => c.method, (c) => ({ ...c, count: 0, tests: [] as string[], requirements: [] as CallCoverage['requirements'][number][] }), (acc, c) => {
-    acc.count += c.count;
-    acc.tests = sortUniq([...acc.tests, ...c.tests]);
-    for (const q of c.requirements) {
-      if (!acc.requirements.some((x) => x.because === q.because && x.anyOf.join() === q.anyOf.join() && x.satisfiedBy === q.satisfiedBy && x.missing === q.missing)) acc.requirements.push(q);
-    }
-  });
-  const expectedRejections = group(reports.flatMap((r) => r.expectedRejections ?? []), (e) => e.permission, (e) => ({ permission: e.permission, calls: [] as string[], tests: [] as string[] }), (acc, e) => {
-    acc.calls = sortUniq([...acc.calls, ...e.calls]);
-    acc.tests = sortUniq([...acc.tests, ...e.tests]);
-  });
+  const calls = group(
+    reports.flatMap((r) => r.calls),
+    (c) => c.method,
+    (c) => ({ ...c, count: 0, tests: [] as string[], requirements: [] as CallCoverage['requirements'][number][] }),
+    (acc, c) => {
+      acc.count += c.count;
+      acc.tests = sortUniq([...acc.tests, ...c.tests]);
+      for (const q of c.requirements) {
+        if (
+          !acc.requirements.some(
+            (x) => x.because === q.because && x.anyOf.join() === q.anyOf.join() && x.satisfiedBy === q.satisfiedBy && x.missing === q.missing,
+          )
+        )
+          acc.requirements.push(q);
+      }
+    },
+  );
+  const expectedRejections = group(
+    reports.flatMap((r) => r.expectedRejections ?? []),
+    (e) => e.permission,
+    (e) => ({ permission: e.permission, calls: [] as string[], tests: [] as string[] }),
+    (acc, e) => {
+      acc.calls = sortUniq([...acc.calls, ...e.calls]);
+      acc.tests = sortUniq([...acc.tests, ...e.tests]);
+    },
+  );
   // A test counts once, whether its checks were calls or only expected rejections. A single
   // report keeps its own count (it may hold tests whose checks carry no test name list).
-  const tests = reports.length === 1 ? reports[0]!.totals.tests : new Set([...calls.flatMap((c) => c.tests), ...expectedRejections.flatMap((e) => e.tests)]).size;
+  const tests =
+    reports.length === 1 ? reports[0]!.totals.tests : new Set([...calls.flatMap((c) => c.tests), ...expectedRejections.flatMap((e) => e.tests)]).size;
   return {
     schema: REPORT_SCHEMA,
     declared,
     used,
     unusedInTests: declared.filter((d) => !Object.hasOwn(used, d)),
-    undeclared: group(reports.flatMap((r) => r.undeclared), (u) => u.permission, (u) => ({ permission: u.permission, calls: [] as string[], tests: [] as string[] }), (acc, u) => {
-      acc.calls = sortUniq([...acc.calls, ...u.calls]);
-      acc.tests = sortUniq([...acc.tests, ...u.tests]);
-    }),
-    unknown: group(reports.flatMap((r) => r.unknown), (u) => `${u.method}|${u.because}`, (u) => ({ ...u, tests: [] as string[] }), (acc, u) => {
-      acc.tests = sortUniq([...acc.tests, ...u.tests]);
-    }),
-    writeForRead: group(reports.flatMap((r) => r.writeForRead), (w) => `${w.permission}|${w.read}`, (w) => ({ ...w, calls: [] as string[] }), (acc, w) => {
-      acc.calls = sortUniq([...acc.calls, ...w.calls]);
-    }),
+    undeclared: group(
+      reports.flatMap((r) => r.undeclared),
+      (u) => u.permission,
+      (u) => ({ permission: u.permission, calls: [] as string[], tests: [] as string[] }),
+      (acc, u) => {
+        acc.calls = sortUniq([...acc.calls, ...u.calls]);
+        acc.tests = sortUniq([...acc.tests, ...u.tests]);
+      },
+    ),
+    unknown: group(
+      reports.flatMap((r) => r.unknown),
+      (u) => `${u.method}|${u.because}`,
+      (u) => ({ ...u, tests: [] as string[] }),
+      (acc, u) => {
+        acc.tests = sortUniq([...acc.tests, ...u.tests]);
+      },
+    ),
+    writeForRead: group(
+      reports.flatMap((r) => r.writeForRead),
+      (w) => `${w.permission}|${w.read}`,
+      (w) => ({ ...w, calls: [] as string[] }),
+      (acc, w) => {
+        acc.calls = sortUniq([...acc.calls, ...w.calls]);
+      },
+    ),
     calls,
     // Reports written before expected rejections existed have no such field.
     expectedRejections,

@@ -107,7 +107,6 @@ function badSegment(seg: string, last: boolean): string | undefined {
     if (decoded.includes('/') || decoded.includes('\\')) return 'encodes a path separator';
   }
   if (decoded === '.' || decoded === '..') return 'is a dot segment, which URL parsers resolve to another path';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(decoded)) return 'contains a control character, which URL parsers strip or reject';
   return undefined;
 }
@@ -300,8 +299,16 @@ export function canonicalRequest(parts: RequestParts): CanonicalRequest {
   // function of these parts: the same parts give the same frozen request, read once.
   const raw = parts.path;
   const hit = typeof raw === 'string' ? bodiless.get(raw) : undefined;
-  if (hit && hit.method === parts.method && hit.host === parts.host && hit.stripeAccount === parts.stripeAccount && hit.stripeContext === parts.stripeContext
-    && hit.apiVersion === parts.apiVersion && hit.methodId === parts.methodId) return hit.request;
+  if (
+    hit &&
+    hit.method === parts.method &&
+    hit.host === parts.host &&
+    hit.stripeAccount === parts.stripeAccount &&
+    hit.stripeContext === parts.stripeContext &&
+    hit.apiVersion === parts.apiVersion &&
+    hit.methodId === parts.methodId
+  )
+    return hit.request;
   const request = readParts(parts);
   if (typeof raw === 'string' && raw.length <= MAX_CACHED_PATH) {
     if (bodiless.size >= BODILESS_LIMIT || bodilessChars + raw.length > BODILESS_CHARS) {
@@ -364,14 +371,24 @@ function readParts(parts: RequestParts): CanonicalRequest {
     else readFormParams(params, into);
   }
   return freeze(
-    parts, method, path, internList(into.expand), into.events && Object.freeze([...new Set(into.events)]),
-    into.invalid.length ? Object.freeze(into.invalid) : NONE, into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
+    parts,
+    method,
+    path,
+    internList(into.expand),
+    into.events && Object.freeze([...new Set(into.events)]),
+    into.invalid.length ? Object.freeze(into.invalid) : NONE,
+    into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
   );
 }
 
 function freeze(
-  parts: RequestParts, method: string, path: string, expand: readonly string[], events: readonly string[] | undefined,
-  invalid: readonly string[], unreadable: readonly string[],
+  parts: RequestParts,
+  method: string,
+  path: string,
+  expand: readonly string[],
+  events: readonly string[] | undefined,
+  invalid: readonly string[],
+  unreadable: readonly string[],
 ): CanonicalRequest {
   const host = normalizeHost(parts.host);
   // Properties in one order, absent rather than undefined (as spreads would make them).

@@ -15,7 +15,8 @@ const RESOLUTION_CACHE_LIMIT = 1_000;
 let resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
 let cached = 0;
 /** The request model interns expand lists: the same frozen array means the same paths. */
-const newByArray = () => [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
+const newByArray = () =>
+  [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
 let byArray = newByArray();
 
 /**
@@ -190,4 +191,3 @@ function resolveExpand(route: RouteEntry, methodId: string | undefined, path: st
   // Not cached here: the whole resolution is, per (route, expand paths).
   return walkExpand(shapeId ? catalog.shapes.get(shapeId) : undefined, shapeId ?? `${route.verb} ${route.path}`, path, ctx, catalog);
 }
-

@@ -59,7 +59,8 @@ export function unsupportedClient(stripe: unknown): string | undefined {
   if (!client || typeof client !== 'object') return 'it is not an object';
   const request = client._requestSender?._request;
   if (typeof request !== 'function') return 'it has no request sender (_requestSender._request)';
-  if (request.length < 5 || request.length > 9) return `its request sender takes ${request.length} arguments, not stripe-node's (method, host, path, data, authenticator, options, usage, callback)`;
+  if (request.length < 5 || request.length > 9)
+    return `its request sender takes ${request.length} arguments, not stripe-node's (method, host, path, data, authenticator, options, usage, callback)`;
   if (typeof client.getApiField !== 'function') return 'it has no getApiField()';
   if (typeof client.errors?.StripePermissionError !== 'function') return 'it has no errors.StripePermissionError';
   return undefined;
@@ -89,15 +90,16 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
     if (!active) return original.apply(this, args);
     return handleRequest(client, active, original, this, args);
   };
-  const deriving = typeof withContext === 'function'
-    ? function (this: unknown, ...args: unknown[]) {
-        // A derived client is a new instance with its own sender: it follows this client's
-        // guard, including later guard() and unguard() calls on this one.
-        const derived = (withContext as RequestFn).apply(stripe, args) as object;
-        if (derived && typeof derived === 'object' && !installationOf(derived) && !unsupportedClient(derived)) install(derived, undefined, inst);
-        return derived;
-      }
-    : undefined;
+  const deriving =
+    typeof withContext === 'function'
+      ? function (this: unknown, ...args: unknown[]) {
+          // A derived client is a new instance with its own sender: it follows this client's
+          // guard, including later guard() and unguard() calls on this one.
+          const derived = (withContext as RequestFn).apply(stripe, args) as object;
+          if (derived && typeof derived === 'object' && !installationOf(derived) && !unsupportedClient(derived)) install(derived, undefined, inst);
+          return derived;
+        }
+      : undefined;
   const inst: Installation = {
     version: 1,
     handler,

@@ -21,11 +21,28 @@ const check = (...args: string[]) => {
 
 describe('check: placeholder purposes', () => {
   it.each([
-    ['one placeholder', [['customer_read', 'Show customers'], ['customer_write', PURPOSE_TODO]], ['permissions[1].purpose']],
-    ['two placeholders', [['customer_write', PURPOSE_TODO], ['invoice_read', `  ${PURPOSE_TODO} `]], ['permissions[0].purpose', 'permissions[1].purpose']],
+    [
+      'one placeholder',
+      [
+        ['customer_read', 'Show customers'],
+        ['customer_write', PURPOSE_TODO],
+      ],
+      ['permissions[1].purpose'],
+    ],
+    [
+      'two placeholders',
+      [
+        ['customer_write', PURPOSE_TODO],
+        ['invoice_read', `  ${PURPOSE_TODO} `],
+      ],
+      ['permissions[0].purpose', 'permissions[1].purpose'],
+    ],
     ['a purpose that only mentions TODO', [['customer_read', 'TODO list sync for customers']], []],
   ] as const)('%s', (name, entries, flagged) => {
-    const file = manifest(`${name.replace(/ /g, '-')}.json`, entries.map(([permission, purpose]) => ({ permission, purpose })));
+    const file = manifest(
+      `${name.replace(/ /g, '-')}.json`,
+      entries.map(([permission, purpose]) => ({ permission, purpose })),
+    );
     const { code, out } = check(file, '--json');
     const result = JSON.parse(out) as { valid: boolean; problems: { entry: string; severity: string; message: string }[] };
     expect(result.valid).toBe(true);

@@ -34,7 +34,13 @@ file('broken.json', '{\n  "permissions": [\n    { "permission": "customer_read",
 // Hand-written records, as the guard would record them.
 const declared = ['customer_read', 'invoice_write', 'charge_read'];
 const rec = (method: string, anyOf: string[], by: string | undefined, test: string): TestRecord => ({
-  method, httpMethod: 'GET', path: `/v1/${method}`, status: 'mapped', declared, unknowns: [], test,
+  method,
+  httpMethod: 'GET',
+  path: `/v1/${method}`,
+  status: 'mapped',
+  declared,
+  unknowns: [],
+  test,
   satisfied: by ? [{ anyOf, because: method, satisfiedBy: by, via: by }] : [],
   missing: by ? [] : [{ anyOf, because: method, permission: anyOf[0]! }],
   outcome: by ? 'allowed' : 'rejected',
@@ -48,11 +54,30 @@ describe('check', () => {
   // [name, args, exit code, fragments of stdout]
   it.each<[string, string[], number, string[]]>([
     ['a clean manifest (default path)', [], 0, ['✓ stripe-app.json: 2 permissions, valid.', 'Also granted by implication: billing_clock_read']],
-    ['warnings only', ['warn.json'], 0, ['! warn.json: permissions[1].permission: "customer_read" is declared again', 'datastore_write', 'valid with 2 warnings']],
-    ['every error at once', ['bad.json'], 1, ['did you mean "customer_read"?', 'permissions[1].purpose: is missing', 'Use one entry each', 'bad.json: 3 errors.']],
+    [
+      'warnings only',
+      ['warn.json'],
+      0,
+      ['! warn.json: permissions[1].permission: "customer_read" is declared again', 'datastore_write', 'valid with 2 warnings'],
+    ],
+    [
+      'every error at once',
+      ['bad.json'],
+      1,
+      ['did you mean "customer_read"?', 'permissions[1].purpose: is missing', 'Use one entry each', 'bad.json: 3 errors.'],
+    ],
     ['broken JSON, with line and column', ['broken.json'], 1, ['is not valid JSON at line 3, column']],
     ['covered events', ['--events', 'customer.created,charge.succeeded'], 0, ['✓ customer.created  covered by customer_read']],
-    ['a missing and an unknown event', ['--events', 'coupon.created,invoice.paid', '--events', 'charge.succeded'], 1, ['✗ coupon.created   needs one of coupon_read, coupon_write: add "coupon_read"', 'invoice.paid     needs one of invoice_read, credit_note_read, quote_read, invoice_write, credit_note_write, quote_write: add "invoice_read"', 'did you mean "charge.succeeded"?']],
+    [
+      'a missing and an unknown event',
+      ['--events', 'coupon.created,invoice.paid', '--events', 'charge.succeded'],
+      1,
+      [
+        '✗ coupon.created   needs one of coupon_read, coupon_write: add "coupon_read"',
+        'invoice.paid     needs one of invoice_read, credit_note_read, quote_read, invoice_write, credit_note_write, quote_write: add "invoice_read"',
+        'did you mean "charge.succeeded"?',
+      ],
+    ],
   ])('%s', (_, args, code, fragments) => {
     const r = run('check', ...args);
     expect(r.code).toBe(code);
@@ -77,10 +102,20 @@ describe('check', () => {
 
 describe('explain', () => {
   it.each<[string, string[], number, string[]]>([
-    ['a method id with --expand', ['customers.update', '--expand', 'default_source'], 0, ['customers.update  (POST /v1/customers/{customer})', '• customers.update: customer_write', '• expand default_source: customer_read or customer_write']],
+    [
+      'a method id with --expand',
+      ['customers.update', '--expand', 'default_source'],
+      0,
+      ['customers.update  (POST /v1/customers/{customer})', '• customers.update: customer_write', '• expand default_source: customer_read or customer_write'],
+    ],
     ['"VERB /path?expand[]=…"', ['GET /v1/invoices/in_1?expand[]=customer'], 0, ['invoices.retrieve', 'expand customer: customer_read or customer_write']],
     ['covered by --manifest', ['customers.retrieve', '--manifest', 'stripe-app.json'], 0, ['✓ customers.retrieve', 'stripe-app.json covers this call.']],
-    ['not covered by --manifest', ['customers.update', '--manifest', 'stripe-app.json'], 1, ['✗ customers.update: customer_write', 'rejected: add "customer_write"', 'does not cover this call']],
+    [
+      'not covered by --manifest',
+      ['customers.update', '--manifest', 'stripe-app.json'],
+      1,
+      ['✗ customers.update: customer_write', 'rejected: add "customer_write"', 'does not cover this call'],
+    ],
     ['--strict-reads', ['customers.retrieve', '--strict-reads'], 0, ['customers.retrieve: customer_read\n']],
     ['events only, without a manifest', ['--events', 'coupon.created'], 0, ['• coupon.created  needs one of coupon_read, coupon_write\n']],
   ])('%s', (_, args, code, fragments) => {
@@ -108,7 +143,8 @@ describe('explain', () => {
 });
 
 describe('suggest', () => {
-  const manifest = '{\n    "id": "com.example.app",\n    "permissions": [\n        {\n            "permission": "customer_read",\n            "purpose": "Show customers"\n        },\n        {\n            "permission": "invoice_write",\n            "purpose": "Bill"\n        },\n        {\n            "permission": "charge_read",\n            "purpose": "Show charges"\n        }\n    ],\n    "ui_extension": { "views": [] },\n    "version": "1.2.3"\n}\n';
+  const manifest =
+    '{\n    "id": "com.example.app",\n    "permissions": [\n        {\n            "permission": "customer_read",\n            "purpose": "Show customers"\n        },\n        {\n            "permission": "invoice_write",\n            "purpose": "Bill"\n        },\n        {\n            "permission": "charge_read",\n            "purpose": "Show charges"\n        }\n    ],\n    "ui_extension": { "views": [] },\n    "version": "1.2.3"\n}\n';
 
   it('prints the suggested array and what it would add and drop', () => {
     file('s1.json', manifest);
@@ -126,9 +162,16 @@ describe('suggest', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ add: ['customer_write'], drop: ['customer_read', 'invoice_write'], written: true });
     const text = readFileSync(join(dir, 's2.json'), 'utf8');
-    expect(JSON.parse(text)).toEqual({ id: 'com.example.app', permissions: [entry('charge_read', 'Show charges'), entry('customer_write', PURPOSE_TODO)], ui_extension: { views: [] }, version: '1.2.3' });
+    expect(JSON.parse(text)).toEqual({
+      id: 'com.example.app',
+      permissions: [entry('charge_read', 'Show charges'), entry('customer_write', PURPOSE_TODO)],
+      ui_extension: { views: [] },
+      version: '1.2.3',
+    });
     expect(text).toMatch(/^\{\n {4}"id"/);
-    expect(text).toContain('\n    "permissions": [\n        {\n            "permission": "charge_read",\n            "purpose": "Show charges"\n        },\n        {\n');
+    expect(text).toContain(
+      '\n    "permissions": [\n        {\n            "permission": "charge_read",\n            "purpose": "Show charges"\n        },\n        {\n',
+    );
     expect(text.endsWith('    "version": "1.2.3"\n}\n')).toBe(true);
   });
 

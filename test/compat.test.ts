@@ -42,7 +42,12 @@ describe.each(majors)('%s (%s)', (module, version) => {
     const stripe = make(['customer_read']);
     const err = await stripe.customers.update('cus_1', { name: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(stripe.errors.StripePermissionError);
-    expect(err).toMatchObject({ statusCode: 403, code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'], method: 'customers.update' });
+    expect(err).toMatchObject({
+      statusCode: 403,
+      code: 'more_permissions_required_for_application',
+      missingPermissions: ['customer_write'],
+      method: 'customers.update',
+    });
     expect(seen).toHaveLength(0);
   });
 
@@ -53,12 +58,16 @@ describe.each(majors)('%s (%s)', (module, version) => {
     for await (const c of stripe.customers.list({ limit: 2 })) ids.push(c.id);
     expect(ids).toEqual(['cus_1', 'cus_2', 'cus_3']);
     expect(seen.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /v1/customers/cus_1', 'GET /v1/customers', 'GET /v1/customers']);
-    const denied = await stripe.customers.retrieve('cus_1', { expand: ['invoice_settings.default_payment_method'] }).catch((e: { missingPermissions: string[] }) => e.missingPermissions);
+    const denied = await stripe.customers
+      .retrieve('cus_1', { expand: ['invoice_settings.default_payment_method'] })
+      .catch((e: { missingPermissions: string[] }) => e.missingPermissions);
     expect(denied).toEqual(['payment_method_read']);
   });
 
   it('file uploads to the files host', async () => {
-    const err = await make([]).files.create({ file: { data: Buffer.from('x'), name: 'a.txt', type: 'text/plain' }, purpose: 'dispute_evidence' }).catch((e: unknown) => e);
+    const err = await make([])
+      .files.create({ file: { data: Buffer.from('x'), name: 'a.txt', type: 'text/plain' }, purpose: 'dispute_evidence' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ missingPermissions: ['file_write'] });
     expect(seen).toHaveLength(0);
   });

@@ -27,6 +27,12 @@ describe('consumers of the built package (npm test builds first)', () => {
       `import { createRequire } from 'node:module'; const Stripe = createRequire(process.cwd() + '/')('stripe'); import { guard } from 'stripe-permission-guard';${probe}`,
     ],
   ] as const)('%s: instanceof holds', (_, type, source) => {
-    expect(run(type, source)).toEqual({ own: true, base: true, code: 'more_permissions_required_for_application', statusCode: 403, missing: ['customer_write'] });
+    expect(run(type, source)).toEqual({
+      own: true,
+      base: true,
+      code: 'more_permissions_required_for_application',
+      statusCode: 403,
+      missing: ['customer_write'],
+    });
   });
 });

@@ -11,16 +11,61 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(join(root, rel), 'utf8')) as T;
 
 interface Route {
-  verb: string; path: string; host?: string; methods: string[]; status: string;
-  family?: string; anyOf?: string[]; strictAnyOf?: string[]; reason?: string; source?: string;
+  verb: string;
+  path: string;
+  host?: string;
+  methods: string[];
+  status: string;
+  family?: string;
+  anyOf?: string[];
+  strictAnyOf?: string[];
+  reason?: string;
+  source?: string;
 }
-interface Grant { family?: string; permission?: string; ambiguous?: string[] }
-interface Perm { family: string; access: string | null; implies: string[]; impliesClosure: string[]; status: string }
-interface RoutesDoc { stripeVersions: string[]; aliases: Record<string, string>; routes: Route[]; local: Record<string, { status: string; reason: string; source: string }>; objects: Record<string, Grant>; properties: Record<string, Grant> }
-interface PermsDoc { permissions: Record<string, Perm>; families: Record<string, { read?: string; write?: string }>; events: Record<string, string[]> }
-interface Rule { match: string; family?: string; permission?: string; none?: string; unknown?: string; source?: string; reason?: string }
-interface OverridesDoc { routes: Rule[]; properties: Record<string, Grant & { reason?: string; source?: string }> }
-interface Recorded { stripeVersion: string; methods: Record<string, { method: string; path: string; host?: string }>; aliases: Record<string, string>; unrecorded: string[] }
+interface Grant {
+  family?: string;
+  permission?: string;
+  ambiguous?: string[];
+}
+interface Perm {
+  family: string;
+  access: string | null;
+  implies: string[];
+  impliesClosure: string[];
+  status: string;
+}
+interface RoutesDoc {
+  stripeVersions: string[];
+  aliases: Record<string, string>;
+  routes: Route[];
+  local: Record<string, { status: string; reason: string; source: string }>;
+  objects: Record<string, Grant>;
+  properties: Record<string, Grant>;
+}
+interface PermsDoc {
+  permissions: Record<string, Perm>;
+  families: Record<string, { read?: string; write?: string }>;
+  events: Record<string, string[]>;
+}
+interface Rule {
+  match: string;
+  family?: string;
+  permission?: string;
+  none?: string;
+  unknown?: string;
+  source?: string;
+  reason?: string;
+}
+interface OverridesDoc {
+  routes: Rule[];
+  properties: Record<string, Grant & { reason?: string; source?: string }>;
+}
+interface Recorded {
+  stripeVersion: string;
+  methods: Record<string, { method: string; path: string; host?: string }>;
+  aliases: Record<string, string>;
+  unrecorded: string[];
+}
 
 const routesDoc = readJson<RoutesDoc>('mappings/generated/routes.json');
 const permsDoc = readJson<PermsDoc>('mappings/generated/permissions.json');
@@ -61,7 +106,12 @@ describe.each(SDKS)('routes.json covers $module@$version', ({ module, version, f
       const want = recorded.methods[id]!;
       const candidates = routesDoc.routes.filter((r) => r.methods.includes(id));
       if (!candidates.length) return [`${id}: no route entry`];
-      const same = candidates.some((got) => got.verb === want.method && got.path.replace(/\{[^}]*\}/g, '{}') === want.path.replace(/\{[^}]*\}/g, '{}') && (got.host ?? API) === (want.host ?? API));
+      const same = candidates.some(
+        (got) =>
+          got.verb === want.method &&
+          got.path.replace(/\{[^}]*\}/g, '{}') === want.path.replace(/\{[^}]*\}/g, '{}') &&
+          (got.host ?? API) === (want.host ?? API),
+      );
       return same ? [] : [`${id}: recorded ${want.method} ${want.host ?? API}${want.path}, not in routes.json`];
     });
     expect(problems).toEqual([]);
@@ -118,12 +168,14 @@ describe('route table shape', () => {
   const instantiate = (p: string) => p.replace(/\{[^}]*\}/g, 'xx_123');
   const overlap = (a: Route, b: Route) => {
     if (a.verb !== b.verb || (a.host ?? API) !== (b.host ?? API)) return false;
-    const A = segs(a.path), B = segs(b.path);
+    const A = segs(a.path),
+      B = segs(b.path);
     return A.length === B.length && A.every((s, i) => isParam(s) || isParam(B[i]!) || s === B[i]);
   };
   /** a is strictly more specific than b: a static segment wherever b has a parameter and they differ. */
   const moreSpecific = (a: Route, b: Route) => {
-    const A = segs(a.path), B = segs(b.path);
+    const A = segs(a.path),
+      B = segs(b.path);
     const differing = A.map((s, i) => [s, B[i]!] as const).filter(([s, t]) => !(s === t || (isParam(s) && isParam(t))));
     return differing.length > 0 && differing.every(([s, t]) => !isParam(s) && isParam(t));
   };
@@ -136,9 +188,7 @@ describe('route table shape', () => {
 
   it('compiles so that every route, instantiated, matches itself', () => {
     const table = getCatalog().routes;
-    const wrong = routesDoc.routes
-      .filter((r) => table.match(r.verb, instantiate(r.path), r.host)?.path !== r.path)
-      .map((r) => `${r.verb} ${r.path}`);
+    const wrong = routesDoc.routes.filter((r) => table.match(r.verb, instantiate(r.path), r.host)?.path !== r.path).map((r) => `${r.verb} ${r.path}`);
     expect(wrong).toEqual([]);
   });
 
@@ -149,7 +199,8 @@ describe('route table shape', () => {
     let specificPairs = 0;
     for (let i = 0; i < routes.length; i++) {
       for (let j = i + 1; j < routes.length; j++) {
-        const a = routes[i]!, b = routes[j]!;
+        const a = routes[i]!,
+          b = routes[j]!;
         if (!overlap(a, b)) continue;
         const [spec, gen] = moreSpecific(a, b) ? [a, b] : moreSpecific(b, a) ? [b, a] : [undefined, undefined];
         if (!spec || !gen) {
@@ -229,7 +280,8 @@ describe('implications', () => {
     };
     for (const name of Object.keys(P)) expect([...P[name]!.impliesClosure].sort(), name).toEqual(closure(name));
     for (const [name, p] of Object.entries(P)) {
-      for (const q of p.impliesClosure) expect(p.impliesClosure, `${name} ⊇ closure(${q})`).toEqual(expect.arrayContaining(P[q]!.impliesClosure.filter((x) => x !== name)));
+      for (const q of p.impliesClosure)
+        expect(p.impliesClosure, `${name} ⊇ closure(${q})`).toEqual(expect.arrayContaining(P[q]!.impliesClosure.filter((x) => x !== name)));
     }
   });
 
@@ -268,11 +320,15 @@ describe('implications', () => {
 const NAME = /\b[a-z][a-z0-9_]*_(?:read|write)\b/g;
 const SOURCES = join(root, 'mappings/sources');
 function tsvRows(): { file: string; line: string; cells: Record<string, string> }[] {
-  return readdirSync(SOURCES).filter((f) => f.endsWith('.tsv')).flatMap((file) => {
-    const lines = readFileSync(join(SOURCES, file), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-    const head = lines[0]!.split('\t').map((h) => (/^implies/.test(h) ? 'implies' : /permissions/.test(h) ? 'permissions' : h));
-    return lines.slice(1).map((line) => ({ file, line, cells: Object.fromEntries(line.split('\t').map((c, i) => [head[i] ?? `c${i}`, c])) }));
-  });
+  return readdirSync(SOURCES)
+    .filter((f) => f.endsWith('.tsv'))
+    .flatMap((file) => {
+      const lines = readFileSync(join(SOURCES, file), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#'));
+      const head = lines[0]!.split('\t').map((h) => (/^implies/.test(h) ? 'implies' : /permissions/.test(h) ? 'permissions' : h));
+      return lines.slice(1).map((line) => ({ file, line, cells: Object.fromEntries(line.split('\t').map((c, i) => [head[i] ?? `c${i}`, c])) }));
+    });
 }
 
 describe('catalog completeness against mappings/sources', () => {
@@ -286,8 +342,12 @@ describe('catalog completeness against mappings/sources', () => {
     const current = new Set<string>();
     const listed = new Set<string>();
     const isCurrent = (file: string) => /^# current: yes\b/m.test(readFileSync(join(SOURCES, file), 'utf8'));
-    expect(readdirSync(SOURCES).filter((f) => f.endsWith('.tsv')).filter(isCurrent).sort())
-      .toEqual(['event-permissions.tsv', 'reference-current-en.tsv', 'reference-current-ja.tsv', 'stripe-app-schema.tsv']);
+    expect(
+      readdirSync(SOURCES)
+        .filter((f) => f.endsWith('.tsv'))
+        .filter(isCurrent)
+        .sort(),
+    ).toEqual(['event-permissions.tsv', 'reference-current-en.tsv', 'reference-current-ja.tsv', 'stripe-app-schema.tsv']);
     for (const { file, cells } of tsvRows()) {
       for (const n of (cells.permissions ?? '').match(NAME) ?? []) {
         listed.add(n);
@@ -322,12 +382,14 @@ describe('self-contained', () => {
     const files = ['src', 'mappings/scripts', 'test'].flatMap((d) => walk(join(root, d)));
     expect(files.length).toBeGreaterThan(10);
     const hits = files.flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').flatMap((line, i) => {
-        const t = line.trim();
-        if (t.startsWith('//') || t.startsWith('*') || t.startsWith('/*')) return [];
-        const code = line.replace(/(^|\s)\/\/.*$/, '');
-        return needles.some((n) => code.includes(n)) ? [`${f.slice(root.length)}:${i + 1}: ${t}`] : [];
-      }),
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => {
+          const t = line.trim();
+          if (t.startsWith('//') || t.startsWith('*') || t.startsWith('/*')) return [];
+          const code = line.replace(/(^|\s)\/\/.*$/, '');
+          return needles.some((n) => code.includes(n)) ? [`${f.slice(root.length)}:${i + 1}: ${t}`] : [];
+        }),
     );
     expect(hits).toEqual([]);
   });
@@ -339,9 +401,15 @@ describe('runtime.json (what the package loads) says what the reviewable files s
     const problems = routesDoc.routes.flatMap((r) => {
       const got = cat.methods.get(r.methods[0]!);
       if (!got) return [`${r.methods[0]}: missing`];
-      const same = got.verb === r.verb && got.path === r.path && got.host === r.host && got.status === r.status
-        && (got.anyOf ?? []).join() === (r.anyOf ?? []).join() && (got.strictAnyOf ?? []).join() === (r.strictAnyOf ?? []).join()
-        && got.reason === r.reason && got.source === r.source;
+      const same =
+        got.verb === r.verb &&
+        got.path === r.path &&
+        got.host === r.host &&
+        got.status === r.status &&
+        (got.anyOf ?? []).join() === (r.anyOf ?? []).join() &&
+        (got.strictAnyOf ?? []).join() === (r.strictAnyOf ?? []).join() &&
+        got.reason === r.reason &&
+        got.source === r.source;
       return same ? [] : [`${r.verb} ${r.path}: runtime.json differs from routes.json`];
     });
     expect(problems).toEqual([]);

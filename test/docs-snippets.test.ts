@@ -79,17 +79,22 @@ interface Result {
 function run(r: Run): Promise<Result> {
   const cwd = join(root, r.cwd);
   return new Promise((done) => {
-    execFile(process.execPath, [...r.args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', STRIPE_PERMISSION_GUARD_MODE: '', ...r.env }, timeout: 90_000 }, (error, stdout, stderr) => {
-      const files: Record<string, string> = {};
-      for (const f of r.writes ?? []) {
-        const p = join(cwd, f);
-        if (existsSync(p)) {
-          files[f] = readFileSync(p, 'utf8');
-          rmSync(p);
+    execFile(
+      process.execPath,
+      [...r.args],
+      { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', STRIPE_PERMISSION_GUARD_MODE: '', ...r.env }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const files: Record<string, string> = {};
+        for (const f of r.writes ?? []) {
+          const p = join(cwd, f);
+          if (existsSync(p)) {
+            files[f] = readFileSync(p, 'utf8');
+            rmSync(p);
+          }
         }
-      }
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, files });
-    });
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, files });
+      },
+    );
   });
 }
 
@@ -111,7 +116,11 @@ interface Block {
 }
 
 function documents(): string[] {
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`)
+    : [];
   return ['README.md', ...docs].filter((d) => !NOT_OURS.has(d));
 }
 
@@ -142,7 +151,12 @@ function blocks(doc: string): Block[] {
   return out;
 }
 
-const normalize = (s: string) => s.split('\n').map((l) => l.trimEnd()).join('\n').trim();
+const normalize = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
 const all = documents().flatMap(blocks);
 const where = (b: Block) => `${b.doc}:${b.line}`;
 
@@ -155,9 +169,14 @@ function argv(command: string): string[] {
 
 function cli(dir: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: join(root, dir), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(root, 'dist/cli.js'), ...args],
+      { cwd: join(root, dir), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -195,7 +214,10 @@ describe('documentation code blocks', () => {
   });
 
   it('names only example files a test runs', () => {
-    const tests = readdirSync(join(root, 'test')).filter((f) => f.endsWith('.ts') && f !== 'docs-snippets.test.ts').map((f) => readFileSync(join(root, 'test', f), 'utf8')).join('\n');
+    const tests = readdirSync(join(root, 'test'))
+      .filter((f) => f.endsWith('.ts') && f !== 'docs-snippets.test.ts')
+      .map((f) => readFileSync(join(root, 'test', f), 'utf8'))
+      .join('\n');
     const named = [...new Set(all.flatMap((b) => (b.marker && b.marker.kind !== 'cli' ? [b.marker.arg] : [])))];
     const unexercised = named.filter((f) => !RUNS[f] && !RUNS[COVERED_BY[f] ?? ''] && !tests.includes(f));
     expect(unexercised).toEqual([]);
@@ -213,19 +235,21 @@ describe('the runnable examples', () => {
     }
   });
 
-  it('backend.mjs: the rejection is the client\'s own StripePermissionError', () => {
+  it("backend.mjs: the rejection is the client's own StripePermissionError", () => {
     expect(results['examples/quickstart/backend.mjs']!.stdout).toContain("true 403 more_permissions_required_for_application\n[ 'customer_write' ]");
   });
 
-  it('ui-extension.mjs: the user\'s permissions count, through the extension SDK\'s HttpClient', () => {
+  it("ui-extension.mjs: the user's permissions count, through the extension SDK's HttpClient", () => {
     const r = results['examples/quickstart/ui-extension.mjs']!;
     expect(r.stdout).toContain("retrieved cus_123\nrejected [ 'invoice_read' ]");
     // Only the allowed call reached the (stand-in) Dashboard client.
     expect(r.stderr.trim().split('\n')).toEqual(['sent: GET /v1/customers/cus_123']);
   });
 
-  it('msw.mjs: a covered call reaches the fixture, an uncovered one gets Stripe\'s 403', () => {
-    expect(results['examples/quickstart/msw.mjs']!.stdout).toBe("cus_123\nStripePermissionError 403 more_permissions_required_for_application [ 'customer_write' ]\n");
+  it("msw.mjs: a covered call reaches the fixture, an uncovered one gets Stripe's 403", () => {
+    expect(results['examples/quickstart/msw.mjs']!.stdout).toBe(
+      "cus_123\nStripePermissionError 403 more_permissions_required_for_application [ 'customer_write' ]\n",
+    );
   });
 
   it('overrides.mjs: an override makes an unknown route known', () => {
@@ -240,7 +264,8 @@ describe('the runnable examples', () => {
 
   it('errors.mjs: one of each error', () => {
     const out = results['examples/quickstart/errors.mjs']!.stdout;
-    for (const name of ['StripePermissionError', 'RefusedRequestError', 'UnmappedRequestError', 'GuardOptionsError', 'ManifestError']) expect(out).toContain(`${name}: `);
+    for (const name of ['StripePermissionError', 'RefusedRequestError', 'UnmappedRequestError', 'GuardOptionsError', 'ManifestError'])
+      expect(out).toContain(`${name}: `);
   });
 
   it.each(['examples/vitest-project', 'examples/jest-project'])('%s: coverage with an expected rejection, the run passes', (k) => {

@@ -23,11 +23,14 @@ function closure(entry: string): Map<string, string> {
 }
 
 describe('optional peers stay optional (npm test builds first)', () => {
-  it.each(['index.js', 'index.cjs', 'eslint.js', 'eslint.cjs', 'testing/msw.js', 'testing/vitest.js'])('%s and its chunks import no eslint or typescript', (entry) => {
-    const files = closure(entry);
-    expect(files.size).toBeGreaterThan(1);
-    for (const [file, text] of files) expect(PEERS.exec(text)?.[1], file).toBeUndefined();
-  });
+  it.each(['index.js', 'index.cjs', 'eslint.js', 'eslint.cjs', 'testing/msw.js', 'testing/vitest.js'])(
+    '%s and its chunks import no eslint or typescript',
+    (entry) => {
+      const files = closure(entry);
+      expect(files.size).toBeGreaterThan(1);
+      for (const [file, text] of files) expect(PEERS.exec(text)?.[1], file).toBeUndefined();
+    },
+  );
 
   it('the check itself can fail: it sees a peer import', () => {
     expect(PEERS.exec('import { ESLint } from "eslint";')?.[1]).toBe('eslint');

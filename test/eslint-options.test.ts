@@ -24,12 +24,12 @@ manifest('nested/stripe-app.json', ['customer_write', 'invoice_read']);
 // Linter only lints files under its cwd: a file elsewhere brings its own.
 const lint = (code: string, options: NoUndeclaredPermissionOptions = {}, file = join(dir, 'app.mjs'), cwd = dir) => {
   const linter = new Linter({ cwd });
-  return linter.verify(code, [
-    { ...plugin.configs.recommended, rules: { 'stripe-permission-guard/no-undeclared-permission': ['error', options] } },
-  ], file).map((m) => {
-    expect(m.ruleId, m.message).toBe('stripe-permission-guard/no-undeclared-permission');
-    return `${m.messageId}: ${m.message}`;
-  });
+  return linter
+    .verify(code, [{ ...plugin.configs.recommended, rules: { 'stripe-permission-guard/no-undeclared-permission': ['error', options] } }], file)
+    .map((m) => {
+      expect(m.ruleId, m.message).toBe('stripe-permission-guard/no-undeclared-permission');
+      return `${m.messageId}: ${m.message}`;
+    });
 };
 
 const client = "import Stripe from 'stripe';\nconst stripe = new Stripe('sk_test_x');\n";
@@ -39,16 +39,40 @@ const RETRIEVE = `${client}stripe.customers.retrieve('cus_1');`;
 describe('which manifest', () => {
   // [name, code, options, file, expected messages (fragments, in order; [] = none)]
   it.each<[string, string, NoUndeclaredPermissionOptions, string, string[]]>([
-    ['the nearest stripe-app.json above the file', UPDATE, {}, 'app.mjs', ["missing: This application does not have the required permissions for this endpoint. Having the 'customer_write' permission"]],
+    [
+      'the nearest stripe-app.json above the file',
+      UPDATE,
+      {},
+      'app.mjs',
+      ["missing: This application does not have the required permissions for this endpoint. Having the 'customer_write' permission"],
+    ],
     ['a nearer one wins', UPDATE, {}, 'nested/deeper/app.mjs', []],
     ['the manifest option (relative to cwd)', UPDATE, { manifest: 'other.json' }, 'app.mjs', []],
     ['a local manifest that extends the base', UPDATE, { manifest: 'local.json' }, 'app.mjs', []],
     ['overrides (as guard() takes them) beat the map', UPDATE, { overrides: { routes: { 'customers.update': ['customer_read'] } } }, 'app.mjs', []],
     ['overrides as a path', UPDATE, { overrides: 'routes-override.json' }, 'app.mjs', []],
-    ['overrides for other routes keep the map', UPDATE, { overrides: { routes: { 'GET /v1/climate/**': 'none' } } }, 'app.mjs', ["'customer_write' permission"]],
+    [
+      'overrides for other routes keep the map',
+      UPDATE,
+      { overrides: { routes: { 'GET /v1/climate/**': 'none' } } },
+      'app.mjs',
+      ["'customer_write' permission"],
+    ],
     ['a missing manifest file', UPDATE, { manifest: 'nope.json' }, 'app.mjs', ['manifest: [stripe-permission-guard] Cannot read manifest']],
-    ['an invalid manifest names the problem', UPDATE, { manifest: 'broken.json' }, 'app.mjs', ['manifest: [stripe-permission-guard] Invalid manifest broken.json: 1 error', 'did you mean "customer_read"?']],
-    ['invalid overrides', UPDATE, { overrides: { routes: { 'customers.update': ['customer_reed'] } } }, 'app.mjs', ['manifest: [stripe-permission-guard] the rule\'s "overrides": invalid overrides', 'did you mean "customer_read"?']],
+    [
+      'an invalid manifest names the problem',
+      UPDATE,
+      { manifest: 'broken.json' },
+      'app.mjs',
+      ['manifest: [stripe-permission-guard] Invalid manifest broken.json: 1 error', 'did you mean "customer_read"?'],
+    ],
+    [
+      'invalid overrides',
+      UPDATE,
+      { overrides: { routes: { 'customers.update': ['customer_reed'] } } },
+      'app.mjs',
+      ['manifest: [stripe-permission-guard] the rule\'s "overrides": invalid overrides', 'did you mean "customer_read"?'],
+    ],
   ])('%s', (_, code, options, file, expected) => {
     const messages = lint(code, options, join(dir, file));
     if (!expected.length) expect(messages).toEqual([]);
@@ -81,13 +105,33 @@ describe('what is reported', () => {
   const UNKNOWN = `${client}stripe.climate.orders.list();\nstripe.invoices.retrieve('in_1', { expand: ['nope', 'customer'] });`;
   const DYNAMIC = `${client}const expand = ['customer'];\nstripe.invoices.retrieve('in_1', { expand });`;
   it.each<[string, string, NoUndeclaredPermissionOptions, string[]]>([
-    ['strictReads: a _write does not cover a read', RETRIEVE, { manifest: 'other.json', strictReads: true }, ["missing: This application does not have the required permissions for this endpoint. Having the 'customer_read' permission"]],
+    [
+      'strictReads: a _write does not cover a read',
+      RETRIEVE,
+      { manifest: 'other.json', strictReads: true },
+      ["missing: This application does not have the required permissions for this endpoint. Having the 'customer_read' permission"],
+    ],
     ['without strictReads the _write covers it', RETRIEVE, { manifest: 'other.json' }, []],
-    ['unknowns by default, once per call', UNKNOWN, { manifest: 'nested/stripe-app.json' }, ['unknown: [stripe-permission-guard] Cannot check climate.orders.list', 'unknown: [stripe-permission-guard] Cannot check invoices.retrieve: expand nope']],
+    [
+      'unknowns by default, once per call',
+      UNKNOWN,
+      { manifest: 'nested/stripe-app.json' },
+      ['unknown: [stripe-permission-guard] Cannot check climate.orders.list', 'unknown: [stripe-permission-guard] Cannot check invoices.retrieve: expand nope'],
+    ],
     ['reportUnknown: false', UNKNOWN, { manifest: 'nested/stripe-app.json', reportUnknown: false }, []],
     ['dynamic expands are quiet by default', DYNAMIC, { manifest: 'nested/stripe-app.json' }, []],
-    ['reportDynamic: true', DYNAMIC, { manifest: 'nested/stripe-app.json', reportDynamic: true }, ['dynamic: [stripe-permission-guard] Cannot fully check invoices.retrieve: its expand paths are not literal']],
-    ['each missing requirement of a call on its own', `${client}stripe.charges.retrieve('ch_1', { expand: ['customer', 'review'] });`, {}, ['charges.retrieve needs one of charge_read', 'charges.retrieve with expand review needs one of review_read']],
+    [
+      'reportDynamic: true',
+      DYNAMIC,
+      { manifest: 'nested/stripe-app.json', reportDynamic: true },
+      ['dynamic: [stripe-permission-guard] Cannot fully check invoices.retrieve: its expand paths are not literal'],
+    ],
+    [
+      'each missing requirement of a call on its own',
+      `${client}stripe.charges.retrieve('ch_1', { expand: ['customer', 'review'] });`,
+      {},
+      ['charges.retrieve needs one of charge_read', 'charges.retrieve with expand review needs one of review_read'],
+    ],
   ])('%s', (_, code, options, expected) => {
     const messages = lint(code, options);
     expect(messages).toHaveLength(expected.length);

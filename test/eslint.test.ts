@@ -37,11 +37,13 @@ async function lintFixtures(mode: Mode): Promise<Found[]> {
     ],
   });
   const results = await eslint.lintFiles(['.']);
-  return results.flatMap((r) => r.messages.map((m) => {
-    // A parse or config error would show up here without a messageId: fail loudly on it.
-    expect(m.ruleId, m.message).toBe(RULE);
-    return { file: r.filePath.slice(FIXTURES.length).split('\\').join('/'), line: m.line, messageId: m.messageId!, message: m.message };
-  }));
+  return results.flatMap((r) =>
+    r.messages.map((m) => {
+      // A parse or config error would show up here without a messageId: fail loudly on it.
+      expect(m.ruleId, m.message).toBe(RULE);
+      return { file: r.filePath.slice(FIXTURES.length).split('\\').join('/'), line: m.line, messageId: m.messageId!, message: m.message };
+    }),
+  );
 }
 
 /** The 1-based line of the only line of `file` containing `marker`. */
@@ -54,19 +56,43 @@ function lineOf(file: string, marker: string): number {
 
 // [file, marker on the reported line, messageId, fragment of the message, found in which modes]
 const EXPECTED: readonly [string, string, string, string, readonly Mode[]][] = [
-  ['shapes/v1-method.ts', 'customers.update(id', 'missing', "Having the 'customer_write' permission would allow this request to continue.", ['typed', 'untyped']],
+  [
+    'shapes/v1-method.ts',
+    'customers.update(id',
+    'missing',
+    "Having the 'customer_write' permission would allow this request to continue.",
+    ['typed', 'untyped'],
+  ],
   ['shapes/v1-method.ts', 'customers.del(id', 'missing', 'customers.del needs customer_write', ['typed', 'untyped']],
-  ['shapes/expand.ts', 'subscriptions.list', 'missing', 'subscriptions.list with expand data.default_payment_method needs one of payment_method_read, payment_method_write', ['typed', 'untyped']],
+  [
+    'shapes/expand.ts',
+    'subscriptions.list',
+    'missing',
+    'subscriptions.list with expand data.default_payment_method needs one of payment_method_read, payment_method_write',
+    ['typed', 'untyped'],
+  ],
   ['shapes/expand.ts', 'charges.list(params)', 'missing', 'charges.list with expand data.review needs one of review_read, review_write', ['typed', 'untyped']],
   ['shapes/v2.ts', 'v2.core.events.list', 'missing', 'v2.core.events.list needs event_read', ['typed', 'untyped']],
   ['shapes/raw-request.ts', "rawRequest('POST'", 'missing', 'customers.update needs customer_write', ['typed', 'untyped']],
   ['shapes/raw-request.ts', "rawRequest('GET', path)", 'dynamic', 'its HTTP method or path is not a literal', ['typed', 'untyped']],
-  ['shapes/webhook-events.ts', 'webhookEndpoints.create', 'missing', "Having the 'payout_read' permission would allow this request to continue.", ['typed', 'untyped']],
+  [
+    'shapes/webhook-events.ts',
+    'webhookEndpoints.create',
+    'missing',
+    "Having the 'payout_read' permission would allow this request to continue.",
+    ['typed', 'untyped'],
+  ],
   ['shapes/webhook-events.ts', 'webhookEndpoints.update', 'dynamic', 'its enabled_events are not literal', ['typed', 'untyped']],
   ['shapes/with-context.ts', 'scoped.payouts.list', 'missing', 'payouts.list needs one of payout_read, payout_write', ['typed', 'untyped']],
   ['shapes/typed-only.ts', 'deps.stripe.taxRates.list', 'missing', 'taxRates.list needs one of tax_rate_read, tax_rate_write', ['typed']],
   ['shapes/typed-only.ts', 'make().promotionCodes.list', 'missing', 'promotionCodes.list needs one of promotion_code_read', ['typed']],
-  ['shapes/unknown.ts', 'climate.orders.list', 'unknown', 'Cannot check climate.orders.list: No edition of the Stripe Apps permissions reference lists this resource (Climate)', ['typed', 'untyped']],
+  [
+    'shapes/unknown.ts',
+    'climate.orders.list',
+    'unknown',
+    'Cannot check climate.orders.list: No edition of the Stripe Apps permissions reference lists this resource (Climate)',
+    ['typed', 'untyped'],
+  ],
   ['shapes/unknown.ts', "expand: ['nope']", 'unknown', 'expand nope: "nope" is not an expandable property of Invoice', ['typed', 'untyped']],
   ['shapes/dynamic.ts', '{ expand }', 'dynamic', 'Cannot fully check invoices.retrieve: its expand paths are not literal', ['typed', 'untyped']],
   ['shapes/dynamic.ts', '...base', 'dynamic', 'Cannot fully check charges.list: its expand paths are not literal', ['typed', 'untyped']],
@@ -93,12 +119,12 @@ describe.each<Mode>(['typed', 'untyped'])('no-undeclared-permission, %s', (mode)
     expect(here.map((f) => f.message).join('\n')).toContain(fragment);
   });
 
-  it("words a missing permission as the runtime rejection, with the grant command", () => {
+  it('words a missing permission as the runtime rejection, with the grant command', () => {
     const line = lineOf('shapes/v1-method.ts', 'customers.update(id');
     expect(found.find((f) => f.file === 'shapes/v1-method.ts' && f.line === line)?.message).toBe(
-      "This application does not have the required permissions for this endpoint. Having the 'customer_write' permission would allow this request to continue.\n"
-      + '[stripe-permission-guard] customers.update needs customer_write, which stripe-app.json does not declare. '
-      + 'Fix: stripe apps grant permission "customer_write" "<purpose>"',
+      "This application does not have the required permissions for this endpoint. Having the 'customer_write' permission would allow this request to continue.\n" +
+        '[stripe-permission-guard] customers.update needs customer_write, which stripe-app.json does not declare. ' +
+        'Fix: stripe apps grant permission "customer_write" "<purpose>"',
     );
   });
 

@@ -75,7 +75,12 @@ describe('the event table', () => {
 
   it(`${NONE}: the table lists no permission`, () => {
     expect(eventPermissions(NONE)).toEqual([]);
-    expect(checkEvents([NONE], listEventTypes().flatMap((t) => eventPermissions(t)!))).toEqual([{ type: NONE, status: 'none', anyOf: [] }]);
+    expect(
+      checkEvents(
+        [NONE],
+        listEventTypes().flatMap((t) => eventPermissions(t)!),
+      ),
+    ).toEqual([{ type: NONE, status: 'none', anyOf: [] }]);
   });
 
   it('unknown types are their own outcome', () => {
@@ -127,13 +132,21 @@ describe('webhook endpoints: explain()', () => {
       { anyOf: ['webhook_write'], because: 'webhookEndpoints.create' },
       { anyOf: ['charge_read', 'charge_write'], because: 'events charge.succeeded, charge.failed', events: ['charge.succeeded', 'charge.failed'] },
       // The event's own resource first: it is the permission a rejection suggests. The _write of each listed family covers it too.
-      { anyOf: ['invoice_read', 'credit_note_read', 'quote_read', 'invoice_write', 'credit_note_write', 'quote_write'], because: 'event invoice.paid', events: ['invoice.paid'] },
+      {
+        anyOf: ['invoice_read', 'credit_note_read', 'quote_read', 'invoice_write', 'credit_note_write', 'quote_write'],
+        because: 'event invoice.paid',
+        events: ['invoice.paid'],
+      },
     ]);
     expect(e.unknowns).toEqual([]);
   });
 
   it('reads enabled_events from a form body and a JSON body', () => {
-    const form = explain({ method: 'POST', path: '/v1/webhook_endpoints/we_1', body: 'url=x&enabled_events%5B0%5D=customer.created&enabled_events[1]=charge.succeeded' });
+    const form = explain({
+      method: 'POST',
+      path: '/v1/webhook_endpoints/we_1',
+      body: 'url=x&enabled_events%5B0%5D=customer.created&enabled_events[1]=charge.succeeded',
+    });
     const json = explain({ method: 'POST', path: '/v1/webhook_endpoints/we_1', body: { enabled_events: ['customer.created', 'charge.succeeded'] } });
     expect(form.requirements.map((r) => r.because)).toEqual(['webhookEndpoints.update', 'event customer.created', 'event charge.succeeded']);
     expect(json.requirements).toEqual(form.requirements);
@@ -144,8 +157,16 @@ describe('webhook endpoints: explain()', () => {
     const e = explain('webhookEndpoints.update', { enabled_events: ['*'] }, { strictReads: true });
     const sets = e.requirements.slice(1).map((r) => [...r.anyOf].sort().join());
     expect(new Set(sets).size).toBe(sets.length);
-    expect(new Set(sets)).toEqual(new Set(listEventTypes().map((t) => eventPermissions(t)!.join()).filter(Boolean)));
-    expect(e.requirements.find((r) => r.anyOf.includes('charge_read') && r.anyOf.length === 1)?.because).toBe('event * (charge.captured, charge.expired and 11 more)');
+    expect(new Set(sets)).toEqual(
+      new Set(
+        listEventTypes()
+          .map((t) => eventPermissions(t)!.join())
+          .filter(Boolean),
+      ),
+    );
+    expect(e.requirements.find((r) => r.anyOf.includes('charge_read') && r.anyOf.length === 1)?.because).toBe(
+      'event * (charge.captured, charge.expired and 11 more)',
+    );
     // A type the table lists no permission for is an unknown under '*' too, as checkEvents() says.
     expect(e.unknowns).toEqual([{ kind: 'event', because: `event ${NONE}`, reason: 'the event permissions table lists no permission for it' }]);
     expect(checkEvents(['*'], []).find((c) => c.type === NONE)?.status).toBe('none');
@@ -182,15 +203,23 @@ describe('webhook endpoints: the guard', () => {
   });
   afterAll(() => server.close());
   const client = (options: Partial<GuardOptions>) => {
-    server.use(http.post('https://api.stripe.com/v1/webhook_endpoints*', async ({ request }) => {
-      bodies.push(await request.text());
-      return HttpResponse.json({ id: 'we_1', object: 'webhook_endpoint' });
-    }));
+    server.use(
+      http.post('https://api.stripe.com/v1/webhook_endpoints*', async ({ request }) => {
+        bodies.push(await request.text());
+        return HttpResponse.json({ id: 'we_1', object: 'webhook_endpoint' });
+      }),
+    );
     return guard(new Stripe(KEY, { telemetry: false }), { logger: { warn: vi.fn() }, ...options } as GuardOptions);
   };
-  interface Rejection { message: string; missingPermissions: string[] }
+  interface Rejection {
+    message: string;
+    missingPermissions: string[];
+  }
   async function rejection(p: Promise<unknown>): Promise<Rejection> {
-    const e = await p.then(() => undefined, (err: unknown) => err);
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     if (!e) throw new Error('expected the call to be rejected');
     return e as Rejection;
   }
@@ -199,7 +228,11 @@ describe('webhook endpoints: the guard', () => {
 
   it('rejects enabled_events the permissions do not cover, sending nothing', async () => {
     const err = await rejection(create(client({ permissions: ['webhook_write'] }), ['charge.succeeded']));
-    expect(err).toMatchObject({ statusCode: 403, missingPermissions: ['charge_read'], requiredPermissions: [['webhook_write'], ['charge_read', 'charge_write']] });
+    expect(err).toMatchObject({
+      statusCode: 403,
+      missingPermissions: ['charge_read'],
+      requiredPermissions: [['webhook_write'], ['charge_read', 'charge_write']],
+    });
     expect(err.message).toContain("Having the 'charge_read' permission would allow this request to continue.");
     expect(err.message).toContain('event charge.succeeded needs one of charge_read, charge_write');
     expect(bodies).toEqual([]);

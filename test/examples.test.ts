@@ -43,7 +43,11 @@ describe('examples/backend', () => {
   it('an uncovered call becomes a 403 for the caller, and Stripe sees nothing', async () => {
     const res = await app.call('POST', '/customers/cus_jenny/tag?account=acct_1', { tag: 'vip' });
     expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] });
+    expect(res.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'more_permissions_required_for_application',
+      missingPermissions: ['customer_write'],
+    });
     expect(res.body.error.message).toContain("on account 'acct_1'");
     expect(requests).toEqual([]);
   });
@@ -99,7 +103,11 @@ describe('examples/ui-extension', () => {
 
 describe('npm run demo', () => {
   it('runs offline and shows the allowed call, the rejection and the warning', () => {
-    const out = execFileSync(process.execPath, ['examples/demo.mjs'], { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const out = execFileSync(process.execPath, ['examples/demo.mjs'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(out).toContain('StripePermissionError');
     expect(out).toContain('Stripe saw: 0 requests');
     expect(out).toContain('1 warning for 2 calls');

@@ -13,11 +13,19 @@ describe('expand paths read from the wire', () => {
     ['expand[0]= in the query', { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer' }, ['customer']],
     ['percent-encoded brackets', { method: 'GET', path: '/v1/invoices/in_1?expand%5B0%5D=customer' }, ['customer']],
     ['percent-encoded empty brackets', { method: 'GET', path: '/v1/invoices/in_1?expand%5B%5D=customer' }, ['customer']],
-    ['several, among other params', { method: 'GET', path: '/v1/invoices?limit=3&expand[0]=data.customer&expand[1]=data.default_payment_method' }, ['data.customer', 'data.default_payment_method']],
+    [
+      'several, among other params',
+      { method: 'GET', path: '/v1/invoices?limit=3&expand[0]=data.customer&expand[1]=data.default_payment_method' },
+      ['data.customer', 'data.default_payment_method'],
+    ],
     ['form body', { method: 'POST', path: '/v1/customers', body: 'email=a%40b.c&expand[0]=default_source' }, ['default_source']],
     ['form body, encoded brackets', { method: 'POST', path: '/v1/customers', body: 'expand%5B0%5D=default_source' }, ['default_source']],
     ['JSON body', { method: 'POST', path: '/v1/customers', body: { email: 'a@b.c', expand: ['default_source'] } }, ['default_source']],
-    ['query and form body together', { method: 'POST', path: '/v1/customers/cus_1?expand[]=tax_ids', body: 'expand[]=default_source' }, ['tax_ids', 'default_source']],
+    [
+      'query and form body together',
+      { method: 'POST', path: '/v1/customers/cus_1?expand[]=tax_ids', body: 'expand[]=default_source' },
+      ['tax_ids', 'default_source'],
+    ],
   ])('%s', (_, call, expand) => {
     expect(explain(call).expand).toEqual(expand);
   });

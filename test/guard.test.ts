@@ -18,13 +18,16 @@ const client = (options: Partial<GuardOptions> = {}, config: Stripe.StripeConfig
   guard(new Stripe(KEY, { telemetry: false, ...config }), { permissions: READ_ONLY, logger: { warn: vi.fn() }, ...options } as GuardOptions);
 
 async function rejection(p: Promise<unknown>): Promise<Stripe.errors.StripePermissionError & Record<string, unknown>> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (!e) throw new Error('expected the call to be rejected');
   return e as Stripe.errors.StripePermissionError & Record<string, unknown>;
 }
 
 describe('rejection', () => {
-  it('rejects an uncovered call with the client\'s own StripePermissionError and sends nothing', async () => {
+  it("rejects an uncovered call with the client's own StripePermissionError and sends nothing", async () => {
     const stripe = client();
     const err = await rejection(stripe.customers.update('cus_1', { name: 'Jenny Rosen' }, { stripeAccount: 'acct_1ABC' }));
     expect(err).toBeInstanceOf(stripe.errors.StripePermissionError);

@@ -30,12 +30,52 @@ class Recording extends Stripe.HttpClient {
     return Promise.resolve(new Res(200, {}));
   }
 }
-const stable = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !/^(idempotency-key|x-stripe-client-user-agent|user-agent)$/i.test(k)));
+const stable = (h: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(h).filter(([k]) => !/^(idempotency-key|x-stripe-client-user-agent|user-agent)$/i.test(k)));
 
-const METHODS = ['customers.retrieve', 'customers.list', 'customers.update', 'invoices.retrieve', 'invoices.list', 'checkout.sessions.retrieve', 'balanceTransactions.retrieve', 'charges.create', 'refunds.list'] as const;
-const PERMS = ['customer_read', 'customer_write', 'invoice_read', 'checkout_session_read', 'charge_read', 'charge_write', 'balance_read', 'balance_transaction_source_read', 'payment_method_read'];
-const SEGMENTS = ['data', 'customer', 'default_source', 'invoice_settings', 'default_payment_method', 'source', 'payment_intent', 'latest_charge', 'line_items', '__proto__', 'constructor', 'prototype', 'toString', ''];
-const expandPath = fc.oneof(fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 6 }).map((s) => s.join('.')), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const METHODS = [
+  'customers.retrieve',
+  'customers.list',
+  'customers.update',
+  'invoices.retrieve',
+  'invoices.list',
+  'checkout.sessions.retrieve',
+  'balanceTransactions.retrieve',
+  'charges.create',
+  'refunds.list',
+] as const;
+const PERMS = [
+  'customer_read',
+  'customer_write',
+  'invoice_read',
+  'checkout_session_read',
+  'charge_read',
+  'charge_write',
+  'balance_read',
+  'balance_transaction_source_read',
+  'payment_method_read',
+];
+const SEGMENTS = [
+  'data',
+  'customer',
+  'default_source',
+  'invoice_settings',
+  'default_payment_method',
+  'source',
+  'payment_intent',
+  'latest_charge',
+  'line_items',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '',
+];
+const expandPath = fc.oneof(
+  fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 6 }).map((s) => s.join('.')),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 
 describe('properties', () => {
   it('any expand path on any method: explain() answers, never throws, never pollutes', () => {
@@ -53,18 +93,29 @@ describe('properties', () => {
   it('any path and query string: explain() answers with a route or an unknown endpoint', () => {
     const segment = fc.oneof(fc.constantFrom('v1', 'customers', 'cus_1', '{customer}', '..', '%2F', '__proto__', ''), fc.string({ maxLength: 12 }));
     fc.assert(
-      fc.property(fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH', 'get'), fc.array(segment, { maxLength: 6 }), fc.string({ maxLength: 60 }), (method, segs, query) => {
-        const e = explain({ method, path: `/${segs.join('/')}?${query}` });
-        expect(['mapped', 'none', 'unknown']).toContain(e.status);
-        if (e.status === 'unknown') expect(e.unknowns.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH', 'get'),
+        fc.array(segment, { maxLength: 6 }),
+        fc.string({ maxLength: 60 }),
+        (method, segs, query) => {
+          const e = explain({ method, path: `/${segs.join('/')}?${query}` });
+          expect(['mapped', 'none', 'unknown']).toContain(e.status);
+          if (e.status === 'unknown') expect(e.unknowns.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('any manifest value: a Manifest or a ManifestError, nothing else, prototypes untouched', () => {
     const hostileEntry = fc.oneof(
-      fc.record({ permission: fc.oneof(fc.constantFrom(...PERMS, '__proto__', 'constructor', 'customer_reed', 'a,b'), fc.string()), purpose: fc.oneof(fc.string(), fc.constant(undefined), fc.integer()) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          permission: fc.oneof(fc.constantFrom(...PERMS, '__proto__', 'constructor', 'customer_reed', 'a,b'), fc.string()),
+          purpose: fc.oneof(fc.string(), fc.constant(undefined), fc.integer()),
+        },
+        { requiredKeys: [] },
+      ),
       fc.anything(),
       fc.constant(JSON.parse('{"__proto__":{"polluted":1},"permission":"customer_read","purpose":"x"}')),
     );
@@ -90,27 +141,39 @@ describe('properties', () => {
 
   it('a denied request never leaves; an allowed one leaves byte-identical to the unguarded client', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...METHODS), fc.subarray(PERMS), fc.subarray(['customer', 'data.customer', 'source', 'default_source', 'payment_intent.latest_charge']), async (method, granted, expand) => {
-        const [resource, name] = [method.slice(0, method.lastIndexOf('.')), method.slice(method.lastIndexOf('.') + 1)];
-        const call = (s: Stripe) => {
-          const target = resource.split('.').reduce<any>((o, k) => o[k], s);
-          const args = /retrieve|update/.test(name) ? ['id_1', { expand }, { idempotencyKey: 'k' }] : [{ expand }, { idempotencyKey: 'k' }];
-          return target[name](...args) as Promise<unknown>;
-        };
-        const plainClient = new Recording();
-        await call(new Stripe(KEY, { httpClient: plainClient, telemetry: false })).catch(() => {});
-        const guardedClient = new Recording();
-        const verdict = check(method, { expand }, granted);
-        const result = await call(guard(new Stripe(KEY, { httpClient: guardedClient, telemetry: false }), { permissions: granted, onUnmapped: 'allow' })).then(() => 'sent', (e: { statusCode?: number }) => e.statusCode);
-        // onUnmapped 'allow': unknown expand paths are sent; only missing permissions reject.
-        if (verdict.missing.length === 0 && !verdict.explanation.invalid) {
-          expect(result).toBe('sent');
-          expect(guardedClient.sent.map((r) => ({ ...r, headers: stable(r.headers) }))).toEqual(plainClient.sent.map((r) => ({ ...r, headers: stable(r.headers) })));
-        } else {
-          expect(result).toBe(403);
-          expect(guardedClient.sent).toEqual([]);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...METHODS),
+        fc.subarray(PERMS),
+        fc.subarray(['customer', 'data.customer', 'source', 'default_source', 'payment_intent.latest_charge']),
+        async (method, granted, expand) => {
+          const [resource, name] = [method.slice(0, method.lastIndexOf('.')), method.slice(method.lastIndexOf('.') + 1)];
+          const call = (s: Stripe) => {
+            const target = resource.split('.').reduce<any>((o, k) => o[k], s);
+            const args = /retrieve|update/.test(name) ? ['id_1', { expand }, { idempotencyKey: 'k' }] : [{ expand }, { idempotencyKey: 'k' }];
+            return target[name](...args) as Promise<unknown>;
+          };
+          const plainClient = new Recording();
+          await call(new Stripe(KEY, { httpClient: plainClient, telemetry: false })).catch(() => {});
+          const guardedClient = new Recording();
+          const verdict = check(method, { expand }, granted);
+          const result = await call(
+            guard(new Stripe(KEY, { httpClient: guardedClient, telemetry: false }), { permissions: granted, onUnmapped: 'allow' }),
+          ).then(
+            () => 'sent',
+            (e: { statusCode?: number }) => e.statusCode,
+          );
+          // onUnmapped 'allow': unknown expand paths are sent; only missing permissions reject.
+          if (verdict.missing.length === 0 && !verdict.explanation.invalid) {
+            expect(result).toBe('sent');
+            expect(guardedClient.sent.map((r) => ({ ...r, headers: stable(r.headers) }))).toEqual(
+              plainClient.sent.map((r) => ({ ...r, headers: stable(r.headers) })),
+            );
+          } else {
+            expect(result).toBe(403);
+            expect(guardedClient.sent).toEqual([]);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -130,9 +193,14 @@ describe('load', () => {
     const calls = Array.from({ length: 10_000 }, (_, i) => {
       const account = accounts[i % 3]!;
       const write = i % 2 === 0;
-      const p = write ? stripe.customers.update(`cus_${i}`, { metadata: { i: String(i) } }, { stripeAccount: account }) : stripe.customers.retrieve(`cus_${i}`, {}, { stripeAccount: account });
+      const p = write
+        ? stripe.customers.update(`cus_${i}`, { metadata: { i: String(i) } }, { stripeAccount: account })
+        : stripe.customers.retrieve(`cus_${i}`, {}, { stripeAccount: account });
       const expected = account === 'acct_write' || (account === 'acct_read' && !write);
-      return p.then(() => ({ i, account, ok: true, expected }), (e: { statusCode?: number; message: string }) => ({ i, account, ok: false, expected, status: e.statusCode, message: e.message }));
+      return p.then(
+        () => ({ i, account, ok: true, expected }),
+        (e: { statusCode?: number; message: string }) => ({ i, account, ok: false, expected, status: e.statusCode, message: e.message }),
+      );
     });
     const results = await Promise.all(calls);
     const wrong = results.filter((r) => r.ok !== r.expected);
@@ -156,7 +224,15 @@ describe('secrets', () => {
       const warning = guard(new Stripe(KEY, { httpClient: new Recording() }), { permissions: [], mode: 'warn', logger: { warn: (m) => warnings.push(m) } });
       await warning.customers.create(body);
       await warning.accounts.update('acct_1', body);
-      const texts = [String(err), (err as Error).stack ?? '', JSON.stringify(err), JSON.stringify(Object.entries(err as object)), ...warnings, JSON.stringify(records), formatReportText(buildReport(records))];
+      const texts = [
+        String(err),
+        (err as Error).stack ?? '',
+        JSON.stringify(err),
+        JSON.stringify(Object.entries(err as object)),
+        ...warnings,
+        JSON.stringify(records),
+        formatReportText(buildReport(records)),
+      ];
       for (const t of texts) {
         expect(t).not.toContain(KEY);
         expect(t).not.toContain('Body Secret');
@@ -175,7 +251,9 @@ describe('the guard never breaks an allowed call', () => {
   afterAll(() => server.close());
 
   it('streaming responses (quotes.pdf)', async () => {
-    server.use(http.get('https://files.stripe.com/v1/quotes/:id/pdf', () => new HttpResponse('%PDF-1.4 fake', { headers: { 'content-type': 'application/pdf' } })));
+    server.use(
+      http.get('https://files.stripe.com/v1/quotes/:id/pdf', () => new HttpResponse('%PDF-1.4 fake', { headers: { 'content-type': 'application/pdf' } })),
+    );
     const stripe = guard(new Stripe(KEY, { telemetry: false }), { permissions: ['quote_read'] });
     const stream = await stripe.quotes.pdf('qt_1');
     const chunks: Buffer[] = [];
@@ -186,7 +264,11 @@ describe('the guard never breaks an allowed call', () => {
   it('retries on 5xx of allowed calls, as without the guard, checking once per call', async () => {
     let attempts = 0;
     // (server.use handlers run before the recording one, so they count for themselves.)
-    server.use(http.get('https://api.stripe.com/v1/charges/:id', () => (++attempts < 3 ? HttpResponse.json({ error: { type: 'api_error' } }, { status: 500 }) : HttpResponse.json({ id: 'ch_1', object: 'charge' }))));
+    server.use(
+      http.get('https://api.stripe.com/v1/charges/:id', () =>
+        ++attempts < 3 ? HttpResponse.json({ error: { type: 'api_error' } }, { status: 500 }) : HttpResponse.json({ id: 'ch_1', object: 'charge' }),
+      ),
+    );
     const asked = vi.fn(() => ['charge_read']);
     const stripe = guard(new Stripe(KEY, { telemetry: false, maxNetworkRetries: 2 }), { permissions: asked });
     (stripe as unknown as { _requestSender: { _getSleepTimeInMS: () => number } })._requestSender._getSleepTimeInMS = () => 0;
@@ -197,10 +279,14 @@ describe('the guard never breaks an allowed call', () => {
 
   it('idempotency keys reach Stripe unchanged, on every retry', async () => {
     const keys: (string | null)[] = [];
-    server.use(http.post('https://api.stripe.com/v1/customers', ({ request }) => {
-      keys.push(request.headers.get('idempotency-key'));
-      return keys.length < 2 ? HttpResponse.json({ error: { type: 'api_error' } }, { status: 503 }) : HttpResponse.json({ id: 'cus_new', object: 'customer' });
-    }));
+    server.use(
+      http.post('https://api.stripe.com/v1/customers', ({ request }) => {
+        keys.push(request.headers.get('idempotency-key'));
+        return keys.length < 2
+          ? HttpResponse.json({ error: { type: 'api_error' } }, { status: 503 })
+          : HttpResponse.json({ id: 'cus_new', object: 'customer' });
+      }),
+    );
     const stripe = guard(new Stripe(KEY, { telemetry: false, maxNetworkRetries: 1 }), { permissions: ['customer_write'] });
     (stripe as unknown as { _requestSender: { _getSleepTimeInMS: () => number } })._requestSender._getSleepTimeInMS = () => 0;
     await stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'idem_hardening_1' });

@@ -25,14 +25,30 @@ function runJest(version: 29 | 30, env: Record<string, string>, nodeArgs: string
   const md = join(dir, 'report.md');
   const args = [...nodeArgs, JEST[version], '-c', CONFIG, '--maxWorkers=2', '--ci'];
   return new Promise((done) => {
-    execFile(process.execPath, args, {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', SPG_OUTPUT: out, SPG_MARKDOWN: md, SPG_CACHE: join(dir, 'cache'), ...env },
-    }, (error, stdout, stderr) => {
-      const read = (f: string) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
-      done({ code: error ? (error.code as number) : 0, output: stdout + stderr, report: JSON.parse(read(out) || 'null') as CoverageReport, markdown: read(md) });
-    });
+    execFile(
+      process.execPath,
+      args,
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', SPG_OUTPUT: out, SPG_MARKDOWN: md, SPG_CACHE: join(dir, 'cache'), ...env },
+      },
+      (error, stdout, stderr) => {
+        const read = (f: string) => {
+          try {
+            return readFileSync(f, 'utf8');
+          } catch {
+            return '';
+          }
+        };
+        done({
+          code: error ? (error.code as number) : 0,
+          output: stdout + stderr,
+          report: JSON.parse(read(out) || 'null') as CoverageReport,
+          markdown: read(md),
+        });
+      },
+    );
   });
 }
 
@@ -50,7 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe.each(['cjs30', 'cjs29'] as const)('Jest %s, ts-jest, two files in two workers', (name) => {
-  it('merges every worker\'s records into one coverage@1 report, each call under the test that made it', () => {
+  it("merges every worker's records into one coverage@1 report, each call under the test that made it", () => {
     const { report } = runs[name];
     expect(report.schema).toBe('stripe-permission-guard/coverage@1');
     // The concurrent tests interleave: a "current test" kept per worker would mix these up.
@@ -78,7 +94,7 @@ describe.each(['cjs30', 'cjs29'] as const)('Jest %s, ts-jest, two files in two w
   });
 });
 
-describe('the run\'s outcome', () => {
+describe("the run's outcome", () => {
   it.each([
     ['Jest 30 without failOnUndeclared passes', 'cjs30', 0],
     ['Jest 29 with failOnUndeclared fails on customer_write, not on the expected charge_write', 'cjs29', 1],

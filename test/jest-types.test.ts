@@ -21,8 +21,12 @@ if (!existsSync(link)) {
 
 const tsc = (project: string) =>
   new Promise<{ code: number; out: string }>((done) => {
-    execFile(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `test/fixtures/${project}/tsconfig.json`], { cwd: root, encoding: 'utf8' }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, out: stdout + stderr }));
+    execFile(
+      process.execPath,
+      ['node_modules/typescript/bin/tsc', '-p', `test/fixtures/${project}/tsconfig.json`],
+      { cwd: root, encoding: 'utf8' },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+    );
   });
 
 describe('matcher types from the setup path', () => {
@@ -30,9 +34,13 @@ describe('matcher types from the setup path', () => {
     ['Jest, @types/jest globals, "types": ["jest", …/jest/setup], moduleResolution node10', 'jest-project'],
     ['Jest, @jest/globals, "types": [… /jest/setup], NodeNext', 'jest-types-globals'],
     ['vitest, /// <reference types="…/vitest/setup" />', 'vitest-types'],
-  ])('%s', async (_, project) => {
-    const { code, out } = await tsc(project);
-    expect(out).toBe('');
-    expect(code).toBe(0);
-  }, 60_000);
+  ])(
+    '%s',
+    async (_, project) => {
+      const { code, out } = await tsc(project);
+      expect(out).toBe('');
+      expect(code).toBe(0);
+    },
+    60_000,
+  );
 });

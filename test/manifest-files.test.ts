@@ -56,8 +56,19 @@ describe('the manifest path and every extends target must be a regular file of a
     ['a directory', () => join(dir, 'stripe-app.dir.json'), { code: 'unreadable', message: /is a directory, not a regular file/ }],
     ['a socket', () => socket, { code: 'unreadable', message: /is a socket, not a regular file/ }],
     ['a 2 MB file', () => join(dir, 'big.json'), { code: 'too_large', message: /is larger than 1048576 bytes \(2097164 bytes\)/ }],
-    ['extends a FIFO', () => file('via-fifo.json', { extends: 'stripe-app.fifo.json' }), { file: 'stripe-app.fifo.json', message: /is a FIFO \(named pipe\), not a regular file\. "extends" in via-fifo\.json must name a stripe-app\.json manifest$/ }],
-    ['extends /dev/zero', () => file('via-zero.json', { extends: '/dev/zero' }), { file: 'zero', message: /character device, not a regular file\. "extends" in via-zero\.json must/ }],
+    [
+      'extends a FIFO',
+      () => file('via-fifo.json', { extends: 'stripe-app.fifo.json' }),
+      {
+        file: 'stripe-app.fifo.json',
+        message: /is a FIFO \(named pipe\), not a regular file\. "extends" in via-fifo\.json must name a stripe-app\.json manifest$/,
+      },
+    ],
+    [
+      'extends /dev/zero',
+      () => file('via-zero.json', { extends: '/dev/zero' }),
+      { file: 'zero', message: /character device, not a regular file\. "extends" in via-zero\.json must/ },
+    ],
     ['extends a 2 MB file', () => file('via-big.json', { extends: 'big.json' }), { file: 'big.json', code: 'too_large', message: /larger than 1048576 bytes/ }],
   ];
   it.each(rows)('%s', (_, path, expected) => {
@@ -80,14 +91,21 @@ describe('the manifest path and every extends target must be a regular file of a
   it('a file that is not UTF-8 is refused without quoting it', () => {
     const path = join(dir, 'latin1.json');
     writeFileSync(path, Buffer.from('{"caf\xe9": 1}', 'latin1'));
-    expect(failure(() => loadManifest(path)).problems).toEqual([expect.objectContaining({ code: 'unreadable', message: expect.stringContaining('is not UTF-8 text') })]);
+    expect(failure(() => loadManifest(path)).problems).toEqual([
+      expect.objectContaining({ code: 'unreadable', message: expect.stringContaining('is not UTF-8 text') }),
+    ]);
   });
 });
 
 describe('files that are not JSON manifests are never quoted', () => {
   // [case, the file extends names, expected code, expected message]
   const rows: [string, string, string, RegExp][] = [
-    ['a .env file', '.env', 'invalid_json', /^is not valid JSON at line 1, column 1: expected a JSON value, found a letter\. "extends" in local\.json must name a stripe-app\.json manifest$/],
+    [
+      'a .env file',
+      '.env',
+      'invalid_json',
+      /^is not valid JSON at line 1, column 1: expected a JSON value, found a letter\. "extends" in local\.json must name a stripe-app\.json manifest$/,
+    ],
     ['a JSON string holding a key', 'string.json', 'not_an_object', /^a manifest is a JSON object, got a string\./],
   ];
   it.each(rows)('%s', (_, target, code, message) => {
@@ -96,7 +114,12 @@ describe('files that are not JSON manifests are never quoted', () => {
     for (const leak of [SECRET, 'sk_live', 'STRIPE_SECRET_KEY', 'hunter2', 'postgres']) expect(thrown).not.toContain(leak);
   });
   it('a key in a manifest value is redacted', () => {
-    const path = file('leaky.json', { permissions: [{ permission: SECRET, purpose: 'x' }, { permission: 'customer_read', purpose: 7 }] });
+    const path = file('leaky.json', {
+      permissions: [
+        { permission: SECRET, purpose: 'x' },
+        { permission: 'customer_read', purpose: 7 },
+      ],
+    });
     const { problems, message } = failure(() => loadManifest(path));
     expect(problems.map((p) => p.code)).toEqual(['unknown_permission', 'purpose_invalid']);
     expect(message).toContain('"sk_live_…"');
@@ -110,7 +133,12 @@ describe('extends', () => {
     file('b.json', { extends: './c.json' });
     file('c.json', { extends: 'a.json', permissions: [] });
     expect(failure(() => loadManifest(join(dir, 'a.json'))).problems).toEqual([
-      expect.objectContaining({ file: 'c.json', entry: 'extends', code: 'extends_cycle', message: 'closes a cycle: a.json → b.json → c.json → a.json. Remove "extends" from one of these files' }),
+      expect.objectContaining({
+        file: 'c.json',
+        entry: 'extends',
+        code: 'extends_cycle',
+        message: 'closes a cycle: a.json → b.json → c.json → a.json. Remove "extends" from one of these files',
+      }),
     ]);
   });
   it('a manifest extending itself', () => {

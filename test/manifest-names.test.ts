@@ -22,19 +22,38 @@ function problems(run: () => unknown): ManifestIssue[] {
 describe('names that are not permissions name the intended one', () => {
   // [declared name, code, message]
   const rows: [string, string, string][] = [
-    ['apply_pay_domain_read', 'misnamed_permission', '"apply_pay_domain_read" is not a Stripe Apps permission: a typo in the permission list of Stripe\'s own stripe-app.json schema. Declare "apple_pay_domain_read" instead'],
+    [
+      'apply_pay_domain_read',
+      'misnamed_permission',
+      '"apply_pay_domain_read" is not a Stripe Apps permission: a typo in the permission list of Stripe\'s own stripe-app.json schema. Declare "apple_pay_domain_read" instead',
+    ],
     ['apply_pay_domain_write', 'misnamed_permission', 'Declare "apple_pay_domain_write" instead'],
     ['shpping_rate_write', 'misnamed_permission', 'Declare "shipping_rate_write" instead'],
     ['webhook_endpoint_write', 'misnamed_permission', 'webhook endpoints are created and managed with webhook_write. Declare "webhook_write" instead'],
-    ['report_runs_and_report_types_write', 'misnamed_permission', 'only the _read permission exists for report runs and report types. Declare "report_runs_and_report_types_read" instead'],
+    [
+      'report_runs_and_report_types_write',
+      'misnamed_permission',
+      'only the _read permission exists for report runs and report types. Declare "report_runs_and_report_types_read" instead',
+    ],
     ['account_read', 'misnamed_permission', 'userContext.account. Remove the entry'],
-    ['account.application.authorized', 'event_type', '"account.application.authorized" is an event type, not a permission. To receive it, declare "event_read"'],
+    [
+      'account.application.authorized',
+      'event_type',
+      '"account.application.authorized" is an event type, not a permission. To receive it, declare "event_read"',
+    ],
     ['customer_reed', 'unknown_permission', 'unknown permission "customer_reed" — did you mean "customer_read"? (Stripe rejects unknown names at upload)'],
     ['zz_nothing_like_it', 'unknown_permission', '(Stripe rejects unknown names at upload). If the catalog is behind Stripe, pass it in extraPermissions'],
   ];
   it.each(rows)('%s', (name, code, message) => {
     expect(problems(() => parseManifest({ permissions: [entry(name)] }, 'stripe-app.json'))).toEqual([
-      expect.objectContaining({ file: 'stripe-app.json', entry: 'permissions[0].permission', path: ['permissions', 0, 'permission'], code, severity: 'error', message: expect.stringContaining(message) }),
+      expect.objectContaining({
+        file: 'stripe-app.json',
+        entry: 'permissions[0].permission',
+        path: ['permissions', 0, 'permission'],
+        code,
+        severity: 'error',
+        message: expect.stringContaining(message),
+      }),
     ]);
   });
 
@@ -62,7 +81,9 @@ describe('extraPermissions: names the catalog does not know yet', () => {
     expect(m.names).toEqual(['future_thing_write', 'customer_read']);
     expect(m.warnings).toEqual([]);
     expect(problems(() => parseManifest({ permissions: [entry('future_thing_write')] })).map((p) => p.code)).toEqual(['unknown_permission']);
-    expect(problems(() => parseManifest({ permissions: [entry('other_write')] }, { extraPermissions: ['future_thing_write'] })).map((p) => p.code)).toEqual(['unknown_permission']);
+    expect(problems(() => parseManifest({ permissions: [entry('other_write')] }, { extraPermissions: ['future_thing_write'] })).map((p) => p.code)).toEqual([
+      'unknown_permission',
+    ]);
   });
   it('are suggested for near misses', () => {
     const [p] = problems(() => parseManifest({ permissions: [entry('future_thng_write')] }, { extraPermissions: ['future_thing_write'] }));
@@ -72,7 +93,11 @@ describe('extraPermissions: names the catalog does not know yet', () => {
     expect(problems(() => parseManifest({ permissions: [entry('x_read')] }, 'my-app.json'))[0]!.file).toBe('my-app.json');
     expect(problems(() => parseManifest({ permissions: [entry('x_read')] }, { file: 'my-app.json' }))[0]!.file).toBe('my-app.json');
   });
-  it.each([['a string', 'customer_read'], ['a non-string name', [1]], ['not iterable', 42]])('%s is an options error', (_, extraPermissions) => {
+  it.each([
+    ['a string', 'customer_read'],
+    ['a non-string name', [1]],
+    ['not iterable', 42],
+  ])('%s is an options error', (_, extraPermissions) => {
     expect(() => parseManifest({ permissions: [] }, { extraPermissions: extraPermissions as never })).toThrow(GuardOptionsError);
   });
 });
@@ -80,12 +105,28 @@ describe('extraPermissions: names the catalog does not know yet', () => {
 describe('misspelt keys get the nearest known key, once', () => {
   // [manifest, expected problems as [entry, code, severity, message fragment]]
   const rows: [string, Record<string, unknown>, [string, string, string, string][]][] = [
-    ['permision at the top', { permision: [entry('customer_read')] }, [['permision', 'unknown_key', 'error', 'did you mean "permissions"? As written, this file declares no permissions']]],
+    [
+      'permision at the top',
+      { permision: [entry('customer_read')] },
+      [['permision', 'unknown_key', 'error', 'did you mean "permissions"? As written, this file declares no permissions']],
+    ],
     ['verison at the top', { verison: '1', permissions: [] }, [['verison', 'unknown_key', 'warning', 'did you mean "version"? Stripe rejects unknown fields']]],
-    ['purpse in an entry', { permissions: [{ permission: 'customer_read', purpse: 'x' }] }, [['permissions[0].purpse', 'entry_invalid', 'error', 'unexpected key — did you mean "purpose"?']]],
-    ['permision in an entry', { permissions: [{ permision: 'customer_read', purpose: 'x' }] }, [['permissions[0].permision', 'entry_invalid', 'error', 'did you mean "permission"?']]],
+    [
+      'purpse in an entry',
+      { permissions: [{ permission: 'customer_read', purpse: 'x' }] },
+      [['permissions[0].purpse', 'entry_invalid', 'error', 'unexpected key — did you mean "purpose"?']],
+    ],
+    [
+      'permision in an entry',
+      { permissions: [{ permision: 'customer_read', purpose: 'x' }] },
+      [['permissions[0].permision', 'entry_invalid', 'error', 'did you mean "permission"?']],
+    ],
     ['an unrelated key at the top is left alone', { my_custom_field: 1, permissions: [] }, []],
-    ['an unrelated key in an entry', { permissions: [{ permission: 'customer_read', purpose: 'x', scope: 'all' }] }, [['permissions[0].scope', 'entry_invalid', 'error', 'unexpected key; an entry has only']]],
+    [
+      'an unrelated key in an entry',
+      { permissions: [{ permission: 'customer_read', purpose: 'x', scope: 'all' }] },
+      [['permissions[0].scope', 'entry_invalid', 'error', 'unexpected key; an entry has only']],
+    ],
   ];
   it.each(rows)('%s', (_, manifest, expected) => {
     let found: ManifestIssue[];
@@ -101,7 +142,9 @@ describe('misspelt keys get the nearest known key, once', () => {
 
 describe('problems are data', () => {
   it('every problem has file, entry (its path as text), code, path, message and severity', () => {
-    const found = problems(() => parseManifest('{"permissions": [{"permission": "customer_reed", "purpose": 1, "purpose": ""}, "x"], "a b": 1}', 'stripe-app.json'));
+    const found = problems(() =>
+      parseManifest('{"permissions": [{"permission": "customer_reed", "purpose": 1, "purpose": ""}, "x"], "a b": 1}', 'stripe-app.json'),
+    );
     expect(found.map((p) => [p.code, p.path, p.entry, p.severity])).toEqual([
       ['duplicate_key', ['permissions', 0, 'purpose'], 'permissions[0].purpose', 'warning'],
       ['purpose_invalid', ['permissions', 0, 'purpose'], 'permissions[0].purpose', 'error'],

@@ -73,7 +73,8 @@ describe('validation collects every problem, naming the entry and the fix', () =
 
 describe('hostile input', () => {
   it('__proto__ and constructor keys are reported and pollute nothing', () => {
-    const text = '{"permissions":[{"permission":"customer_read","purpose":"x","__proto__":{"polluted":true}},{"constructor":{"prototype":{"p":1}},"permission":"__proto__","purpose":"x"}]}';
+    const text =
+      '{"permissions":[{"permission":"customer_read","purpose":"x","__proto__":{"polluted":true}},{"constructor":{"prototype":{"p":1}},"permission":"__proto__","purpose":"x"}]}';
     const found = problems(() => loadManifest(file('proto.json', text)));
     expect(found.map((p) => p.entry)).toEqual(['permissions[0].__proto__', 'permissions[1].constructor', 'permissions[1].permission']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -45,22 +45,57 @@ const ROWS: [method: string, path: string, apiVersion: string | undefined, want:
   ['subscriptions.retrieve', 'latest_invoice.payment_intent', '2023-10-16', { needs: 'payment_intent_read' }],
   ['subscriptions.retrieve', 'latest_invoice.payment_intent', '2024-06-20', { needs: 'payment_intent_read' }],
   ['subscriptions.retrieve', 'latest_invoice.payment_intent', '2025-02-24.acacia', { needs: 'payment_intent_read' }],
-  ['subscriptions.retrieve', 'latest_invoice.payment_intent', '2025-03-31.basil',
-    { unknown: /^"payment_intent" is not an expandable property of Invoice in API version 2025-03-31\.basil; it was removed in 2025-03-31\.basil \(present up to 2025-02-24\.acacia \(stripe 17\.7\.0\)\)/ }],
-  ['subscriptions.retrieve', 'latest_invoice.payment_intent', undefined, { unknown: /in API version 2026-10-28\.endive \(the newest recorded; the request names none\); it was removed in 2025-03-31\.basil/ }],
-  ['subscriptions.retrieve', 'latest_invoice.payment_intent', '2025-12-01', { unknown: /in API version 2025-12-01 \(judged with the graph recorded for 2025-03-31\.basil\); it was removed in 2025-03-31\.basil/ }],
+  [
+    'subscriptions.retrieve',
+    'latest_invoice.payment_intent',
+    '2025-03-31.basil',
+    {
+      unknown:
+        /^"payment_intent" is not an expandable property of Invoice in API version 2025-03-31\.basil; it was removed in 2025-03-31\.basil \(present up to 2025-02-24\.acacia \(stripe 17\.7\.0\)\)/,
+    },
+  ],
+  [
+    'subscriptions.retrieve',
+    'latest_invoice.payment_intent',
+    undefined,
+    { unknown: /in API version 2026-10-28\.endive \(the newest recorded; the request names none\); it was removed in 2025-03-31\.basil/ },
+  ],
+  [
+    'subscriptions.retrieve',
+    'latest_invoice.payment_intent',
+    '2025-12-01',
+    { unknown: /in API version 2025-12-01 \(judged with the graph recorded for 2025-03-31\.basil\); it was removed in 2025-03-31\.basil/ },
+  ],
   ['invoices.retrieve', 'subscription', '2025-02-24.acacia', { needs: 'subscription_read' }],
   ['invoices.retrieve', 'charge', '2023-10-16', { needs: 'charge_read' }],
   ['charges.retrieve', 'invoice', '2023-10-16', { needs: 'invoice_read' }],
   ['paymentIntents.retrieve', 'invoice', '2025-02-24.acacia', { needs: 'invoice_read' }],
   ['invoices.retrieve', 'total_tax_amounts.tax_rate', '2025-02-24.acacia', { needs: 'tax_rate_read' }],
   ['creditNotes.retrieve', 'lines.data.tax_amounts.tax_rate', '2023-10-16', { needs: 'tax_rate_read' }],
-  ['invoices.retrieve', 'total_tax_amounts.tax_rate', '2026-10-28.endive', { unknown: /"total_tax_amounts" is not an expandable property of Invoice in API version 2026-10-28\.endive; it was removed in 2025-03-31\.basil/ }],
+  [
+    'invoices.retrieve',
+    'total_tax_amounts.tax_rate',
+    '2026-10-28.endive',
+    { unknown: /"total_tax_amounts" is not an expandable property of Invoice in API version 2026-10-28\.endive; it was removed in 2025-03-31\.basil/ },
+  ],
   // Added by basil: unknown to older versions, with when it appeared.
   ['invoices.retrieve', 'parent.subscription_details.subscription', undefined, { needs: 'subscription_read' }],
-  ['invoices.retrieve', 'parent.subscription_details.subscription', '2023-10-16', { unknown: /"parent" is not an expandable property of Invoice in API version 2023-10-16; it was added in 2025-03-31\.basil \(absent up to 2025-02-24\.acacia\)/ }],
+  [
+    'invoices.retrieve',
+    'parent.subscription_details.subscription',
+    '2023-10-16',
+    {
+      unknown:
+        /"parent" is not an expandable property of Invoice in API version 2023-10-16; it was added in 2025-03-31\.basil \(absent up to 2025-02-24\.acacia\)/,
+    },
+  ],
   // A property no version has says nothing about versions.
-  ['invoices.retrieve', 'no_such_thing', '2023-10-16', { unknown: /^"no_such_thing" is not an expandable property of Invoice \(in expand path "no_such_thing"\)$/ }],
+  [
+    'invoices.retrieve',
+    'no_such_thing',
+    '2023-10-16',
+    { unknown: /^"no_such_thing" is not an expandable property of Invoice \(in expand path "no_such_thing"\)$/ },
+  ],
   // stripe 14's upcoming invoice: a type only older versions know is read from them whatever the version.
   ['invoices.retrieveUpcoming', 'customer', undefined, { needs: 'customer_read' }],
   ['invoices.retrieveUpcoming', 'subscription', '2023-10-16', { needs: 'subscription_read' }],
@@ -79,10 +114,16 @@ describe.each(ROWS)('%s expand %s at %s', (method, path, apiVersion, want) => {
 });
 
 describe('the stored form: one base graph plus per-version deltas', () => {
-  const expand = readJson<{ types: Record<string, unknown>; deltas: Record<string, Record<string, unknown>>; versions: { apiVersion: string }[] }>('mappings/generated/expand.json');
+  const expand = readJson<{ types: Record<string, unknown>; deltas: Record<string, Record<string, unknown>>; versions: { apiVersion: string }[] }>(
+    'mappings/generated/expand.json',
+  );
   const objectFiles = ['objects.json', 'objects-stripe20.json', 'objects-stripe17.json', 'objects-stripe14.json'];
   const overrides = readJson<object>('mappings/overrides.json');
-  const built = buildGraphs(objectFiles.map((f) => readJson(`mappings/generated/${f}`)), overrides, []) as { graphs: Record<string, Record<string, Record<string, ExpandProp>>> };
+  const built = buildGraphs(
+    objectFiles.map((f) => readJson(`mappings/generated/${f}`)),
+    overrides,
+    [],
+  ) as { graphs: Record<string, Record<string, Record<string, ExpandProp>>> };
 
   it('stores deltas far smaller than the base graph', () => {
     const base = Object.keys(expand.types).length;
@@ -97,20 +138,38 @@ describe('the stored form: one base graph plus per-version deltas', () => {
     const diffs: string[] = [];
     for (const [type, props] of Object.entries(want)) {
       if (!decoded.has(type)) diffs.push(`${type}: missing`);
-      else for (const [name, p] of Object.entries(props)) {
-        if (strip(decoded.get(type)!.get(name) ?? { to: ['<missing>'] }) !== strip(p)) diffs.push(`${type}.${name}`);
-      }
-      if (decoded.has(type) && decoded.get(type)!.size !== Object.keys(props).length) diffs.push(`${type}: ${decoded.get(type)!.size} props, want ${Object.keys(props).length}`);
+      else
+        for (const [name, p] of Object.entries(props)) {
+          if (strip(decoded.get(type)!.get(name) ?? { to: ['<missing>'] }) !== strip(p)) diffs.push(`${type}.${name}`);
+        }
+      if (decoded.has(type) && decoded.get(type)!.size !== Object.keys(props).length)
+        diffs.push(`${type}: ${decoded.get(type)!.size} props, want ${Object.keys(props).length}`);
     }
     expect(diffs).toEqual([]);
   });
 
   it('removes exactly the 16 properties of the basil change between acacia and clover', () => {
-    const ids = (v: string) => new Set(Object.entries(built.graphs[v]!).flatMap(([t, props]) => Object.entries(props).filter(([, p]) => p.expand === 'id').map(([n]) => `${t}.${n}`)));
+    const ids = (v: string) =>
+      new Set(
+        Object.entries(built.graphs[v]!).flatMap(([t, props]) =>
+          Object.entries(props)
+            .filter(([, p]) => p.expand === 'id')
+            .map(([n]) => `${t}.${n}`),
+        ),
+      );
     const acacia = ids('2025-02-24.acacia');
     const clover = ids('2026-02-25.clover');
     const removed = [...acacia].filter((k) => !clover.has(k) && !k.startsWith('UpcomingInvoice.'));
     expect(removed).toHaveLength(16);
-    expect(removed).toEqual(expect.arrayContaining(['Invoice.subscription', 'Invoice.payment_intent', 'Invoice.charge', 'Charge.invoice', 'PaymentIntent.invoice', 'Invoice.TotalTaxAmount.tax_rate']));
+    expect(removed).toEqual(
+      expect.arrayContaining([
+        'Invoice.subscription',
+        'Invoice.payment_intent',
+        'Invoice.charge',
+        'Charge.invoice',
+        'PaymentIntent.invoice',
+        'Invoice.TotalTaxAmount.tax_rate',
+      ]),
+    );
   });
 });

@@ -10,8 +10,14 @@ import { scanExpandables } from '../mappings/scripts/scan-expandables.mjs';
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(new URL(`../${rel}`, import.meta.url), 'utf8')) as T;
 const catalog = getCatalog();
 
-interface ObjectsDoc { apiVersion: string; stripeVersion: string; scan: { expandableIds: number; graphExpandableIds: number } }
-interface Recorded { methods: Record<string, unknown> }
+interface ObjectsDoc {
+  apiVersion: string;
+  stripeVersion: string;
+  scan: { expandableIds: number; graphExpandableIds: number };
+}
+interface Recorded {
+  methods: Record<string, unknown>;
+}
 
 // Reserve holds and releases are API objects that no method returns and no property references.
 const RESERVE = ['Reserve.Hold', 'Reserve.Release'];
@@ -49,7 +55,7 @@ describe.each(MAJORS)('%s', (module, objectsFile, endpointsFile, notInGraph, unr
   const inGraph = scanned.filter((k) => !owned(notInGraph)(k));
   const declared = scanned.filter((k) => !owned(unreachable)(k));
 
-  it('the committed count of the syntactic scan is current, and equals the type checker\'s count', () => {
+  it("the committed count of the syntactic scan is current, and equals the type checker's count", () => {
     expect(objects.scan.expandableIds).toBe(scanned.length);
     expect(objects.scan.graphExpandableIds).toBe(inGraph.length);
     expect(declared.length).toBeGreaterThan(250);

@@ -55,7 +55,9 @@ const MAJORS = [
 describe.each(MAJORS)('%s: every method has an entry', (module, min) => {
   const methods = sdkMethods(module);
   const catalog = getCatalog();
-  const aliases = Object.entries((JSON.parse(readFileSync(new URL('../mappings/generated/routes.json', import.meta.url), 'utf8')) as { aliases: Record<string, string> }).aliases);
+  const aliases = Object.entries(
+    (JSON.parse(readFileSync(new URL('../mappings/generated/routes.json', import.meta.url), 'utf8')) as { aliases: Record<string, string> }).aliases,
+  );
   // stripe 14's `account` is `accounts` under another name (recorded as an alias).
   const canonical = (m: string) => {
     const alias = aliases.find(([a]) => m.startsWith(`${a}.`));
@@ -64,7 +66,9 @@ describe.each(MAJORS)('%s: every method has an entry', (module, min) => {
 
   it(`finds at least ${min} methods on a real client, sub-resources and oauth included`, () => {
     expect(methods.length).toBeGreaterThanOrEqual(min);
-    expect(methods).toEqual(expect.arrayContaining(['customers.create', 'oauth.token', 'oauth.deauthorize', 'oauth.authorizeUrl', 'checkout.sessions.listLineItems']));
+    expect(methods).toEqual(
+      expect.arrayContaining(['customers.create', 'oauth.token', 'oauth.deauthorize', 'oauth.authorizeUrl', 'checkout.sessions.listLineItems']),
+    );
     if (module !== 'stripe-14') expect(methods).toContain('v2.core.events.retrieve');
     if (module === 'stripe') expect(methods).toContain('v2.core.accounts.persons.create');
   });

@@ -15,7 +15,10 @@ describe('toRequirePermissions', () => {
     ['customers.create', ['customer_write']],
     ['customers.retrieve', ['customer_read']],
     ['customers.retrieve', ['customer_write']], // write satisfies a read, and is not superfluous
-    [['invoices.retrieve', { expand: ['customer'] }], ['invoice_read', 'customer_read']],
+    [
+      ['invoices.retrieve', { expand: ['customer'] }],
+      ['invoice_read', 'customer_read'],
+    ],
     // balance_transaction_source_read implies balance_read, so it alone is the exact requirement.
     [{ method: 'GET', path: '/v1/balance_transactions/txn_1?expand[]=source' }, ['balance_transaction_source_read']],
   ] as const)('%j requires %j', (call, permissions) => {
@@ -30,7 +33,9 @@ describe('toRequirePermissions', () => {
 
   it('fails on a superfluous permission', () => {
     expect(() => expect('customers.create').toRequirePermissions(['customer_write', 'invoice_read'])).toThrow(/not needed: invoice_read/);
-    expect(() => expect(['balanceTransactions.retrieve', { expand: ['source'] }]).toRequirePermissions(['balance_read', 'balance_transaction_source_read'])).toThrow(/not needed: balance_read/);
+    expect(() =>
+      expect(['balanceTransactions.retrieve', { expand: ['source'] }]).toRequirePermissions(['balance_read', 'balance_transaction_source_read']),
+    ).toThrow(/not needed: balance_read/);
   });
 
   it('fails on calls the map cannot decide', () => {
@@ -49,7 +54,9 @@ describe('toRequirePermissions', () => {
 
   it('.not', () => {
     expect('customers.create').not.toRequirePermissions(['customer_read']);
-    expect(() => expect('customers.create').not.toRequirePermissions(['customer_write'])).toThrow(/expected customers\.create not to require exactly \[customer_write\]/);
+    expect(() => expect('customers.create').not.toRequirePermissions(['customer_write'])).toThrow(
+      /expected customers\.create not to require exactly \[customer_write\]/,
+    );
   });
 });
 
@@ -66,11 +73,17 @@ describe('toBeAllowedBy', () => {
     expect(() => expect('customers.retrieve').not.toBeAllowedBy(manifest)).toThrow(/not to be allowed by/);
   });
   it('fails on a call unknown to the map: nobody can say it is allowed', () => {
-    expect(() => expect('accounts.update').toBeAllowedBy(['account_write', 'customer_write'])).toThrow(/unknown to the map, so not known to be allowed: accounts\.update/);
+    expect(() => expect('accounts.update').toBeAllowedBy(['account_write', 'customer_write'])).toThrow(
+      /unknown to the map, so not known to be allowed: accounts\.update/,
+    );
     expect(() => expect({ method: 'GET', path: '/v1/no_such_thing' }).toBeAllowedBy(['customer_read'])).toThrow(/unknown to the map/);
   });
   it('carries actual/expected: the list that would allow it against the given one', () => {
-    const r = permissionMatchers.toBeAllowedBy.call({ isNot: false }, ['invoices.retrieve', { expand: ['customer'] }], ['invoice_read']) as { pass: boolean; actual: unknown; expected: unknown };
+    const r = permissionMatchers.toBeAllowedBy.call({ isNot: false }, ['invoices.retrieve', { expand: ['customer'] }], ['invoice_read']) as {
+      pass: boolean;
+      actual: unknown;
+      expected: unknown;
+    };
     expect(r).toMatchObject({ pass: false, actual: ['customer_read', 'invoice_read'], expected: ['invoice_read'] });
   });
 });
@@ -120,7 +133,15 @@ describe('toBePermissionError (expected rejections)', () => {
 
   // The same rejection from both surfaces: guard() builds the error, msw answers Stripe's 403.
   const surfaces = {
-    guard: () => guard(new Stripe('sk_test_matchers', { httpClient: Stripe.createFetchHttpClient(() => { throw new Error('nothing may leave'); }) }), { permissions: ['customer_read'] }),
+    guard: () =>
+      guard(
+        new Stripe('sk_test_matchers', {
+          httpClient: Stripe.createFetchHttpClient(() => {
+            throw new Error('nothing may leave');
+          }),
+        }),
+        { permissions: ['customer_read'] },
+      ),
     msw: () => new Stripe('sk_test_matchers', { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 }),
   };
 
@@ -136,7 +157,7 @@ describe('toBePermissionError (expected rejections)', () => {
     return scope.records;
   }
 
-  it.each(Object.keys(surfaces) as (keyof typeof surfaces)[])('%s: passes on the guard\'s rejection and marks that check expected', async (surface) => {
+  it.each(Object.keys(surfaces) as (keyof typeof surfaces)[])("%s: passes on the guard's rejection and marks that check expected", async (surface) => {
     const stripe = surfaces[surface]();
     const records = await inScope(async () => {
       await stripe.customers.retrieve('cus_1').catch(() => {});
@@ -163,8 +184,16 @@ describe('toBePermissionError (expected rejections)', () => {
 
   it.each([
     ['a plain Error', new Error('network down'), /got Error/],
-    ['another Stripe error', Object.assign(new Error('Invalid API Key provided: sk_test_***'), { type: 'StripeAuthenticationError' }), /got StripeAuthenticationError/],
-    ['a permission error with another code', Object.assign(new Error('x'), { type: 'StripePermissionError', code: 'secret_key_required' }), /got StripePermissionError with code "secret_key_required"/],
+    [
+      'another Stripe error',
+      Object.assign(new Error('Invalid API Key provided: sk_test_***'), { type: 'StripeAuthenticationError' }),
+      /got StripeAuthenticationError/,
+    ],
+    [
+      'a permission error with another code',
+      Object.assign(new Error('x'), { type: 'StripePermissionError', code: 'secret_key_required' }),
+      /got StripePermissionError with code "secret_key_required"/,
+    ],
   ])('fails on %s, without printing its message', async (_, error, message) => {
     const failure = expect(Promise.reject(error)).rejects.toBePermissionError();
     await expect(failure).rejects.toThrow(message);
@@ -175,14 +204,24 @@ describe('toBePermissionError (expected rejections)', () => {
     const stripe = surfaces.guard();
     const records = await inScope(async () => {
       await expect(Promise.reject(new Error('x'))).rejects.not.toBePermissionError();
-      await expect(expect(stripe.customers.update('cus_1', { name: 'x' })).rejects.not.toBePermissionError()).rejects.toThrow(/not to be the guard's permission error/);
+      await expect(expect(stripe.customers.update('cus_1', { name: 'x' })).rejects.not.toBePermissionError()).rejects.toThrow(
+        /not to be the guard's permission error/,
+      );
     });
     expect(records.map((r) => !!r.expected)).toEqual([false]);
   });
 
   it('carries actual/expected for the diff', () => {
-    const error = Object.assign(new Error('x'), { type: 'StripePermissionError', code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] });
+    const error = Object.assign(new Error('x'), {
+      type: 'StripePermissionError',
+      code: 'more_permissions_required_for_application',
+      missingPermissions: ['customer_write'],
+    });
     const r = permissionMatchers.toBePermissionError.call({ isNot: false }, error, ['invoice_write']);
-    expect(r).toMatchObject({ pass: false, actual: { code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] }, expected: { missingPermissions: ['invoice_write'] } });
+    expect(r).toMatchObject({
+      pass: false,
+      actual: { code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] },
+      expected: { missingPermissions: ['invoice_write'] },
+    });
   });
 });

@@ -12,21 +12,52 @@ import { stripePermissionHandlers, type StripePermissionHandlersOptions } from '
 import { setRecorder, type CheckRecord } from '../src/index.js';
 
 const KEY = 'sk_test_msw_suite_4242424242';
-interface Seen { method: string; url: string; body: string; contentType: string | null }
+interface Seen {
+  method: string;
+  url: string;
+  body: string;
+  contentType: string | null;
+}
 const seen: Seen[] = [];
-const fixture = (response: () => Response) => async ({ request }: { request: Request }) => {
-  seen.push({ method: request.method, url: request.url, body: await request.text(), contentType: request.headers.get('content-type') });
-  return response();
-};
+const fixture =
+  (response: () => Response) =>
+  async ({ request }: { request: Request }) => {
+    seen.push({ method: request.method, url: request.url, body: await request.text(), contentType: request.headers.get('content-type') });
+    return response();
+  };
 const fixtures = [
-  http.get('https://api.stripe.com/v1/customers/:id', fixture(() => HttpResponse.json({ id: 'cus_1', object: 'customer' }))),
-  http.post('https://api.stripe.com/v1/customers', fixture(() => HttpResponse.json({ id: 'cus_new', object: 'customer' }))),
-  http.post('https://api.stripe.com/v1/customers/:id', fixture(() => HttpResponse.json({ id: 'cus_1', object: 'customer' }))),
-  http.get('https://api.stripe.com/v1/invoices/:id', fixture(() => HttpResponse.json({ id: 'in_1', object: 'invoice' }))),
-  http.post('https://api.stripe.com/v1/accounts/:id', fixture(() => HttpResponse.json({ id: 'acct_1', object: 'account' }))),
-  http.post('https://api.stripe.com/v1/webhook_endpoints', fixture(() => HttpResponse.json({ id: 'we_1', object: 'webhook_endpoint' }))),
-  http.post('https://api.stripe.com/v2/core/event_destinations', fixture(() => HttpResponse.json({ id: 'ed_1', object: 'v2.core.event_destination' }))),
-  http.post('https://files.stripe.com/v1/files', fixture(() => HttpResponse.json({ id: 'file_1', object: 'file' }))),
+  http.get(
+    'https://api.stripe.com/v1/customers/:id',
+    fixture(() => HttpResponse.json({ id: 'cus_1', object: 'customer' })),
+  ),
+  http.post(
+    'https://api.stripe.com/v1/customers',
+    fixture(() => HttpResponse.json({ id: 'cus_new', object: 'customer' })),
+  ),
+  http.post(
+    'https://api.stripe.com/v1/customers/:id',
+    fixture(() => HttpResponse.json({ id: 'cus_1', object: 'customer' })),
+  ),
+  http.get(
+    'https://api.stripe.com/v1/invoices/:id',
+    fixture(() => HttpResponse.json({ id: 'in_1', object: 'invoice' })),
+  ),
+  http.post(
+    'https://api.stripe.com/v1/accounts/:id',
+    fixture(() => HttpResponse.json({ id: 'acct_1', object: 'account' })),
+  ),
+  http.post(
+    'https://api.stripe.com/v1/webhook_endpoints',
+    fixture(() => HttpResponse.json({ id: 'we_1', object: 'webhook_endpoint' })),
+  ),
+  http.post(
+    'https://api.stripe.com/v2/core/event_destinations',
+    fixture(() => HttpResponse.json({ id: 'ed_1', object: 'v2.core.event_destination' })),
+  ),
+  http.post(
+    'https://files.stripe.com/v1/files',
+    fixture(() => HttpResponse.json({ id: 'file_1', object: 'file' })),
+  ),
 ];
 const server = setupServer(...fixtures);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -41,13 +72,19 @@ const READ_ONLY = ['customer_read', 'invoice_read'];
 function enforce(options: { [K in keyof StripePermissionHandlersOptions]?: StripePermissionHandlersOptions[K] | undefined } = {}) {
   const warn = vi.fn();
   const onViolation = vi.fn();
-  server.resetHandlers(...stripePermissionHandlers({ permissions: READ_ONLY, logger: { warn }, onViolation, ...options } as StripePermissionHandlersOptions), ...fixtures);
+  server.resetHandlers(
+    ...stripePermissionHandlers({ permissions: READ_ONLY, logger: { warn }, onViolation, ...options } as StripePermissionHandlersOptions),
+    ...fixtures,
+  );
   return { warn, onViolation };
 }
 const stripe = (config: Stripe.StripeConfig = {}) => new Stripe(KEY, { telemetry: false, ...config });
 
 async function rejection(p: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   if (!e) throw new Error('expected the call to be rejected');
   return e as Stripe.errors.StripeError;
 }
@@ -122,7 +159,18 @@ describe('a covered request falls through to the next handler unchanged', () => 
   const cases: [string, string[], (c: Stripe) => Promise<unknown>][] = [
     ['GET with expand', READ_ONLY, (c) => c.customers.retrieve('cus_1', { expand: ['default_source'] })],
     ['POST form body', ['customer_write'], (c) => c.customers.create({ email: 'a@example.com', metadata: { a: '1' }, expand: ['default_source'] })],
-    ['v2 JSON body', ['webhook_write'], (c) => c.v2.core.eventDestinations.create({ name: 'd', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v1.billing.meter.error_report_triggered'], webhook_endpoint: { url: 'https://example.com/hook' } })],
+    [
+      'v2 JSON body',
+      ['webhook_write'],
+      (c) =>
+        c.v2.core.eventDestinations.create({
+          name: 'd',
+          type: 'webhook_endpoint',
+          event_payload: 'thin',
+          enabled_events: ['v1.billing.meter.error_report_triggered'],
+          webhook_endpoint: { url: 'https://example.com/hook' },
+        }),
+    ],
   ];
   it.each(cases)('%s', async (_, permissions, call) => {
     await call(stripe());
@@ -167,7 +215,12 @@ describe('permissions sources', () => {
 
   it('a throwing function answers a 500 that names it, not retried', async () => {
     let calls = 0;
-    enforce({ permissions: () => { calls++; throw new Error('db down'); } });
+    enforce({
+      permissions: () => {
+        calls++;
+        throw new Error('db down');
+      },
+    });
     const err = await rejection(stripe({ maxNetworkRetries: 2 }).customers.retrieve('cus_1'));
     expect(err.statusCode).toBe(500);
     expect(err.message).toContain('The permissions function threw: db down');
@@ -178,7 +231,9 @@ describe('permissions sources', () => {
   it('rejects bad options with a clear message', () => {
     expect(() => stripePermissionHandlers({})).toThrow(/needs \{ manifest: '.\/stripe-app.json' \} or \{ permissions/);
     expect(() => stripePermissionHandlers({ permissions: [], mdoe: 'x' } as never)).toThrow(/unknown option "mdoe"/);
-    expect(() => stripePermissionHandlers({ permissions: ['customer_reed'] })).toThrow(/permissions\[0\] "customer_reed" is not a Stripe Apps permission \(did you mean "customer_read"\?\)/);
+    expect(() => stripePermissionHandlers({ permissions: ['customer_reed'] })).toThrow(
+      /permissions\[0\] "customer_reed" is not a Stripe Apps permission \(did you mean "customer_read"\?\)/,
+    );
     expect(() => stripePermissionHandlers({ permissions: [], onUnmapped: 'loud' as never })).toThrow(/onUnmapped must be one of 'throw', 'warn', 'allow'/);
   });
 });
@@ -216,7 +271,9 @@ describe('webhook endpoints', () => {
     const create = (c: Stripe) => c.webhookEndpoints.create({ url: 'https://example.com/hook', enabled_events: ['charge.succeeded', 'customer.created'] });
     const err = await rejection(create(stripe()));
     expect(err.message).toContain("Having the 'charge_read' and 'customer_read' permissions would allow this request to continue.");
-    expect(err.message).toContain('event charge.succeeded needs one of charge_read, charge_write; event customer.created needs one of customer_read, customer_write');
+    expect(err.message).toContain(
+      'event charge.succeeded needs one of charge_read, charge_write; event customer.created needs one of customer_read, customer_write',
+    );
     enforce({ permissions: ['webhook_write', 'charge_read', 'customer_read'] });
     await create(stripe());
     expect(seen).toHaveLength(1);
@@ -233,5 +290,8 @@ it('reports each check to the active recorder', async () => {
   } finally {
     stop();
   }
-  expect(records.map((r) => [r.method, r.outcome])).toEqual([['customers.retrieve', 'allowed'], ['customers.create', 'rejected']]);
+  expect(records.map((r) => [r.method, r.outcome])).toEqual([
+    ['customers.retrieve', 'allowed'],
+    ['customers.create', 'rejected'],
+  ]);
 });

@@ -36,7 +36,12 @@ describe('overrides', () => {
       sent.push(String(url));
       return new Response('{"id":"acct_1","object":"account"}', { status: 200, headers: { 'content-type': 'application/json' } });
     }) as typeof fetch);
-    const stripe = guard(new Stripe('sk_test_x', { httpClient, telemetry: false }), { permissions: ['future_climate_read'], overrides: file, onUnmapped: 'throw', logger: { warn() {} } });
+    const stripe = guard(new Stripe('sk_test_x', { httpClient, telemetry: false }), {
+      permissions: ['future_climate_read'],
+      overrides: file,
+      onUnmapped: 'throw',
+      logger: { warn() {} },
+    });
     await stripe.accounts.update('acct_1', {});
     await stripe.rawRequest('GET', '/v1/climate/orders/climorder_1');
     expect(sent).toHaveLength(2);
@@ -70,7 +75,10 @@ describe('the CLI', () => {
     const { spawnSync } = await import('node:child_process');
     const dir = mkdtempSync(join(tmpdir(), 'spg-overrides-cli-'));
     writeFileSync(join(dir, 'o.json'), JSON.stringify(overrides));
-    writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify({ id: 'com.example.app', version: '1.0.0', permissions: [{ permission: 'future_climate_read', purpose: 'climate' }] }));
+    writeFileSync(
+      join(dir, 'stripe-app.json'),
+      JSON.stringify({ id: 'com.example.app', version: '1.0.0', permissions: [{ permission: 'future_climate_read', purpose: 'climate' }] }),
+    );
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], { cwd: dir, encoding: 'utf8' });
     const ok = cli('explain', 'GET /v1/climate/orders/x', '--manifest', 'stripe-app.json', '--overrides', 'o.json');
     expect(ok.stdout).toContain('covers this call');

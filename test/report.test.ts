@@ -7,7 +7,10 @@ import { compileGrant } from '../src/explain.js';
 /** A record as the guard would make it for `call` under `declared`. */
 function record(test: string, declared: string[], method: string, params?: Record<string, unknown>): TestRecord {
   const result = check(method, params, declared);
-  return { ...toRecord(result.explanation, compileGrant(declared), result.satisfied, result.missing, result.allowed ? 'allowed' : 'rejected', undefined), test };
+  return {
+    ...toRecord(result.explanation, compileGrant(declared), result.satisfied, result.missing, result.allowed ? 'allowed' : 'rejected', undefined),
+    test,
+  };
 }
 const DECLARED = ['customer_read', 'invoice_read', 'checkout_session_read', 'customer_write'];
 
@@ -72,16 +75,36 @@ describe('suggestPermissions (least privilege)', () => {
     { permission: 'checkout_session_read', purpose: 'Show payments' },
   ];
   it.each([
-    ['keeps what is used, drops the rest, adds what is missing', [['customers.update'], ['invoices.retrieve'], ['paymentIntents.retrieve']],
-      { keep: ['customer_write', 'invoice_read'], add: ['payment_intent_read'], drop: ['checkout_session_read'] }],
-    ['prefers the declared permission that implies others', [['checkout.sessions.retrieve'], ['paymentIntents.retrieve']],
-      { keep: ['checkout_session_read'], add: [], drop: ['customer_write', 'invoice_read'] }],
-    ['reads become _read when nothing declared covers them', [['subscriptions.list']],
-      { keep: [], add: ['subscription_read'], drop: ['customer_write', 'invoice_read', 'checkout_session_read'] }],
-    ['a read met by a declared _write keeps the _write', [['customers.retrieve']],
-      { keep: ['customer_write'], add: [], drop: ['invoice_read', 'checkout_session_read'] }],
+    [
+      'keeps what is used, drops the rest, adds what is missing',
+      [['customers.update'], ['invoices.retrieve'], ['paymentIntents.retrieve']],
+      { keep: ['customer_write', 'invoice_read'], add: ['payment_intent_read'], drop: ['checkout_session_read'] },
+    ],
+    [
+      'prefers the declared permission that implies others',
+      [['checkout.sessions.retrieve'], ['paymentIntents.retrieve']],
+      { keep: ['checkout_session_read'], add: [], drop: ['customer_write', 'invoice_read'] },
+    ],
+    [
+      'reads become _read when nothing declared covers them',
+      [['subscriptions.list']],
+      { keep: [], add: ['subscription_read'], drop: ['customer_write', 'invoice_read', 'checkout_session_read'] },
+    ],
+    [
+      'a read met by a declared _write keeps the _write',
+      [['customers.retrieve']],
+      { keep: ['customer_write'], add: [], drop: ['invoice_read', 'checkout_session_read'] },
+    ],
   ] as const)('%s', (_, calls, expected) => {
-    const report = buildReport(calls.map(([m]) => record('t', manifest.map((p) => p.permission), m)));
+    const report = buildReport(
+      calls.map(([m]) =>
+        record(
+          't',
+          manifest.map((p) => p.permission),
+          m,
+        ),
+      ),
+    );
     const s = suggestPermissions(report, manifest);
     expect({ keep: s.keep, add: s.add, drop: s.drop }).toEqual(expected);
     for (const kept of s.permissions.filter((p) => s.keep.includes(p.permission))) {
@@ -114,7 +137,10 @@ describe('expected rejections', () => {
     expect(report.calls.map((c) => c.method)).toEqual(['customers.retrieve', 'paymentIntents.create']);
   });
   it('least privilege neither adds nor keeps a permission for them', () => {
-    const s = suggestPermissions(report, declared.map((permission) => ({ permission, purpose: 'p' })));
+    const s = suggestPermissions(
+      report,
+      declared.map((permission) => ({ permission, purpose: 'p' })),
+    );
     expect({ keep: s.keep, add: s.add, drop: s.drop }).toEqual({ keep: ['customer_read'], add: ['payment_intent_write'], drop: ['invoice_read'] });
   });
   it('merge across shards, also with reports written before the field existed', () => {
@@ -125,6 +151,8 @@ describe('expected rejections', () => {
   });
   it('appear in the summary and the markdown', () => {
     expect(formatReportText(report)).toContain('Expected rejections (2): asserted by tests, not counted as missing\n  ⊘ customer_write — customers.update');
-    expect(formatReportMarkdown(report)).toContain('**Expected rejections** (2, asserted by tests):\n\n- `customer_write`: `customers.update`\n- `payment_method_read`: `invoices.retrieve (expand default_payment_method)`');
+    expect(formatReportMarkdown(report)).toContain(
+      '**Expected rejections** (2, asserted by tests):\n\n- `customer_write`: `customers.update`\n- `payment_method_read`: `invoices.retrieve (expand default_payment_method)`',
+    );
   });
 });

@@ -43,7 +43,11 @@ describe.each(Object.keys(start) as (keyof typeof start)[])('%s reporter options
 
 describe('a Jest run that recorded nothing', () => {
   it.each([
-    ['no test file ran the setup', false, "No test ran the setup file, so no call was recorded. Add setupFilesAfterEnv: ['stripe-permission-guard/jest/setup'] to jest.config."],
+    [
+      'no test file ran the setup',
+      false,
+      "No test ran the setup file, so no call was recorded. Add setupFilesAfterEnv: ['stripe-permission-guard/jest/setup'] to jest.config.",
+    ],
     ['the setup ran, no guarded call', true, 'No guarded Stripe call was recorded in this run.'],
   ])('%s: says so, instead of listing every permission unused', (_, setupRan, message) => {
     const reporter = new JestReporter({ rootDir: root }, { manifest: 'stripe-app.json', outputFile: false, markdownFile: false, failOnUnused: true });

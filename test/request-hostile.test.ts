@@ -25,8 +25,15 @@ class Recording extends Stripe.HttpClient {
     return Promise.resolve(new Res(200, {}));
   }
 }
-const client = (http = new Recording(), config: Record<string, unknown> = {}) => ({ http, stripe: new Stripe(KEY, { httpClient: http, telemetry: false, maxNetworkRetries: 0, ...config }) });
-const settle = (p: Promise<unknown>) => p.then(() => 'sent' as const, (e: unknown) => e);
+const client = (http = new Recording(), config: Record<string, unknown> = {}) => ({
+  http,
+  stripe: new Stripe(KEY, { httpClient: http, telemetry: false, maxNetworkRetries: 0, ...config }),
+});
+const settle = (p: Promise<unknown>) =>
+  p.then(
+    () => 'sent' as const,
+    (e: unknown) => e,
+  );
 const quiet = { warn() {} };
 
 describe('permissions functions that misbehave', () => {
@@ -49,7 +56,12 @@ describe('permissions functions that misbehave', () => {
   it('a throwing function keeps the error as cause', async () => {
     const { stripe } = client();
     const boom = new Error('db down');
-    guard(stripe, { permissions: () => { throw boom; }, logger: quiet });
+    guard(stripe, {
+      permissions: () => {
+        throw boom;
+      },
+      logger: quiet,
+    });
     const e = (await settle(stripe.customers.retrieve('cus_1'))) as Error;
     expect(e).toBeInstanceOf(GuardOptionsError);
     expect(e.cause).toBe(boom);
@@ -66,7 +78,13 @@ describe('permissions functions that misbehave', () => {
 
   it('what is judged is what is sent: params mutated while an async function runs', async () => {
     const { http, stripe } = client();
-    guard(stripe, { permissions: async () => { await new Promise((r) => setTimeout(r, 5)); return ['invoice_read', 'invoice_write']; }, logger: quiet });
+    guard(stripe, {
+      permissions: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        return ['invoice_read', 'invoice_write'];
+      },
+      logger: quiet,
+    });
     const params: { metadata: Record<string, string>; expand: string[] } = { metadata: { a: '1' }, expand: [] };
     const pending = settle(stripe.invoices.update('in_1', params));
     params.expand.push('customer');
@@ -79,13 +97,27 @@ describe('permissions functions that misbehave', () => {
 describe('user callbacks that throw', () => {
   it("a throwing logger.warn neither blocks nor crashes requests in 'warn' mode", async () => {
     const { http, stripe } = client();
-    guard(stripe, { permissions: [], mode: 'warn', logger: { warn() { throw new Error('logger down'); } } });
+    guard(stripe, {
+      permissions: [],
+      mode: 'warn',
+      logger: {
+        warn() {
+          throw new Error('logger down');
+        },
+      },
+    });
     expect(await settle(stripe.customers.create({}))).toBe('sent');
     expect(http.sent).toHaveLength(1);
   });
   it('a throwing onViolation does not change the verdict', async () => {
     const { http, stripe } = client();
-    guard(stripe, { permissions: [], onViolation: () => { throw new Error('hook down'); }, logger: quiet });
+    guard(stripe, {
+      permissions: [],
+      onViolation: () => {
+        throw new Error('hook down');
+      },
+      logger: quiet,
+    });
     expect(await settle(stripe.customers.create({}))).toMatchObject({ statusCode: 403 });
     expect(http.sent).toEqual([]);
   });
@@ -102,7 +134,9 @@ describe('hostile expand paths', () => {
     const post = await settle(stripe.invoices.update('in_1', { expand }));
     expect(post).toBeInstanceOf(RefusedRequestError);
     expect((post as Error).message).toMatch(/expand path "latest_charge.payment_intent.latest_charge.*" is not a dot-separated list/);
-    expect((await settle(stripe.invoices.update('in_1', { expand: ['customer.invoice_settings.default_payment_method.customer.x'] }))) as Error).toMatchObject({ message: expect.stringMatching(/is 5 levels deep; Stripe expands at most 4 levels/) });
+    expect((await settle(stripe.invoices.update('in_1', { expand: ['customer.invoice_settings.default_payment_method.customer.x'] }))) as Error).toMatchObject({
+      message: expect.stringMatching(/is 5 levels deep; Stripe expands at most 4 levels/),
+    });
     expect(http.sent).toEqual([]);
     expect(explain('invoices.retrieve', { expand }).invalid?.length).toBe(8);
   });
@@ -164,13 +198,26 @@ describe('expand paths are judged against the API version on the wire', () => {
     const require = createRequire(import.meta.url);
     const Stripe17 = require('stripe-17') as typeof Stripe;
     const http17 = new Recording();
-    const old = guard(new Stripe17(KEY, { httpClient: http17 as never, telemetry: false, maxNetworkRetries: 0 }) as unknown as Stripe, { permissions: ['subscription_read', 'invoice_read'], logger: quiet });
-    expect(await settle(old.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({ statusCode: 403, missingPermissions: ['payment_intent_read'] });
+    const old = guard(new Stripe17(KEY, { httpClient: http17 as never, telemetry: false, maxNetworkRetries: 0 }) as unknown as Stripe, {
+      permissions: ['subscription_read', 'invoice_read'],
+      logger: quiet,
+    });
+    expect(await settle(old.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({
+      statusCode: 403,
+      missingPermissions: ['payment_intent_read'],
+    });
     const { http, stripe } = client(undefined, { apiVersion: '2024-06-20' });
     guard(stripe, { permissions: ['subscription_read', 'invoice_read'], logger: quiet });
-    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({ statusCode: 403, missingPermissions: ['payment_intent_read'] });
-    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2026-10-28.endive' }))).toBe('sent');
+    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }))).toMatchObject({
+      statusCode: 403,
+      missingPermissions: ['payment_intent_read'],
+    });
+    expect(await settle(stripe.subscriptions.retrieve('sub_1', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2026-10-28.endive' }))).toBe(
+      'sent',
+    );
     expect([...http17.sent, ...http.sent]).toHaveLength(1);
-    expect(explain('subscriptions.retrieve', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2024-06-20' }).requirements.map((r) => r.anyOf[0])).toContain('payment_intent_read');
+    expect(
+      explain('subscriptions.retrieve', { expand: ['latest_invoice.payment_intent'] }, { apiVersion: '2024-06-20' }).requirements.map((r) => r.anyOf[0]),
+    ).toContain('payment_intent_read');
   });
 });

@@ -30,50 +30,244 @@ interface Row {
   readonly skipCheck?: boolean;
 }
 
-const byAccount = (rich: string[]): PermissionsSource => async ({ stripeAccount, stripeContext }) => {
-  await new Promise((r) => setImmediate(r));
-  const who = stripeContext ?? stripeAccount;
-  return who === 'acct_RICH' ? rich : [];
-};
+const byAccount =
+  (rich: string[]): PermissionsSource =>
+  async ({ stripeAccount, stripeContext }) => {
+    await new Promise((r) => setImmediate(r));
+    const who = stripeContext ?? stripeAccount;
+    return who === 'acct_RICH' ? rich : [];
+  };
 const INV = ['invoice_read', 'invoice_write'];
 
 const rows: Row[] = [
   // Dot segments and separators in ids: a URL parser or server resolves them to another endpoint.
-  { name: "customers.listBalanceTransactions('..')", call: (s) => s.customers.listBalanceTransactions('..'), wire: { method: 'GET', path: '/v1/customers/../balance_transactions' }, permissions: ['customer_read'], expected: 'blocked' },
-  { name: "customers.deleteTaxId('..', 'txi_1')", call: (s) => s.customers.deleteTaxId('..', 'txi_1'), wire: { method: 'DELETE', path: '/v1/customers/../tax_ids/txi_1' }, permissions: ['customer_write'], expected: 'blocked', skipMsw: true },
-  { name: "customers.retrieve('%2e%2e')", call: (s) => s.rawRequest('GET', '/v1/customers/%2e%2e/balance_transactions'), wire: { method: 'GET', path: '/v1/customers/%2e%2e/balance_transactions' }, permissions: ['customer_read'], expected: 'blocked' },
-  { name: 'rawRequest with backslashes', call: (s) => s.rawRequest('POST', '/v1/customers/..\\..\\v1\\refunds', {}), wire: { method: 'POST', path: '/v1/customers/..\\..\\v1\\refunds' }, permissions: ['customer_write'], expected: 'blocked', skipMsw: true },
-  { name: 'an encoded slash in an id', call: (s) => s.rawRequest('GET', '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds'), wire: { method: 'GET', path: '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds' }, permissions: ['customer_read'], expected: 'blocked' },
-  { name: 'a NUL in an id', call: (s) => s.customers.retrieve('cus_1\u0000'), wire: { method: 'GET', path: '/v1/customers/cus_1%00' }, permissions: ['customer_read'], expected: 'blocked' },
+  {
+    name: "customers.listBalanceTransactions('..')",
+    call: (s) => s.customers.listBalanceTransactions('..'),
+    wire: { method: 'GET', path: '/v1/customers/../balance_transactions' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: "customers.deleteTaxId('..', 'txi_1')",
+    call: (s) => s.customers.deleteTaxId('..', 'txi_1'),
+    wire: { method: 'DELETE', path: '/v1/customers/../tax_ids/txi_1' },
+    permissions: ['customer_write'],
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: "customers.retrieve('%2e%2e')",
+    call: (s) => s.rawRequest('GET', '/v1/customers/%2e%2e/balance_transactions'),
+    wire: { method: 'GET', path: '/v1/customers/%2e%2e/balance_transactions' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'rawRequest with backslashes',
+    call: (s) => s.rawRequest('POST', '/v1/customers/..\\..\\v1\\refunds', {}),
+    wire: { method: 'POST', path: '/v1/customers/..\\..\\v1\\refunds' },
+    permissions: ['customer_write'],
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: 'an encoded slash in an id',
+    call: (s) => s.rawRequest('GET', '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1%2F..%2F..%2Fv1%2Frefunds' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'a NUL in an id',
+    call: (s) => s.customers.retrieve('cus_1\u0000'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1%00' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
   // Expand in every encoding that yields the same bytes.
-  { name: 'expand as an index object', call: (s) => s.invoices.update('in_1', { expand: { 0: 'customer' } } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0]=customer' }, permissions: INV, expected: 'blocked' },
-  { name: "expand as a flattened 'expand[0]' key", call: (s) => s.invoices.update('in_1', { 'expand[0]': 'customer' } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand%5B0%5D=customer' }, permissions: INV, expected: 'blocked' },
-  { name: "expand as a flattened 'expand[]' key", call: (s) => s.invoices.update('in_1', { 'expand[]': 'customer' } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[]=customer' }, permissions: INV, expected: 'blocked' },
-  { name: 'expand as a string', call: (s) => s.invoices.retrieve('in_1', { expand: 'customer' } as never), wire: { method: 'GET', path: '/v1/invoices/in_1?expand=customer' }, permissions: ['invoice_read'], expected: 'blocked' },
-  { name: 'a percent-encoded expand key in the query', call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?%65xpand[]=customer'), wire: { method: 'GET', path: '/v1/invoices/in_1?%65xpand[]=customer' }, permissions: INV, expected: 'blocked' },
-  { name: 'an expand before a fragment', call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?expand[]=customer#frag'), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[]=customer#frag' }, permissions: INV, expected: 'blocked' },
-  { name: "expand after ';'", call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?limit=1;expand[]=customer'), wire: { method: 'GET', path: '/v1/invoices/in_1?limit=1;expand[]=customer' }, permissions: INV, expected: 'blocked' },
-  { name: 'a nested expand list', call: (s) => s.invoices.update('in_1', { expand: [['customer']] } as never), wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0][0]=customer' }, permissions: INV, expected: 'warned' },
-  { name: 'an expand path with NUL', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer\u0000default_payment_method'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer%00default_payment_method' }, permissions: ['invoice_read', 'customer_read'], expected: 'blocked' },
-  { name: 'an expand path deeper than four levels', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer.default_source.customer.default_source.customer'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer.default_source.customer.default_source.customer' }, permissions: ['invoice_read', 'customer_read', 'payment_method_read'], expected: 'blocked' },
-  { name: 'a covered expand', call: (s) => s.invoices.retrieve('in_1', { expand: ['customer'] }), wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer' }, permissions: ['invoice_read', 'customer_read'], expected: 'allowed' },
+  {
+    name: 'expand as an index object',
+    call: (s) => s.invoices.update('in_1', { expand: { 0: 'customer' } } as never),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0]=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: "expand as a flattened 'expand[0]' key",
+    call: (s) => s.invoices.update('in_1', { 'expand[0]': 'customer' } as never),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand%5B0%5D=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: "expand as a flattened 'expand[]' key",
+    call: (s) => s.invoices.update('in_1', { 'expand[]': 'customer' } as never),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[]=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'expand as a string',
+    call: (s) => s.invoices.retrieve('in_1', { expand: 'customer' } as never),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand=customer' },
+    permissions: ['invoice_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'a percent-encoded expand key in the query',
+    call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?%65xpand[]=customer'),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?%65xpand[]=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'an expand before a fragment',
+    call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?expand[]=customer#frag'),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[]=customer#frag' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: "expand after ';'",
+    call: (s) => s.rawRequest('GET', '/v1/invoices/in_1?limit=1;expand[]=customer'),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?limit=1;expand[]=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'a nested expand list',
+    call: (s) => s.invoices.update('in_1', { expand: [['customer']] } as never),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'expand[0][0]=customer' },
+    permissions: INV,
+    expected: 'warned',
+  },
+  {
+    name: 'an expand path with NUL',
+    call: (s) => s.invoices.retrieve('in_1', { expand: ['customer\u0000default_payment_method'] }),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer%00default_payment_method' },
+    permissions: ['invoice_read', 'customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'an expand path deeper than four levels',
+    call: (s) => s.invoices.retrieve('in_1', { expand: ['customer.default_source.customer.default_source.customer'] }),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer.default_source.customer.default_source.customer' },
+    permissions: ['invoice_read', 'customer_read', 'payment_method_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'a covered expand',
+    call: (s) => s.invoices.retrieve('in_1', { expand: ['customer'] }),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=customer' },
+    permissions: ['invoice_read', 'customer_read'],
+    expected: 'allowed',
+  },
   // Event subscriptions, every encoding.
-  { name: 'enabled_events as an index object', call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: { 0: '*' } } as never), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=*' }, permissions: ['webhook_write'], expected: 'blocked' },
-  { name: "enabled_events as a flattened key", call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', 'enabled_events[0]': '*' } as never), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events%5B0%5D=*' }, permissions: ['webhook_write'], expected: 'blocked' },
-  { name: 'covered event', call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: ['charge.succeeded'] }), wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=charge.succeeded' }, permissions: ['webhook_write', 'charge_read'], expected: 'allowed' },
+  {
+    name: 'enabled_events as an index object',
+    call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: { 0: '*' } } as never),
+    wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=*' },
+    permissions: ['webhook_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'enabled_events as a flattened key',
+    call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', 'enabled_events[0]': '*' } as never),
+    wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events%5B0%5D=*' },
+    permissions: ['webhook_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'covered event',
+    call: (s) => s.webhookEndpoints.create({ url: 'https://example.test/h', enabled_events: ['charge.succeeded'] }),
+    wire: { method: 'POST', path: '/v1/webhook_endpoints', body: 'url=x&enabled_events[0]=charge.succeeded' },
+    permissions: ['webhook_write', 'charge_read'],
+    expected: 'allowed',
+  },
   // The account on the wire.
-  { name: "stripeContext: 'acct_POOR'", call: (s) => s.customers.retrieve('cus_1', {}, { stripeContext: 'acct_POOR' }), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
-  { name: "a lower-case 'stripe-account' header", call: (s) => s.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_POOR' } } as never), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
-  { name: "stripeAccount: 'acct_RICH'", call: (s) => s.customers.retrieve('cus_1', {}, { stripeAccount: 'acct_RICH' }), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), expected: 'allowed', skipCheck: true },
-  { name: "withStripeContext('acct_POOR')", call: (s) => s.withStripeContext('acct_POOR' as never).customers.retrieve('cus_1'), wire: { method: 'GET', path: '/v1/customers/cus_1' }, permissions: byAccount(['customer_read']), client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
+  {
+    name: "stripeContext: 'acct_POOR'",
+    call: (s) => s.customers.retrieve('cus_1', {}, { stripeContext: 'acct_POOR' }),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: "a lower-case 'stripe-account' header",
+    call: (s) => s.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_POOR' } } as never),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: "stripeAccount: 'acct_RICH'",
+    call: (s) => s.customers.retrieve('cus_1', {}, { stripeAccount: 'acct_RICH' }),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    expected: 'allowed',
+    skipCheck: true,
+  },
+  {
+    name: "withStripeContext('acct_POOR')",
+    call: (s) => s.withStripeContext('acct_POOR' as never).customers.retrieve('cus_1'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
   // Stripe's refusals: no permission lets an app read the account it is installed on.
-  { name: 'accounts.retrieveCurrent()', call: (s) => s.accounts.retrieveCurrent(), wire: { method: 'GET', path: '/v1/account' }, permissions: ['connected_account_read'], expected: 'blocked' },
-  { name: 'accounts.retrieve(own account)', call: (s) => s.accounts.retrieve('acct_RICH'), wire: { method: 'GET', path: '/v1/accounts/acct_RICH' }, permissions: ['connected_account_read'], client: { stripeAccount: 'acct_RICH' }, expected: 'blocked', skipCheck: true },
-  { name: 'accounts.retrieve(a connected account)', call: (s) => s.accounts.retrieve('acct_other'), wire: { method: 'GET', path: '/v1/accounts/acct_other' }, permissions: ['connected_account_read'], client: { stripeAccount: 'acct_RICH' }, expected: 'allowed' },
-  { name: 'accounts.list()', call: (s) => s.accounts.list(), wire: { method: 'GET', path: '/v1/accounts' }, permissions: ['connected_account_read'], expected: 'allowed' },
+  {
+    name: 'accounts.retrieveCurrent()',
+    call: (s) => s.accounts.retrieveCurrent(),
+    wire: { method: 'GET', path: '/v1/account' },
+    permissions: ['connected_account_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'accounts.retrieve(own account)',
+    call: (s) => s.accounts.retrieve('acct_RICH'),
+    wire: { method: 'GET', path: '/v1/accounts/acct_RICH' },
+    permissions: ['connected_account_read'],
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: 'accounts.retrieve(a connected account)',
+    call: (s) => s.accounts.retrieve('acct_other'),
+    wire: { method: 'GET', path: '/v1/accounts/acct_other' },
+    permissions: ['connected_account_read'],
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'allowed',
+  },
+  {
+    name: 'accounts.list()',
+    call: (s) => s.accounts.list(),
+    wire: { method: 'GET', path: '/v1/accounts' },
+    permissions: ['connected_account_read'],
+    expected: 'allowed',
+  },
   // Hosts: what msw must see too.
-  { name: 'files host', call: (s) => s.files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('x'), name: 'a.txt', type: 'text/plain' } }), wire: { method: 'POST', host: 'files.stripe.com', path: '/v1/files' }, permissions: ['customer_read'], expected: 'blocked' },
-  { name: 'an unknown route', call: (s) => s.rawRequest('GET', '/v1/not_a_route/x'), wire: { method: 'GET', path: '/v1/not_a_route/x' }, permissions: ['customer_read'], expected: 'warned' },
+  {
+    name: 'files host',
+    call: (s) => s.files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('x'), name: 'a.txt', type: 'text/plain' } }),
+    wire: { method: 'POST', host: 'files.stripe.com', path: '/v1/files' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'an unknown route',
+    call: (s) => s.rawRequest('GET', '/v1/not_a_route/x'),
+    wire: { method: 'GET', path: '/v1/not_a_route/x' },
+    permissions: ['customer_read'],
+    expected: 'warned',
+  },
 ];
 
 /** An HttpClient that records what reached it and answers 200. */
@@ -100,12 +294,19 @@ function fetchRecorder() {
   const sent: string[] = [];
   const fetchFn = async (url: string | URL | Request) => {
     sent.push(String(url));
-    return new Response(JSON.stringify({ id: 'obj_1', object: 'customer', data: [], has_more: false }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ id: 'obj_1', object: 'customer', data: [], has_more: false }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   };
   return { sent, httpClient: Stripe.createFetchHttpClient(fetchFn as typeof fetch) };
 }
 
-const settle = (p: Promise<unknown>) => p.then(() => 'sent' as const, (e: unknown) => e);
+const settle = (p: Promise<unknown>) =>
+  p.then(
+    () => 'sent' as const,
+    (e: unknown) => e,
+  );
 const quiet = { warn() {} };
 
 describe.each(rows.filter((r) => !r.skipCheck))('check(): $name', (row) => {
@@ -118,7 +319,10 @@ describe.each(rows.filter((r) => !r.skipCheck))('check(): $name', (row) => {
 describe.each(rows)('guard() (node HttpClient): $name', (row) => {
   it(`is ${row.expected}`, async () => {
     const recording = new Recording();
-    const stripe = guard(new Stripe(KEY, { httpClient: recording, telemetry: false, maxNetworkRetries: 0, ...row.client }), { permissions: row.permissions, logger: quiet });
+    const stripe = guard(new Stripe(KEY, { httpClient: recording, telemetry: false, maxNetworkRetries: 0, ...row.client }), {
+      permissions: row.permissions,
+      logger: quiet,
+    });
     const outcome = await settle(row.call(stripe));
     if (row.expected === 'blocked') {
       expect(recording.sent).toEqual([]);
@@ -131,7 +335,10 @@ describe.each(rows)('guard() (node HttpClient): $name', (row) => {
 describe.each(rows)('guard() (fetch HttpClient): $name', (row) => {
   it(`is ${row.expected}`, async () => {
     const { sent, httpClient } = fetchRecorder();
-    const stripe = guard(new Stripe(KEY, { httpClient, telemetry: false, maxNetworkRetries: 0, ...row.client }), { permissions: row.permissions, logger: quiet });
+    const stripe = guard(new Stripe(KEY, { httpClient, telemetry: false, maxNetworkRetries: 0, ...row.client }), {
+      permissions: row.permissions,
+      logger: quiet,
+    });
     await settle(row.call(stripe));
     expect(sent).toHaveLength(row.expected === 'blocked' ? 0 : 1);
   });

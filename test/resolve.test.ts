@@ -4,8 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { explain, check } from '../src/explain.js';
 import { resolveRequest } from '../src/resolve.js';
 
-const anyOf = (id: string, expand: string[] = [], strictReads = false) =>
-  explain(id, { expand }, { strictReads }).requirements.map((r) => r.anyOf);
+const anyOf = (id: string, expand: string[] = [], strictReads = false) => explain(id, { expand }, { strictReads }).requirements.map((r) => r.anyOf);
 
 // One read and one write call per family row of the current reference table that has routes.
 const FAMILY_CALLS: [string, string[]][] = [
@@ -204,15 +203,68 @@ describe('implications: declaring the implying permission allows a call needing 
 
 describe('expand paths', () => {
   it.each<[string, string, string[][]]>([
-    ['customers.retrieve', 'invoice_settings.default_payment_method', [['customer_read', 'customer_write'], ['payment_method_read', 'payment_method_write']]],
-    ['customers.list', 'data.default_source', [['customer_read', 'customer_write'], ['customer_read', 'customer_write']]],
-    ['customers.retrieve', 'tax_ids', [['customer_read', 'customer_write'], ['customer_read', 'customer_write']]],
-    ['checkout.sessions.retrieve', 'line_items', [['checkout_session_read', 'checkout_session_write'], ['checkout_session_read', 'checkout_session_write']]],
-    ['subscriptions.retrieve', 'items.data.price.product', [['subscription_read', 'subscription_write'], ['product_read', 'product_write']]],
+    [
+      'customers.retrieve',
+      'invoice_settings.default_payment_method',
+      [
+        ['customer_read', 'customer_write'],
+        ['payment_method_read', 'payment_method_write'],
+      ],
+    ],
+    [
+      'customers.list',
+      'data.default_source',
+      [
+        ['customer_read', 'customer_write'],
+        ['customer_read', 'customer_write'],
+      ],
+    ],
+    [
+      'customers.retrieve',
+      'tax_ids',
+      [
+        ['customer_read', 'customer_write'],
+        ['customer_read', 'customer_write'],
+      ],
+    ],
+    [
+      'checkout.sessions.retrieve',
+      'line_items',
+      [
+        ['checkout_session_read', 'checkout_session_write'],
+        ['checkout_session_read', 'checkout_session_write'],
+      ],
+    ],
+    [
+      'subscriptions.retrieve',
+      'items.data.price.product',
+      [
+        ['subscription_read', 'subscription_write'],
+        ['product_read', 'product_write'],
+      ],
+    ],
     ['balanceTransactions.retrieve', 'source', [['balance_read'], ['balance_transaction_source_read']]],
-    ['invoices.retrieve', 'customer', [['invoice_read', 'invoice_write'], ['customer_read', 'customer_write']]],
-    ['invoices.list', 'data.customer', [['invoice_read', 'invoice_write'], ['customer_read', 'customer_write']]],
-    ['paymentIntents.retrieve', 'latest_charge.balance_transaction', [['payment_intent_read', 'payment_intent_write'], ['charge_read', 'charge_write'], ['balance_read']]],
+    [
+      'invoices.retrieve',
+      'customer',
+      [
+        ['invoice_read', 'invoice_write'],
+        ['customer_read', 'customer_write'],
+      ],
+    ],
+    [
+      'invoices.list',
+      'data.customer',
+      [
+        ['invoice_read', 'invoice_write'],
+        ['customer_read', 'customer_write'],
+      ],
+    ],
+    [
+      'paymentIntents.retrieve',
+      'latest_charge.balance_transaction',
+      [['payment_intent_read', 'payment_intent_write'], ['charge_read', 'charge_write'], ['balance_read']],
+    ],
     ['customers.create', 'default_source', [['customer_write'], ['customer_read', 'customer_write']]],
   ])('%s + %s', (id, path, expected) => {
     const e = explain(id, { expand: [path] });

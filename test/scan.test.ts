@@ -40,16 +40,26 @@ describe('scan on the fixture project', () => {
     expect(result.missing).toEqual([
       { permission: 'charge_write', sites: ['backend/src/billing-service.ts:12 refunds.create', 'untyped/module.mjs:8 refunds.create'] },
       { permission: 'checkout_session_write', sites: ['next/app/api/checkout/route.ts:14 checkout.sessions.create'] },
-      { permission: 'customer_write', sites: [
-        'shapes/raw-request.ts:7 rawRequest POST /v1/customers/${…} (customers.update)', 'shapes/v1-method.ts:7 customers.update',
-        'shapes/v1-method.ts:8 customers.del', 'ui-extension/src/views/CustomerDetailView.tsx:23 customers.update',
-      ] },
+      {
+        permission: 'customer_write',
+        sites: [
+          'shapes/raw-request.ts:7 rawRequest POST /v1/customers/${…} (customers.update)',
+          'shapes/v1-method.ts:7 customers.update',
+          'shapes/v1-method.ts:8 customers.del',
+          'ui-extension/src/views/CustomerDetailView.tsx:23 customers.update',
+        ],
+      },
       { permission: 'event_read', sites: ['shapes/v2.ts:6 v2.core.events.list'] },
       { permission: 'payment_method_read', sites: ['shapes/expand.ts:6 subscriptions.list with expand data.default_payment_method'] },
-      { permission: 'payout_read', sites: [
-        'backend/src/server.ts:18 webhookEndpoints.create (event payout.paid)', 'shapes/webhook-events.ts:6 webhookEndpoints.create (event payout.paid)',
-        'shapes/with-context.ts:8 payouts.list', 'untyped/legacy.cjs:7 payouts.list',
-      ] },
+      {
+        permission: 'payout_read',
+        sites: [
+          'backend/src/server.ts:18 webhookEndpoints.create (event payout.paid)',
+          'shapes/webhook-events.ts:6 webhookEndpoints.create (event payout.paid)',
+          'shapes/with-context.ts:8 payouts.list',
+          'untyped/legacy.cjs:7 payouts.list',
+        ],
+      },
       { permission: 'review_read', sites: ['shapes/expand.ts:9 charges.list with expand data.review'] },
     ]);
   });
@@ -62,7 +72,14 @@ describe('scan on the fixture project', () => {
     ['shapes/v1-method.ts:9', 'charges.list', [], ['charge_read,charge_write'], [], []],
     ['shapes/expand.ts:9', 'charges.list', ['data.review'], ['charge_read,charge_write', 'review_read,review_write'], [], []],
     ['shapes/v2.ts:6', 'v2.core.events.list', [], ['event_read'], [], []],
-    ['shapes/raw-request.ts:6', 'rawRequest GET /v1/customers/cus_1', ['default_source'], ['customer_read,customer_write', 'customer_read,customer_write'], [], []],
+    [
+      'shapes/raw-request.ts:6',
+      'rawRequest GET /v1/customers/cus_1',
+      ['default_source'],
+      ['customer_read,customer_write', 'customer_read,customer_write'],
+      [],
+      [],
+    ],
     ['shapes/raw-request.ts:8', 'rawRequest GET <path>', [], [], [], ['path']],
     ['shapes/webhook-events.ts:7', 'webhookEndpoints.update', [], ['webhook_write'], [], ['enabled_events']],
     ['shapes/unknown.ts:6', 'climate.orders.list', [], [], ['climate.orders.list'], []],
@@ -102,10 +119,11 @@ describe('scan on the fixture project', () => {
     const fromRule: string[] = [];
     const linter = new Linter({ cwd: FIXTURES });
     for (const site of new Set(result.sites.map((s) => s.file))) {
-      const messages = linter.verify(readFileSync(join(FIXTURES, site), 'utf8'), [
-        { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } },
-        plugin.configs.recommended,
-      ], join(FIXTURES, site));
+      const messages = linter.verify(
+        readFileSync(join(FIXTURES, site), 'utf8'),
+        [{ files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } }, plugin.configs.recommended],
+        join(FIXTURES, site),
+      );
       for (const m of messages) {
         const permission = /Having the '([a-z_]+)' permission/.exec(m.message)?.[1];
         if (m.messageId === 'missing' && permission) fromRule.push(`${site}:${m.line} ${permission}`);
@@ -156,9 +174,20 @@ describe('scan bounds', () => {
 describe('suggest --usage <scan.json>', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spg-scan-suggest-'));
   cpSync(join(FIXTURES, 'shapes'), join(dir, 'shapes'), { recursive: true });
-  writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify({ id: 'com.example.app', permissions: [
-    { permission: 'customer_read', purpose: 'Show customers' }, { permission: 'coupon_read', purpose: 'Old' },
-  ] }, null, 2));
+  writeFileSync(
+    join(dir, 'stripe-app.json'),
+    JSON.stringify(
+      {
+        id: 'com.example.app',
+        permissions: [
+          { permission: 'customer_read', purpose: 'Show customers' },
+          { permission: 'coupon_read', purpose: 'Old' },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(dir, 'scan.json'), JSON.stringify(scan([], { cwd: dir })));
 
   it('suggests the least-privilege permissions the code needs, keeping purposes', () => {
@@ -166,15 +195,35 @@ describe('suggest --usage <scan.json>', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out) as { add: string[]; drop: string[]; keep: string[]; unknownCalls: number };
     // customer_write covers customer reads too, so customer_read is dropped; nothing needs coupons.
-    expect(s.add).toEqual(['charge_read', 'event_read', 'invoice_read', 'payment_method_read', 'payout_read', 'review_read', 'subscription_read', 'customer_write', 'webhook_write'].sort());
+    expect(s.add).toEqual(
+      [
+        'charge_read',
+        'event_read',
+        'invoice_read',
+        'payment_method_read',
+        'payout_read',
+        'review_read',
+        'subscription_read',
+        'customer_write',
+        'webhook_write',
+      ].sort(),
+    );
     expect(s.drop).toEqual(['customer_read', 'coupon_read']);
     expect(s.unknownCalls).toBe(2);
   });
 
   it('merges a scan with a coverage report', () => {
     const record: TestRecord = {
-      method: 'taxRates.list', httpMethod: 'GET', path: '/v1/tax_rates', status: 'mapped', declared: [], unknowns: [], test: 't',
-      satisfied: [], missing: [{ anyOf: ['tax_rate_read', 'tax_rate_write'], because: 'taxRates.list', permission: 'tax_rate_read' }], outcome: 'rejected',
+      method: 'taxRates.list',
+      httpMethod: 'GET',
+      path: '/v1/tax_rates',
+      status: 'mapped',
+      declared: [],
+      unknowns: [],
+      test: 't',
+      satisfied: [],
+      missing: [{ anyOf: ['tax_rate_read', 'tax_rate_write'], because: 'taxRates.list', permission: 'tax_rate_read' }],
+      outcome: 'rejected',
     };
     writeFileSync(join(dir, 'coverage.json'), JSON.stringify(buildReport([record])));
     const s = JSON.parse(run(dir, 'suggest', '--usage', 'scan.json', '--usage', 'coverage.json', '--json').out) as { add: string[] };

@@ -21,7 +21,10 @@ describe('types', () => {
   it('options are strategy unions; permissions may be async per account', () => {
     expectTypeOf<GuardOptions['mode']>().toEqualTypeOf<'throw' | 'warn' | 'off' | undefined>();
     expectTypeOf<GuardOptions['onUnmapped']>().toEqualTypeOf<'throw' | 'warn' | 'allow' | undefined>();
-    const options: GuardOptions = { permissions: async ({ stripeAccount }) => (stripeAccount ? ['customer_read'] : []), onViolation: (v: Violation) => void v.missingPermissions };
+    const options: GuardOptions = {
+      permissions: async ({ stripeAccount }) => (stripeAccount ? ['customer_read'] : []),
+      onViolation: (v: Violation) => void v.missingPermissions,
+    };
     expectTypeOf(options).toMatchTypeOf<GuardOptions>();
     // @ts-expect-error -- not a mode
     const bad: GuardOptions = { permissions: [], mode: 'loud' };

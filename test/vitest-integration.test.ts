@@ -92,7 +92,9 @@ describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 
   });
 
   it('lists the asserted rejection apart, and failOnUndeclared ignores it', () => {
-    expect(run.report!.expectedRejections).toEqual([{ permission: 'customer_write', calls: ['customers.update'], tests: [`${FILE} > concurrently > cannot update a customer`] }]);
+    expect(run.report!.expectedRejections).toEqual([
+      { permission: 'customer_write', calls: ['customers.update'], tests: [`${FILE} > concurrently > cannot update a customer`] },
+    ]);
     expect(run.report!.undeclared).toEqual([]);
     expect(run.stdout).toContain('Expected rejections (1)');
     expect(run.status).toBe(0);

@@ -15,7 +15,7 @@ export const newestFirst = (a, b) => b.slice(0, 10).localeCompare(a.slice(0, 10)
  */
 function graphOf(doc, included) {
   const isIncluded = (type, name, prop) => prop.expand === 'included' && (prop.list || Object.hasOwn(included, `${type}.${name}`));
-  const plain = ({ expand, scalar, ...rest }) => rest;
+  const plain = ({ expand: _expand, scalar: _scalar, ...rest }) => rest;
   const graph = {};
   for (const [type, t] of Object.entries(doc.types)) {
     graph[type] = {};

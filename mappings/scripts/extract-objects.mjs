@@ -87,7 +87,10 @@ for (let queue = [[stripeNs, '']], seen = new Set([stripeNs]); queue.length; ) {
     if (!sym || isRequestSide(name) || name === 'errors') continue;
     const qname = prefix + name;
     if (sym.flags & TYPE_FLAGS && !nameOf.has(sym)) nameOf.set(sym, qname);
-    if (sym.flags & ts.SymbolFlags.Namespace && !seen.has(sym)) seen.add(sym), queue.push([sym, qname + '.']);
+    if (sym.flags & ts.SymbolFlags.Namespace && !seen.has(sym)) {
+      seen.add(sym);
+      queue.push([sym, qname + '.']);
+    }
   }
 }
 const symName = (sym) => sym && nameOf.get(sym);
@@ -226,7 +229,10 @@ for (let changed = true; changed; ) {
   changed = false;
   for (const [q, node] of graph) {
     if (interesting.has(q)) continue;
-    if (Object.values(node.props).some((p) => p.expand || p.to.some((x) => interesting.has(x)))) interesting.add(q), (changed = true);
+    if (Object.values(node.props).some((p) => p.expand || p.to.some((x) => interesting.has(x)))) {
+      interesting.add(q);
+      changed = true;
+    }
   }
 }
 const keep = (p) => p.expand || p.to.some((x) => interesting.has(x));

@@ -39,7 +39,10 @@ function scanText(text, out, prefix, inherits) {
     if (!line || line.startsWith('*') || line.startsWith('/*')) continue;
     if (pending) {
       pending.type += ` ${line}`;
-      if (line.endsWith(';')) finish(pending, frames, out), (pending = null);
+      if (line.endsWith(';')) {
+        finish(pending, frames, out);
+        pending = null;
+      }
       continue;
     }
     const decl = DECL.exec(line);

@@ -42,7 +42,9 @@ export function parse(command: string, args: readonly string[], options: OptionS
     const unknown = /Unknown option '([^']+)'/.exec((e as Error).message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
       const guess = nearest(unknown.replace(/^-+/, ''), Object.keys(all));
-      throw new CliError(`Unknown option ${unknown} for "${command}".${guess ? ` Did you mean --${guess}?` : ''} Run: stripe-permission-guard ${command} --help`);
+      throw new CliError(
+        `Unknown option ${unknown} for "${command}".${guess ? ` Did you mean --${guess}?` : ''} Run: stripe-permission-guard ${command} --help`,
+      );
     }
     // parseArgs' own messages name the option and what was wrong with it (a missing value, …).
     throw new CliError(`${(e as Error).message.split('\n')[0]} Run: stripe-permission-guard ${command} --help`);
@@ -62,5 +64,8 @@ export function flag(values: Values, name: string): boolean {
 export function list(values: Values, name: string): string[] {
   const v = values[name];
   const raw = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return raw.flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  return raw
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

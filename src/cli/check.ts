@@ -77,7 +77,14 @@ function placeholderPurposes(manifest: Manifest): ManifestProblem[] {
   return entries.flatMap((entry, i) => {
     const { permission, purpose } = (entry ?? {}) as { permission?: unknown; purpose?: unknown };
     return typeof purpose === 'string' && purpose.trim() === PURPOSE_TODO
-      ? [{ file: manifest.file, entry: `permissions[${i}].purpose`, message: `still the placeholder from suggest --write: say why the app needs ${String(permission)} (installing users read it)`, severity: 'warning' as const }]
+      ? [
+          {
+            file: manifest.file,
+            entry: `permissions[${i}].purpose`,
+            message: `still the placeholder from suggest --write: say why the app needs ${String(permission)} (installing users read it)`,
+            severity: 'warning' as const,
+          },
+        ]
       : [];
   });
 }

@@ -45,7 +45,9 @@ export function parseTarget(words: readonly string[], expand: readonly string[])
   const parts = words.join(' ').trim().split(/\s+/);
   if (parts.length === 1 && !parts[0]!.includes('/')) return parts[0]!;
   if (parts.length !== 2 || !VERBS.test(parts[0]!)) {
-    throw new CliError(`Cannot read "${words.join(' ')}" as a call: give an SDK method id (customers.update) or a quoted "VERB /path" ("GET /v1/customers/cus_1").`);
+    throw new CliError(
+      `Cannot read "${words.join(' ')}" as a call: give an SDK method id (customers.update) or a quoted "VERB /path" ("GET /v1/customers/cus_1").`,
+    );
   }
   let target = parts[1]!;
   let host: string | undefined;
@@ -62,7 +64,8 @@ export function parseTarget(words: readonly string[], expand: readonly string[])
 
 export function run({ values, positionals }: Parsed, io: Io): number {
   const types = list(values, 'events');
-  if (positionals.length === 0 && types.length === 0) throw new CliError('explain needs a call: a method id (customers.update) or "VERB /path". Run: stripe-permission-guard explain --help');
+  if (positionals.length === 0 && types.length === 0)
+    throw new CliError('explain needs a call: a method id (customers.update) or "VERB /path". Run: stripe-permission-guard explain --help');
   const expand = list(values, 'expand');
   const manifestPath = str(values, 'manifest');
   const overridesPath = str(values, 'overrides');

@@ -57,7 +57,9 @@ function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) return command;
   const guess = nearest(name, [...COMMANDS.map((c) => c.name), 'help']);
-  throw new CliError(`Unknown command "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run: ${BIN} --help`);
+  throw new CliError(
+    `Unknown command "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run: ${BIN} --help`,
+  );
 }
 
 export function main(argv: readonly string[]): number {
@@ -76,7 +78,7 @@ export function main(argv: readonly string[]): number {
       return show(findCommand(rest[0]!).help);
     }
     if (first.startsWith('-') && first !== '--json') throw new CliError(`Expected a command before ${first}. Run: ${BIN} --help`);
-    const command = findCommand(first === '--json' ? rest[0] ?? '' : first);
+    const command = findCommand(first === '--json' ? (rest[0] ?? '') : first);
     const parsed = parse(command.name, first === '--json' ? rest.slice(1).concat('--json') : rest, command.options);
     if (flag(parsed.values, 'help')) return show(command.help);
     if (flag(parsed.values, 'version')) return show(version());
@@ -87,7 +89,9 @@ export function main(argv: readonly string[]): number {
     // Not an expected failure: a bug. The stack helps its report.
     const message = expected
       ? prefixed(e.message)
-      : prefixed(`Unexpected error (please report it, with the command you ran, where 'npm bugs stripe-permission-guard' points): ${(e as Error)?.stack ?? String(e)}`);
+      : prefixed(
+          `Unexpected error (please report it, with the command you ran, where 'npm bugs stripe-permission-guard' points): ${(e as Error)?.stack ?? String(e)}`,
+        );
     io.err(message);
     // With --json every outcome is JSON on stdout, errors included.
     if (json) io.out(JSON.stringify({ error: { message, exitCode, kind: expected ? 'usage' : 'internal' } }, null, 2));

@@ -45,7 +45,11 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (io.json) printJson(io, merged);
   else {
     io.out(formatReportText(merged, { color: io.color }));
-    for (const [file, what] of [[out, 'merged report'], [markdown, 'markdown summary']] as const) if (file) io.out(`Wrote ${what} to ${file}.`);
+    for (const [file, what] of [
+      [out, 'merged report'],
+      [markdown, 'markdown summary'],
+    ] as const)
+      if (file) io.out(`Wrote ${what} to ${file}.`);
   }
   return merged.undeclared.length ? EXIT.failed : EXIT.ok;
 }

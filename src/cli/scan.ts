@@ -62,7 +62,9 @@ export function format(result: ScanResult, p: Paint): string {
   const lines = [`Scanned ${plural(result.files, 'file')}: ${plural(result.sites.length, 'Stripe call site')}.`];
   if (result.sites.length) lines.push('', 'Call sites:');
   for (const s of result.sites) {
-    const extra = [s.expand.length ? `expand ${s.expand.join(', ')}` : '', s.enabledEvents ? `events ${s.enabledEvents.join(', ')}` : ''].filter(Boolean).join('; ');
+    const extra = [s.expand.length ? `expand ${s.expand.join(', ')}` : '', s.enabledEvents ? `events ${s.enabledEvents.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ');
     lines.push(`  ${s.file}:${s.line}  ${p.bold(s.call)}${extra ? `  (${extra})` : ''}`);
     for (const r of s.requirements) lines.push(requirementLine(r, p));
     if (s.status === 'none' && !s.requirements.length) lines.push('      · needs no permission');
@@ -77,7 +79,8 @@ export function format(result: ScanResult, p: Paint): string {
   if (result.manifest) {
     const missing = result.missing ?? [];
     lines.push('', missing.length ? p.red(`Missing from ${result.manifest} (${missing.length}):`) : p.green(`${result.manifest} covers every call site.`));
-    for (const m of missing) lines.push(`  ${p.red('✗')} ${m.permission} — ${m.sites.join('; ')}`, p.dim(`      Fix: stripe apps grant permission "${m.permission}" "<purpose>"`));
+    for (const m of missing)
+      lines.push(`  ${p.red('✗')} ${m.permission} — ${m.sites.join('; ')}`, p.dim(`      Fix: stripe apps grant permission "${m.permission}" "<purpose>"`));
     const unused = result.unused ?? [];
     if (unused.length) {
       lines.push('', `Declared but needed by no call site (${unused.length}):`);
@@ -88,7 +91,12 @@ export function format(result: ScanResult, p: Paint): string {
   const unknown = result.sites.filter((s) => s.unknowns.length).length;
   const dynamic = result.sites.filter((s) => s.dynamic.length).length;
   if (unknown || dynamic) {
-    lines.push('', p.yellow(`${plural(unknown, 'call site')} the map cannot decide, ${plural(dynamic, 'call site')} with non-literal parts: declare what they need yourself.`));
+    lines.push(
+      '',
+      p.yellow(
+        `${plural(unknown, 'call site')} the map cannot decide, ${plural(dynamic, 'call site')} with non-literal parts: declare what they need yourself.`,
+      ),
+    );
   }
   if (result.skipped.length) {
     lines.push('', p.yellow(`Skipped (${result.skipped.length}):`));

@@ -38,7 +38,8 @@ Options:
 Exit codes: 0 suggested (or written), 2 unreadable report or manifest, or a usage error.`;
 
 export function run({ values, positionals }: Parsed, io: Io): number {
-  if (positionals.length) throw new CliError(`suggest takes no positional arguments (got ${positionals.join(' ')}); pass the report with --usage <report.json>.`);
+  if (positionals.length)
+    throw new CliError(`suggest takes no positional arguments (got ${positionals.join(' ')}); pass the report with --usage <report.json>.`);
   const usage = list(values, 'usage');
   if (!usage.length) throw new CliError('suggest needs --usage <report.json>: a coverage report written by the vitest reporter or "report --out".');
   // Several reports (shards, scans) are merged first, so the suggestion covers all of them.
@@ -50,8 +51,11 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (write && !manifestPath) throw new CliError(`--write needs a manifest to edit: pass --manifest <file> (no ${DEFAULT_MANIFEST} here).`);
 
   const suggestion = suggestPermissions(report, manifest?.permissions ?? []);
-  const unchanged = manifest !== undefined && !suggestion.add.length && !suggestion.drop.length
-    && suggestion.permissions.map((e) => e.permission).join() === manifest.names.join();
+  const unchanged =
+    manifest !== undefined &&
+    !suggestion.add.length &&
+    !suggestion.drop.length &&
+    suggestion.permissions.map((e) => e.permission).join() === manifest.names.join();
   const written = write && !unchanged;
   if (written) writePermissions(manifestPath!, suggestion.permissions);
 
@@ -63,7 +67,11 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (!write) io.out(JSON.stringify(suggestion.permissions, null, 2));
   io.out(diffLines(suggestion, manifestPath, p));
   if (report.unknown.length) {
-    io.out(p.yellow(`${report.unknown.length} call${report.unknown.length === 1 ? '' : 's'} in the report ${report.unknown.length === 1 ? 'is' : 'are'} unknown to the map and not covered by this suggestion: declare what ${report.unknown.length === 1 ? 'it needs' : 'they need'} yourself.`));
+    io.out(
+      p.yellow(
+        `${report.unknown.length} call${report.unknown.length === 1 ? '' : 's'} in the report ${report.unknown.length === 1 ? 'is' : 'are'} unknown to the map and not covered by this suggestion: declare what ${report.unknown.length === 1 ? 'it needs' : 'they need'} yourself.`,
+      ),
+    );
   }
   if (written) io.out(`Updated ${manifestPath}.${suggestion.add.length ? ` Fill in the purpose of ${suggestion.add.join(', ')}.` : ''}`);
   else if (write) io.out(`${manifestPath} already has exactly these permissions; not written.`);
@@ -80,19 +88,30 @@ export function readUsage(path: string): CoverageReport {
     const result = value as ScanResult;
     return buildReport(scanToRecords(result), result.declared ?? []);
   }
-  throw new CliError(`${path} is not a coverage report or a scan: expected "schema": "${REPORT_SCHEMA}" (or "${SCAN_SCHEMA}" from scan --json), got ${JSON.stringify(schema) ?? 'none'}.`);
+  throw new CliError(
+    `${path} is not a coverage report or a scan: expected "schema": "${REPORT_SCHEMA}" (or "${SCAN_SCHEMA}" from scan --json), got ${JSON.stringify(schema) ?? 'none'}.`,
+  );
 }
 
 // A hand-edited or truncated scan must fail here as unreadable input, not deep in the merge.
 function isScan(value: unknown): value is ScanResult {
   const sites = (value as { sites?: unknown }).sites;
   const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  return Array.isArray(sites) && sites.every((s: unknown) => {
-    const site = s as Partial<Record<string, unknown>> | null;
-    return !!site && typeof site === 'object' && typeof site.call === 'string' && typeof site.file === 'string'
-      && Array.isArray(site.unknowns) && Array.isArray(site.requirements)
-      && site.requirements.every((r: unknown) => !!r && typeof r === 'object' && strings((r as { anyOf?: unknown }).anyOf));
-  });
+  return (
+    Array.isArray(sites) &&
+    sites.every((s: unknown) => {
+      const site = s as Partial<Record<string, unknown>> | null;
+      return (
+        !!site &&
+        typeof site === 'object' &&
+        typeof site.call === 'string' &&
+        typeof site.file === 'string' &&
+        Array.isArray(site.unknowns) &&
+        Array.isArray(site.requirements) &&
+        site.requirements.every((r: unknown) => !!r && typeof r === 'object' && strings((r as { anyOf?: unknown }).anyOf))
+      );
+    })
+  );
 }
 
 function diffLines(s: Suggestion, manifestPath: string | undefined, p: ReturnType<typeof paint>): string {

@@ -2,10 +2,10 @@
 // stripe-app.json above the file; with `overrides` (the user's own entries, as guard() takes them).
 // An editor's ESLint server lints for hours: loaded manifests are cached by path and mtime (an
 // edited manifest is read again), and the cache is bounded.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { compileGrant, type Grant } from '../explain.js';
-import { loadManifest, parseManifest, type Manifest } from '../manifest.js';
+import { loadManifest, type Manifest } from '../manifest.js';
 import { ManifestError, prefixed } from '../errors.js';
 import { compileOverrides, type CompiledOverrides, type Overrides } from '../overrides.js';
 
@@ -77,7 +77,6 @@ function load(path: string, overrides: ManifestOptions['overrides'], overridePat
     return { ok: false, message: prefixed(`${(e as Error).message ?? String(e)}`).replace(/\n\s*/g, ' ') };
   }
 }
-
 
 /** For tests and long-lived hosts. */
 export function clearManifestCache(): void {

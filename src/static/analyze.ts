@@ -7,9 +7,7 @@
 // `Stripe`. Bindings are matched by name within the file (scopes are not followed): enough for the
 // usual module-level or injected client, and the typed rule is exact where it matters.
 import { getCatalog } from '../catalog.js';
-import {
-  annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode,
-} from './ast.js';
+import { annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode } from './ast.js';
 import { isRequireOf, rawPath, readObject } from './params.js';
 
 /** What could not be read from the source, per call. */
@@ -40,8 +38,14 @@ export type ClientClassifier = (expression: AstNode) => 'client' | 'not' | 'unkn
 
 /** The node types `Collector.visit` reads; the ESLint rule subscribes to exactly these. */
 export const VISITED_TYPES = [
-  'ImportDeclaration', 'VariableDeclarator', 'AssignmentExpression', 'PropertyDefinition', 'CallExpression',
-  'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression',
+  'ImportDeclaration',
+  'VariableDeclarator',
+  'AssignmentExpression',
+  'PropertyDefinition',
+  'CallExpression',
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
 ] as const;
 
 interface Candidate {
@@ -198,7 +202,10 @@ export class Collector {
     // Aliases (`const s = stripe`) may come before what they alias: iterate to a fixed point.
     for (let round = 0; round < MAX_FIXPOINT_ROUNDS; round++) {
       let changed = false;
-      for (const [map, set] of [[this.#inits, known.names], [this.#thisInits, known.props]] as const) {
+      for (const [map, set] of [
+        [this.#inits, known.names],
+        [this.#thisInits, known.props],
+      ] as const) {
         for (const [name, inits] of map) {
           if (set.has(name) || !inits.some((i) => this.#isClientExpr(i, known, 0))) continue;
           set.add(name);
@@ -278,9 +285,15 @@ export class Collector {
     }
     const { line, column } = position(c.callee);
     return {
-      node: c.call, callee: c.callee, line, column, call,
-      ...(methodId ? { methodId } : {}), ...(raw ? { raw } : {}),
-      expand: [...new Set(expand)], ...(events ? { enabledEvents: [...new Set(events as string[])] } : {}),
+      node: c.call,
+      callee: c.callee,
+      line,
+      column,
+      call,
+      ...(methodId ? { methodId } : {}),
+      ...(raw ? { raw } : {}),
+      expand: [...new Set(expand)],
+      ...(events ? { enabledEvents: [...new Set(events as string[])] } : {}),
       dynamic: [...dynamic],
     };
   }

@@ -47,8 +47,15 @@ export function bool(n: AstNode | undefined, key: string): boolean {
 /** Peels what does not change the value: `x!`, `x as T`, `<T>x`, `x satisfies T`, `(x)` chains. */
 export function unwrap(n: AstNode | undefined): AstNode | undefined {
   let cur = n;
-  while (cur && (cur.type === 'TSNonNullExpression' || cur.type === 'TSAsExpression' || cur.type === 'TSTypeAssertion'
-    || cur.type === 'TSSatisfiesExpression' || cur.type === 'ChainExpression' || cur.type === 'ParenthesizedExpression')) {
+  while (
+    cur &&
+    (cur.type === 'TSNonNullExpression' ||
+      cur.type === 'TSAsExpression' ||
+      cur.type === 'TSTypeAssertion' ||
+      cur.type === 'TSSatisfiesExpression' ||
+      cur.type === 'ChainExpression' ||
+      cur.type === 'ParenthesizedExpression')
+  ) {
     cur = child(cur, 'expression');
   }
   return cur;

@@ -1,6 +1,6 @@
 // A call site → what it needs, through the runtime's own resolver (explain()/check()): the rule,
 // `scan` and the guard cannot disagree about a call, because there is one copy of the rules.
-import { check, compileGrant, explain, type CheckResult, type Explanation, type Grant, type MissingRequirement } from '../explain.js';
+import { check, compileGrant, type CheckResult, type Explanation, type Grant, type MissingRequirement } from '../explain.js';
 import { getCatalog } from '../catalog.js';
 import { missingViolation, prefixed } from '../errors.js';
 import type { ResolveOptions, UnknownItem } from '../resolve.js';
@@ -59,8 +59,10 @@ export function missingMessage(check: SiteCheck, missing: MissingRequirement, ma
 /** One sentence for every unknown of a call. */
 export function unknownMessage(site: CallSite, unknowns: readonly UnknownItem[]): string {
   const parts = unknowns.map((u) => (u.because === site.call || u.because === site.methodId ? u.reason : `${u.because}: ${u.reason}`));
-  return prefixed(`Cannot check ${site.call}: ${parts.join('; ')}. The map cannot tell which permission this needs; `)
-    + 'declare what it needs yourself (the runtime guard reports it as unmapped).';
+  return (
+    prefixed(`Cannot check ${site.call}: ${parts.join('; ')}. The map cannot tell which permission this needs; `) +
+    'declare what it needs yourself (the runtime guard reports it as unmapped).'
+  );
 }
 
 const DYNAMIC_WHAT: Record<DynamicPart, string> = {
@@ -72,6 +74,8 @@ const DYNAMIC_WHAT: Record<DynamicPart, string> = {
 
 /** One sentence for everything of a call the source does not spell out. */
 export function dynamicMessage(site: CallSite, dynamic: readonly DynamicPart[]): string {
-  return prefixed(`Cannot fully check ${site.call}: ${dynamic.map((d) => DYNAMIC_WHAT[d]).join(', ')}. `)
-    + 'Write them as literals here, or make sure the guard covers this call in tests.';
+  return (
+    prefixed(`Cannot fully check ${site.call}: ${dynamic.map((d) => DYNAMIC_WHAT[d]).join(', ')}. `) +
+    'Write them as literals here, or make sure the guard covers this call in tests.'
+  );
 }

@@ -46,7 +46,9 @@ function load(): Estree {
 export class ParserMissingError extends Error {
   override readonly name = 'ParserMissingError';
   constructor() {
-    super('Reading source files needs @typescript-eslint/typescript-estree, which comes with typescript-eslint: npm install --save-dev typescript-eslint typescript');
+    super(
+      'Reading source files needs @typescript-eslint/typescript-estree, which comes with typescript-eslint: npm install --save-dev typescript-eslint typescript',
+    );
   }
 }
 

@@ -136,15 +136,23 @@ export function scan(paths: readonly string[], options: ScanOptions = {}): ScanR
       const e = c.explanation;
       const satisfied = new Map((c.result?.satisfied ?? []).map((s) => [`${s.because}\u0000${s.anyOf.join()}`, s.satisfiedBy]));
       sites.push({
-        file, line: site.line, column: site.column, call: site.call,
+        file,
+        line: site.line,
+        column: site.column,
+        call: site.call,
         ...(e.route ? { httpMethod: e.route.method, path: e.route.path } : {}),
-        status: e.status, expand: site.expand, ...(site.enabledEvents ? { enabledEvents: site.enabledEvents } : {}),
+        status: e.status,
+        expand: site.expand,
+        ...(site.enabledEvents ? { enabledEvents: site.enabledEvents } : {}),
         requirements: e.requirements.map((r) => {
           const m = c.missing.find((x) => x.because === r.because && x.anyOf.join() === r.anyOf.join());
           const by = satisfied.get(`${r.because}\u0000${r.anyOf.join()}`);
           return {
-            anyOf: r.anyOf, because: r.because, ...(r.expand ? { expand: r.expand } : {}),
-            ...(grant && by ? { satisfiedBy: by } : {}), ...(grant && m ? { missing: m.permission } : {}),
+            anyOf: r.anyOf,
+            because: r.because,
+            ...(r.expand ? { expand: r.expand } : {}),
+            ...(grant && by ? { satisfiedBy: by } : {}),
+            ...(grant && m ? { missing: m.permission } : {}),
           };
         }),
         unknowns: c.unknowns.map((u) => ({ kind: u.kind, because: u.because, reason: u.reason })),
@@ -182,11 +190,13 @@ function summarize(sites: ScannedSite[], files: number, skipped: { file: string;
     sites,
     needed: [...needed.values()].sort((a, b) => a.anyOf.join().localeCompare(b.anyOf.join())).map((n) => ({ anyOf: n.anyOf, sites: [...n.sites] })),
     manifest: manifest?.file ?? null,
-    ...(manifest ? {
-      declared: manifest.names,
-      missing: [...missing.keys()].sort().map((permission) => ({ permission, sites: [...missing.get(permission)!] })),
-      unused: manifest.names.filter((n) => !used.has(n)),
-    } : {}),
+    ...(manifest
+      ? {
+          declared: manifest.names,
+          missing: [...missing.keys()].sort().map((permission) => ({ permission, sites: [...missing.get(permission)!] })),
+          unused: manifest.names.filter((n) => !used.has(n)),
+        }
+      : {}),
   };
 }
 
@@ -201,7 +211,9 @@ export function scanToRecords(result: ScanResult): TestRecord[] {
     path: s.path ?? '',
     status: s.status,
     declared: result.declared ?? [],
-    satisfied: s.requirements.filter((r) => r.satisfiedBy).map((r) => ({ anyOf: r.anyOf, because: r.because, satisfiedBy: r.satisfiedBy!, via: r.satisfiedBy! })),
+    satisfied: s.requirements
+      .filter((r) => r.satisfiedBy)
+      .map((r) => ({ anyOf: r.anyOf, because: r.because, satisfiedBy: r.satisfiedBy!, via: r.satisfiedBy! })),
     missing: s.requirements.filter((r) => !r.satisfiedBy).map((r) => ({ anyOf: r.anyOf, because: r.because, permission: r.missing ?? r.anyOf[0] ?? '' })),
     unknowns: s.unknowns.map((u) => ({ because: u.because, reason: u.reason })),
     outcome: s.requirements.some((r) => !r.satisfiedBy) ? 'rejected' : 'allowed',

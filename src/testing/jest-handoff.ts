@@ -34,7 +34,9 @@ export function writeFileRecords(dir: string, data: FileRecords): void {
 export function readRunRecords(dir: string): FileRecords[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -15,7 +15,9 @@ export type { PermissionMatchers };
 const g = globalThis as { expect?: JestExpectLike; afterAll?: (fn: () => void) => void };
 const expect = g.expect;
 if (!expect || typeof g.afterAll !== 'function') {
-  throw new GuardOptionsError('stripe-permission-guard/jest/setup needs Jest\'s globals: list it in setupFilesAfterEnv (not setupFiles), with injectGlobals left on.');
+  throw new GuardOptionsError(
+    "stripe-permission-guard/jest/setup needs Jest's globals: list it in setupFilesAfterEnv (not setupFiles), with injectGlobals left on.",
+  );
 }
 installPermissionMatchers(expect);
 

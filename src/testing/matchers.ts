@@ -11,11 +11,7 @@ import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 
 /** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */
-export type MatcherCall =
-  | string
-  | readonly [methodId: string, params?: MethodParams]
-  | HttpCall
-  | (() => unknown);
+export type MatcherCall = string | readonly [methodId: string, params?: MethodParams] | HttpCall | (() => unknown);
 
 /** A manifest path, a parsed manifest, or permission names. */
 export type PermissionsInput = string | readonly string[] | Readonly<Record<string, unknown>>;
@@ -53,12 +49,18 @@ interface MatcherResult {
 type Collected = { requirements: readonly Requirement[]; label: string; unknowns: readonly string[] };
 
 function collectStatic(call: Exclude<MatcherCall, () => unknown>): Collected {
-  const e = typeof call === 'string'
-    ? explain(call)
-    : Array.isArray(call)
-      ? explain(call[0] as string, call[1] as MethodParams | undefined)
-      : explain(call as HttpCall);
-  const label = typeof call === 'string' ? call : Array.isArray(call) ? `${call[0]}${call[1] ? ` ${JSON.stringify(call[1])}` : ''}` : `${(call as HttpCall).method} ${(call as HttpCall).path}`;
+  const e =
+    typeof call === 'string'
+      ? explain(call)
+      : Array.isArray(call)
+        ? explain(call[0] as string, call[1] as MethodParams | undefined)
+        : explain(call as HttpCall);
+  const label =
+    typeof call === 'string'
+      ? call
+      : Array.isArray(call)
+        ? `${call[0]}${call[1] ? ` ${JSON.stringify(call[1])}` : ''}`
+        : `${(call as HttpCall).method} ${(call as HttpCall).path}`;
   return { requirements: e.requirements, label, unknowns: e.unknowns.map((u) => `${u.because}: ${u.reason}`) };
 }
 
@@ -80,7 +82,11 @@ async function collectRun(fn: () => unknown): Promise<Collected> {
   }
   if (records.length === 0) throw new GuardOptionsError('The function made no guarded Stripe call: wrap its client with guard() (any mode).');
   const requirements = records.flatMap((r) => [...r.satisfied, ...r.missing].map(({ anyOf, because }) => ({ anyOf, because })));
-  return { requirements, label: `function calling ${[...new Set(records.map((r) => r.method))].join(', ')}`, unknowns: records.flatMap((r) => r.unknowns.map((u) => `${u.because}: ${u.reason}`)) };
+  return {
+    requirements,
+    label: `function calling ${[...new Set(records.map((r) => r.method))].join(', ')}`,
+    unknowns: records.flatMap((r) => r.unknowns.map((u) => `${u.because}: ${u.reason}`)),
+  };
 }
 
 const collect = (call: MatcherCall): Collected | Promise<Collected> => (typeof call === 'function' ? collectRun(call) : collectStatic(call));
@@ -92,8 +98,7 @@ function toNames(input: PermissionsInput): readonly string[] {
   return parseManifest(input).names;
 }
 
-const describeReqs = (reqs: readonly Requirement[]) =>
-  reqs.map((r) => `    ${r.because}: ${r.anyOf.join(' or ')}`).join('\n') || '    (nothing)';
+const describeReqs = (reqs: readonly Requirement[]) => reqs.map((r) => `    ${r.because}: ${r.anyOf.join(' or ')}`).join('\n') || '    (nothing)';
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 function requireResult(ctx: MatcherContext, c: Collected, expected: readonly string[]): MatcherResult {
@@ -110,7 +115,12 @@ function requireResult(ctx: MatcherContext, c: Collected, expected: readonly str
     pass,
     // The diff: what was given against the smallest list that would pass, preferring the given names.
     expected: sorted(expected),
-    actual: sorted(choosePermissions(c.requirements.map((r) => r.anyOf), expected)),
+    actual: sorted(
+      choosePermissions(
+        c.requirements.map((r) => r.anyOf),
+        expected,
+      ),
+    ),
     message: () =>
       [
         `expected ${c.label} ${ctx.isNot ? 'not ' : ''}to require exactly [${expected.join(', ')}]`,
@@ -118,7 +128,9 @@ function requireResult(ctx: MatcherContext, c: Collected, expected: readonly str
         missing.length ? `  not met by them: ${missing.map((m) => `${m.because} (${m.anyOf.join(' or ')})`).join('; ')}` : '',
         superfluous.length ? `  not needed: ${superfluous.join(', ')}` : '',
         c.unknowns.length ? `  unknown to the map: ${c.unknowns.join('; ')}` : '',
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
   };
 }
 
@@ -137,13 +149,15 @@ function allowedResult(ctx: MatcherContext, c: Collected, input: PermissionsInpu
         `  required:\n${describeReqs(c.requirements)}`,
         needed.length ? `  missing: ${needed.join(', ')}` : c.unknowns.length ? '' : '  every requirement is met',
         c.unknowns.length ? `  unknown to the map, so not known to be allowed: ${c.unknowns.join('; ')}` : '',
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
   };
 }
 
 function permissionErrorResult(ctx: MatcherContext, received: unknown, expected: readonly string[] | undefined): MatcherResult {
   const info = readPermissionError(received);
-  const sameMissing = !expected || (sorted(expected).join() === sorted(info.missingPermissions).join());
+  const sameMissing = !expected || sorted(expected).join() === sorted(info.missingPermissions).join();
   const pass = info.isPermissionError && sameMissing;
   // Only a passing, positive assertion says "this rejection is meant": `.not` asserts the opposite.
   if (pass && !ctx.isNot) markExpectedRejection(info.missingPermissions, info);
@@ -155,8 +169,8 @@ function permissionErrorResult(ctx: MatcherContext, received: unknown, expected:
     message: () =>
       info.isPermissionError
         ? `expected the rejection ${ctx.isNot ? 'not ' : ''}to be the guard's permission error${what}; it lacks [${info.missingPermissions.join(', ')}]`
-        // Not its message: an arbitrary error's message may quote a key or a request value.
-        : `expected the rejection to be the guard's permission error${what} (StripePermissionError, code ${PERMISSION_ERROR_CODE}), got ${info.kind}${info.code === undefined ? '' : ` with code ${JSON.stringify(info.code)}`}`,
+        : // Not its message: an arbitrary error's message may quote a key or a request value.
+          `expected the rejection to be the guard's permission error${what} (StripePermissionError, code ${PERMISSION_ERROR_CODE}), got ${info.kind}${info.code === undefined ? '' : ` with code ${JSON.stringify(info.code)}`}`,
   };
 }
 

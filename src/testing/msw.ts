@@ -7,7 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { compilePolicy, decide, safeWarn, type Logger, type Policy } from '../policy.js';
 import { canonicalRequest, isV2Path } from '../request.js';
 import { getCatalog } from '../catalog.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE, PREFIX, type Violation } from '../errors.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE, type Violation } from '../errors.js';
 import type { PermissionsSource, UnmappedStrategy } from '../guard.js';
 import type { CanonicalRequest } from '../types.js';
 import type { Overrides } from '../overrides.js';
@@ -58,7 +58,10 @@ export function stripePermissionHandlers(options: StripePermissionHandlersOption
     throw new GuardOptionsError(`stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
   const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
-  if (unknown.length) throw new GuardOptionsError(`stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`);
+  if (unknown.length)
+    throw new GuardOptionsError(
+      `stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`,
+    );
   const policy = compilePolicy(options, 'stripePermissionHandlers()', true);
   for (const w of policy.warnings) safeWarn(policy.logger, w);
   // Every host stripe-node can send to, in every form it can take: http or https, any port,

@@ -81,12 +81,19 @@ export function resolveReporterOptions(options: unknown, root: string, runner: R
         declared = loadManifest(resolve(root, o.manifest)).names;
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;
-        problems.push(`manifest ${o.manifest}: ${e.problems.filter((p) => p.severity === 'error').map((p) => `${p.entry}: ${p.message}`).join('; ')}`);
+        problems.push(
+          `manifest ${o.manifest}: ${e.problems
+            .filter((p) => p.severity === 'error')
+            .map((p) => `${p.entry}: ${p.message}`)
+            .join('; ')}`,
+        );
       }
     }
   }
   if (problems.length) {
-    throw new GuardOptionsError(`Invalid options for the ${runner} coverage reporter (paths are relative to ${root}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new GuardOptionsError(
+      `Invalid options for the ${runner} coverage reporter (paths are relative to ${root}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   return {
     outputFile,

@@ -15,8 +15,7 @@ const heap = async () => {
 };
 
 const stripe = new Stripe('sk_test_bench', { telemetry: false });
-// eslint-disable-next-line no-unused-vars
-stripe._requestSender._request = function noop(method, host, path, data, auth, options, usage, callback) {};
+stripe._requestSender._request = function noop() {};
 const h0 = await heap();
 const { guard, explain } = await import('stripe-permission-guard');
 guard(stripe, { permissions: ['customer_read', 'invoice_read'], onUnmapped: 'allow', logger: { warn() {} } });

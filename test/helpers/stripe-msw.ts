@@ -27,7 +27,17 @@ export function createStripeServer() {
     http.get('https://api.stripe.com/v1/customers', ({ request }) => {
       const after = new URL(request.url).searchParams.get('starting_after');
       // Two pages: cus_1, cus_2 then cus_3.
-      return HttpResponse.json(after ? list([{ id: 'cus_3', object: 'customer' }]) : list([{ id: 'cus_1', object: 'customer' }, { id: 'cus_2', object: 'customer' }], true));
+      return HttpResponse.json(
+        after
+          ? list([{ id: 'cus_3', object: 'customer' }])
+          : list(
+              [
+                { id: 'cus_1', object: 'customer' },
+                { id: 'cus_2', object: 'customer' },
+              ],
+              true,
+            ),
+      );
     }),
     http.get('https://api.stripe.com/v1/customers/:id', ({ params }) => HttpResponse.json({ id: params.id, object: 'customer' })),
     http.post('https://api.stripe.com/v1/customers', () => HttpResponse.json({ id: 'cus_new', object: 'customer' })),
