@@ -92,8 +92,9 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   throw new GuardOptionsError(`${caller} needs { manifest: './stripe-app.json' } or { permissions: [...] | (ctx) => [...] }.`);
 }
 
-/** A static permission list: every entry a known name, all problems at once. */
-function validateNames(names: readonly unknown[], caller: string, extra: readonly string[]): string[] {
+/** A static permission list: every entry a known name, all problems at once (GuardOptionsError with the nearest names). */
+export function validateNames(names: readonly unknown[], caller: string, extra: readonly string[] = []): string[] {
+  if (!Array.isArray(names)) throw new GuardOptionsError(`${caller}: the permissions must be an array of permission names, got ${describe(names)}.`);
   const catalog = getCatalog();
   const problems: string[] = [];
   names.forEach((name, i) => {

@@ -73,7 +73,7 @@ describe('toBeAllowedBy', () => {
     expect(() => expect('customers.retrieve').not.toBeAllowedBy(manifest)).toThrow(/not to be allowed by/);
   });
   it('fails on a call unknown to the map: nobody can say it is allowed', () => {
-    expect(() => expect('accounts.update').toBeAllowedBy(['account_write', 'customer_write'])).toThrow(
+    expect(() => expect('accounts.update').toBeAllowedBy(['connected_account_read', 'customer_write'])).toThrow(
       /unknown to the map, so not known to be allowed: accounts\.update/,
     );
     expect(() => expect({ method: 'GET', path: '/v1/no_such_thing' }).toBeAllowedBy(['customer_read'])).toThrow(/unknown to the map/);
@@ -223,5 +223,20 @@ describe('toBePermissionError (expected rejections)', () => {
       actual: { code: 'more_permissions_required_for_application', missingPermissions: ['customer_write'] },
       expected: { missingPermissions: ['invoice_write'] },
     });
+  });
+});
+
+describe('permission lists given to the matchers are validated', () => {
+  it.each([
+    ['toBeAllowedBy', () => expect('customers.retrieve').toBeAllowedBy(['customer_reed'])],
+    ['toRequirePermissions', () => expect('customers.retrieve').toRequirePermissions(['customer_reed'])],
+  ])('%s names the nearest permission', (_, run) => {
+    expect(run).toThrow(/permissions\[0\] "customer_reed" is not a Stripe Apps permission \(did you mean "customer_read"\?\)/);
+  });
+  it('toBePermissionError too, and a list that is not an array', async () => {
+    await expect(expect(Promise.reject(new Error('x'))).rejects.toBePermissionError(['customer_wirte'])).rejects.toThrow(/did you mean "customer_write"/);
+    await expect(expect(Promise.reject(new Error('x'))).rejects.toBePermissionError('customer_write' as never)).rejects.toThrow(
+      /must be an array of permission names, got a string/,
+    );
   });
 });

@@ -85,6 +85,8 @@ describe('the CLI', () => {
     expect(ok.status).toBe(0);
     const unknown = cli('explain', 'GET /v1/climate/orders/x', '--manifest', 'stripe-app.json');
     expect(unknown.status).not.toBe(0);
+    expect(cli('check', 'stripe-app.json').status).toBe(1);
+    expect(cli('check', 'stripe-app.json', '--overrides', 'o.json').status).toBe(0);
     const bad = cli('explain', 'customers.retrieve', '--overrides', 'missing.json');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('cannot read overrides missing.json');

@@ -2,18 +2,19 @@
 // types the app subscribes to. The manifest is the thing checked, so its problems exit 1;
 // only a file that cannot be read at all is a usage error (exit 2).
 import { loadManifest, type Manifest } from '../manifest.js';
+import { compileOverrides } from '../overrides.js';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { impliedPermissions } from '../permissions.js';
 import { PURPOSE_TODO } from '../least-privilege.js';
 import { checkEvents, type EventCheck } from '../events.js';
-import { CliError, EXIT, list, type OptionSpec, type Parsed } from './args.js';
+import { CliError, EXIT, list, str, type OptionSpec, type Parsed } from './args.js';
 import { isReadableFile } from './files.js';
 import { DEFAULT_MANIFEST } from './manifest-file.js';
 import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.js';
 
 export const name = 'check';
 export const summary = 'Validate stripe-app.json (and event subscriptions)';
-export const options: OptionSpec = { events: { type: 'string', multiple: true } };
+export const options: OptionSpec = { events: { type: 'string', multiple: true }, overrides: { type: 'string' } };
 export const help = `Usage: stripe-permission-guard check [manifest] [--events a,b] [--json]
 
 Validates a manifest (default ${DEFAULT_MANIFEST}), following "extends", and prints every problem
@@ -22,6 +23,8 @@ with its file and entry: unknown names (with the nearest one), missing purposes,
 Options:
   --events a,b   Also check that the manifest's permissions cover these event types
                  (repeatable; "*" means every event type)
+  --overrides <file>  Your own entries (JSON: { permissions?, routes? }): names in "permissions"
+                 are accepted as permissions
   --json         Print the result as JSON
 
 Exit codes: 0 valid (warnings allowed), 1 errors in the manifest or an event not covered/unknown,
@@ -33,10 +36,17 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   if (positionals.length > 1) throw new CliError(`check takes one manifest path, got ${positionals.length}: ${positionals.join(' ')}`);
   const file = positionals[0] ?? DEFAULT_MANIFEST;
   if (!isReadableFile(file)) throw new CliError(`Cannot read manifest ${file}: no such file. Pass the path of your app's stripe-app.json.`);
+  const overridesPath = str(values, 'overrides');
+  let extraPermissions: readonly string[] = [];
+  try {
+    if (overridesPath !== undefined) extraPermissions = compileOverrides(overridesPath, 'check').permissions;
+  } catch (e) {
+    throw new CliError((e as Error).message.replace(/^\[stripe-permission-guard\] /, ''));
+  }
   let manifest: Manifest | undefined;
   let problems: readonly ManifestProblem[];
   try {
-    manifest = loadManifest(file);
+    manifest = loadManifest(file, { extraPermissions });
     problems = [...manifest.warnings, ...placeholderPurposes(manifest)];
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;

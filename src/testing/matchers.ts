@@ -9,6 +9,7 @@ import type { Requirement } from '../resolve.js';
 import { PERMISSION_ERROR_CODE, GuardOptionsError } from '../errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
+import { validateNames } from '../policy.js';
 
 /** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */
 export type MatcherCall = string | readonly [methodId: string, params?: MethodParams] | HttpCall | (() => unknown);
@@ -94,7 +95,7 @@ const then = <T, R>(v: T | Promise<T>, f: (v: T) => R): R | Promise<R> => (v ins
 
 function toNames(input: PermissionsInput): readonly string[] {
   if (typeof input === 'string') return loadManifest(input).names;
-  if (Array.isArray(input)) return input as readonly string[];
+  if (Array.isArray(input)) return validateNames(input, 'toBeAllowedBy()');
   return parseManifest(input).names;
 }
 
@@ -177,12 +178,14 @@ function permissionErrorResult(ctx: MatcherContext, received: unknown, expected:
 /** The matchers, for `expect.extend(permissionMatchers)`; the setup files register them for you. */
 export const permissionMatchers = {
   toRequirePermissions(this: MatcherContext, received: MatcherCall, expected: readonly string[]) {
+    validateNames(expected, 'toRequirePermissions()');
     return then(collect(received), (c) => requireResult(this, c, expected));
   },
   toBeAllowedBy(this: MatcherContext, received: MatcherCall, input: PermissionsInput) {
     return then(collect(received), (c) => allowedResult(this, c, input));
   },
   toBePermissionError(this: MatcherContext, received: unknown, expected?: readonly string[]) {
+    if (expected !== undefined) validateNames(expected, 'toBePermissionError()');
     return permissionErrorResult(this, received, expected);
   },
 };
