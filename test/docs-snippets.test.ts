@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../src/index.js';
+import { linkPackageIntoNodeModules } from './helpers/self-link.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const OFFLINE = join(root, 'test/helpers/offline.mjs');
@@ -100,6 +101,8 @@ function run(r: Run): Promise<Result> {
 
 const results: Record<string, Result> = {};
 beforeAll(async () => {
+  // The Jest example resolves the package through node_modules, as a user's project does.
+  linkPackageIntoNodeModules();
   const keys = Object.keys(RUNS);
   const outs = await Promise.all(keys.map((k) => run(RUNS[k]!)));
   keys.forEach((k, i) => (results[k] = outs[i]!));

@@ -2,22 +2,11 @@
 // projects, each with its own tsconfig and `skipLibCheck: false`, so an error in our
 // declarations fails too. A fixture using a matcher without its types does not compile.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { linkPackageIntoNodeModules } from './helpers/self-link.js';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-// Type references ("types": [...], /// <reference types>) look in node_modules, never at the
-// package itself: link the package into its own node_modules (as `npm link` would), where the
-// fixtures' lookup finds it. Not inside test/: a link cycle there would trap tree walkers.
-const link = `${root}node_modules/stripe-permission-guard`;
-if (!existsSync(link)) {
-  mkdirSync(`${root}node_modules`, { recursive: true });
-  try {
-    symlinkSync('..', link, 'dir');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-}
+linkPackageIntoNodeModules();
 
 const tsc = (project: string) =>
   new Promise<{ code: number; out: string }>((done) => {
