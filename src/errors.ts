@@ -3,6 +3,7 @@
 import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } from './types.js';
 
 import { PREFIX, prefixed } from './messages.js';
+import { plural } from './text.js';
 
 export { PREFIX, prefixed };
 /**
@@ -251,8 +252,7 @@ export function formatProblems(problems: readonly ManifestProblem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const files = [...new Set(problems.map((p) => p.file))].join(', ');
   const head =
-    `Invalid manifest ${files}: ${errors} error${errors === 1 ? '' : 's'}` +
-    `${problems.length > errors ? `, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}` : ''}.`;
+    `Invalid manifest ${files}: ${plural(errors, 'error')}` + `${problems.length > errors ? `, ${plural(problems.length - errors, 'warning')}` : ''}.`;
   return [head, ...problems.map(formatProblem)].join('\n');
 }
 

@@ -14,6 +14,7 @@ import {
 } from './policy.js';
 import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
 import { nearest } from './nearest.js';
+import { noun } from './text.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 import type { Overrides } from './overrides.js';
@@ -110,7 +111,7 @@ function buildPolicy(options: GuardOptions): { policy: Policy; mode: GuardMode }
   const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length) {
     throw new GuardOptionsError(
-      `guard(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown
+      `guard(): unknown ${noun(unknown.length, 'option')} ${unknown
         .map((k) => {
           const guess = nearest(k, OPTION_NAMES);
           return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;

@@ -1,5 +1,6 @@
 // PURE renderings of a coverage report: a terminal summary and a markdown comment.
 import type { CoverageReport } from './report.js';
+import { noun, paint, plural } from './text.js';
 
 export interface FormatOptions {
   /** ANSI colors (the CLI and reporter pass `true` only on a TTY). */
@@ -8,8 +9,6 @@ export interface FormatOptions {
   readonly maxListed?: number;
 }
 
-const paint = (on: boolean | undefined, code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const listed = (xs: readonly string[], max: number) => (xs.length > max ? `${xs.slice(0, max).join(', ')}, … (+${xs.length - max})` : xs.join(', '));
 
 /**
@@ -20,11 +19,7 @@ const listed = (xs: readonly string[], max: number) => (xs.length > max ? `${xs.
  */
 export function formatReportText(report: CoverageReport, options: FormatOptions = {}): string {
   const { color, maxListed = 3 } = options;
-  const green = paint(color, 32);
-  const red = paint(color, 31);
-  const yellow = paint(color, 33);
-  const dim = paint(color, 2);
-  const bold = paint(color, 1);
+  const { green, red, yellow, dim, bold } = paint(color);
   const lines = [bold(`Stripe permission coverage — ${plural(report.totals.tests, 'test')}, ${plural(report.totals.checks, 'guarded call')}`)];
   const width = Math.max(0, ...report.declared.map((d) => d.length));
   lines.push('', `Declared permissions (${report.declared.length}):`);
@@ -62,7 +57,7 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
   lines.push(
     '',
     dim(
-      `${plural(report.undeclared.length, 'missing permission')}, ${unused} declared permission${unused === 1 ? '' : 's'} unused in tests, ${plural(report.unknown.length, 'unknown')}.`,
+      `${plural(report.undeclared.length, 'missing permission')}, ${unused} declared ${noun(unused, 'permission')} unused in tests, ${plural(report.unknown.length, 'unknown')}.`,
     ),
   );
   return lines.join('\n');

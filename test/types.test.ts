@@ -25,7 +25,12 @@ describe('types', () => {
       permissions: async ({ stripeAccount }) => (stripeAccount ? ['customer_read'] : []),
       onViolation: (v: Violation) => void v.missingPermissions,
     };
-    expectTypeOf(options).toMatchTypeOf<GuardOptions>();
+    // What a permissions function is told, and what it may return.
+    expectTypeOf<Parameters<Extract<GuardOptions['permissions'], (...a: never[]) => unknown>>[0]['stripeContext']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ReturnType<Extract<GuardOptions['permissions'], (...a: never[]) => unknown>>>().toEqualTypeOf<
+      readonly string[] | Promise<readonly string[]>
+    >();
+    void options;
     // @ts-expect-error -- not a mode
     const bad: GuardOptions = { permissions: [], mode: 'loud' };
     void bad;

@@ -3,6 +3,7 @@
 // only a file that cannot be read at all is a usage error (exit 2).
 import { loadManifest, type Manifest } from '../manifest.js';
 import { compileOverrides } from '../overrides.js';
+import { plural } from '../text.js';
 import { ManifestError, type ManifestProblem } from '../errors.js';
 import { impliedPermissions } from '../permissions.js';
 import { PURPOSE_TODO } from '../least-privilege.js';
@@ -69,7 +70,7 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   }
   const warnings = problems.length - errors.length;
   if (!manifest) {
-    io.out(p.red(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`));
+    io.out(p.red(`${file}: ${plural(errors.length, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}.`));
     if (types.length) io.out(p.dim('Events not checked: fix the manifest first.'));
     return EXIT.failed;
   }
@@ -104,7 +105,7 @@ function summaryLine(manifest: Manifest, warnings: number, ok: string): string {
   const implied = impliedPermissions(manifest.names).filter((x) => !manifest.names.includes(x));
   const shown = implied.slice(0, MAX_IMPLIED_LISTED).join(', ') + (implied.length > MAX_IMPLIED_LISTED ? `, … (+${implied.length - MAX_IMPLIED_LISTED})` : '');
   return [
-    `${ok} ${manifest.file}: ${n} permission${n === 1 ? '' : 's'}, valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`,
+    `${ok} ${manifest.file}: ${plural(n, 'permission')}, valid${warnings ? ` with ${plural(warnings, 'warning')}` : ''}.`,
     ...(implied.length ? [`  Also granted by implication: ${shown}`] : []),
   ].join('\n');
 }

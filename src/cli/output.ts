@@ -21,18 +21,9 @@ export function createIo(json: boolean): Io {
   };
 }
 
-export interface Paint {
-  readonly red: (s: string) => string;
-  readonly green: (s: string) => string;
-  readonly yellow: (s: string) => string;
-  readonly dim: (s: string) => string;
-  readonly bold: (s: string) => string;
-}
+import { paint, type Paint } from '../text.js';
 
-export function paint(on: boolean): Paint {
-  const c = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { red: c(31), green: c(32), yellow: c(33), dim: c(2), bold: c(1) };
-}
+export { paint, type Paint };
 
 export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));

@@ -6,6 +6,7 @@ import { ensureParser, ParserMissingError } from '../static/parse.js';
 import { CliError, EXIT, flag, str, type OptionSpec, type Parsed } from './args.js';
 import { readManifest } from './manifest-file.js';
 import { paint, printJson, type Io, type Paint } from './output.js';
+import { plural } from '../text.js';
 
 export const name = 'scan';
 export const summary = 'List the Stripe calls in source files and the permissions they need';
@@ -50,7 +51,6 @@ export function run({ values, positionals }: Parsed, io: Io): number {
 }
 
 const needs = (r: { anyOf: readonly string[] }) => (r.anyOf.length === 1 ? r.anyOf[0]! : `one of ${r.anyOf.join(', ')}`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function requirementLine(r: ScannedRequirement, p: Paint): string {
   const mark = r.missing ? p.red('✗') : r.satisfiedBy ? p.green('✓') : '•';
