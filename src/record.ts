@@ -18,6 +18,8 @@ export interface CheckRecord {
   readonly satisfied: readonly Pick<SatisfiedRequirement, 'anyOf' | 'because' | 'expand' | 'satisfiedBy' | 'via'>[];
   readonly missing: readonly Pick<MissingRequirement, 'anyOf' | 'because' | 'expand' | 'permission'>[];
   readonly unknowns: readonly { readonly because: string; readonly reason: string }[];
+  /** Set when Stripe refuses the request for every app (no permission allows it): why. */
+  readonly refused?: string;
   /** What the guard did: sent it, rejected it, or sent it with a warning. */
   readonly outcome: 'allowed' | 'rejected' | 'warned';
   /**
@@ -71,6 +73,7 @@ export function toRecord(
     httpMethod: route?.method ?? (space > 0 ? label.slice(0, space) : ''),
     path: route?.path ?? (space > 0 ? label.slice(space + 1) : ''),
     status: resolution.status,
+    ...(resolution.refused ? { refused: resolution.refused.reason } : {}),
     ...(stripeAccount ? { stripeAccount } : {}),
     declared: grant.declared,
     satisfied: satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via })),

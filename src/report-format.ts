@@ -43,6 +43,11 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
     for (const e of expected)
       lines.push(`  ${dim('⊘')} ${e.permission} — ${listed(e.calls, maxListed)}${e.tests.length ? dim(`  (tests: ${listed(e.tests, maxListed)})`) : ''}`);
   }
+  const refused = report.refused ?? [];
+  if (refused.length) {
+    lines.push('', red(`Refused by Stripe for every app (${refused.length}): no permission allows these; change the code`));
+    for (const f of refused) lines.push(`  ${red('⊗')} ${f.method} — ${f.reason}${f.tests.length ? dim(`  (tests: ${listed(f.tests, maxListed)})`) : ''}`);
+  }
   if (report.unknown.length) {
     lines.push('', yellow(`Unknown to the map (${report.unknown.length}): sent unchecked; declare what they need yourself`));
     for (const u of report.unknown) lines.push(`  ? ${u.method}: ${u.because === u.method ? '' : `${u.because}: `}${u.reason}`);
@@ -93,6 +98,11 @@ export function formatReportMarkdown(report: CoverageReport): string {
   if (expected.length) {
     out.push('', `**Expected rejections** (${expected.length}, asserted by tests):`, '');
     for (const e of expected) out.push(`- \`${e.permission}\`: ${e.calls.map((c) => `\`${esc(c)}\``).join(', ')}`);
+  }
+  const refused = report.refused ?? [];
+  if (refused.length) {
+    out.push('', `**Refused by Stripe for every app** (${refused.length}, no permission allows them):`, '');
+    for (const f of refused) out.push(`- \`${esc(f.method)}\` — ${esc(f.reason)}`);
   }
   if (report.unknown.length) {
     out.push('', `**Unknown to the map** (${report.unknown.length}):`, '');

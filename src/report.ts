@@ -59,6 +59,11 @@ export interface CoverageReport {
    * `failOnUndeclared` nor least-privilege suggestions act on them.
    */
   readonly expectedRejections: readonly ExpectedRejection[];
+  /**
+   * Calls Stripe refuses for every app, whatever the manifest declares (an app reading the
+   * account it is installed on): listed apart, no permission to add. Absent in older reports.
+   */
+  readonly refused?: readonly { readonly method: string; readonly reason: string; readonly tests: readonly string[] }[];
   readonly totals: { readonly checks: number; readonly tests: number };
 }
 
@@ -88,6 +93,7 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
     { c: Omit<CallCoverage, 'count' | 'tests' | 'requirements'>; count: number; tests: Set<string>; reqs: Map<string, CallCoverage['requirements'][number]> }
   >();
   const expected = new Map<string, { calls: Set<string>; tests: Set<string> }>();
+  const refused = new Map<string, { method: string; reason: string; tests: Set<string> }>();
   const tests = new Set<string>();
 
   for (const r of records) {
@@ -101,6 +107,12 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
         e.calls.add(m.expand ? `${r.method} (${m.because})` : r.method);
         addTest(e.tests);
       }
+      continue;
+    }
+    if (r.refused) {
+      let f = refused.get(r.method);
+      if (!f) refused.set(r.method, (f = { method: r.method, reason: r.refused, tests: new Set() }));
+      addTest(f.tests);
       continue;
     }
     let call = calls.get(r.method);
@@ -156,6 +168,7 @@ export function buildReport(records: readonly TestRecord[], declaredExtra: reado
     expectedRejections: [...expected.keys()]
       .sort()
       .map((p) => ({ permission: p, calls: sortUniq(expected.get(p)!.calls), tests: sortUniq(expected.get(p)!.tests) })),
+    refused: [...refused.values()].sort((a, b) => a.method.localeCompare(b.method)).map((f) => ({ ...f, tests: sortUniq(f.tests) })),
     totals: { checks: records.length, tests: tests.size },
   };
 }
@@ -256,6 +269,14 @@ export function mergeReports(reports: readonly CoverageReport[]): CoverageReport
     calls,
     // Reports written before expected rejections existed have no such field.
     expectedRejections,
+    refused: group(
+      reports.flatMap((r) => r.refused ?? []),
+      (f) => f.method,
+      (f) => ({ method: f.method, reason: f.reason, tests: [] as string[] }),
+      (acc, f) => {
+        acc.tests = sortUniq([...acc.tests, ...f.tests]);
+      },
+    ),
     totals: { checks: reports.reduce((n, r) => n + r.totals.checks, 0), tests },
   };
 }

@@ -15,7 +15,8 @@ const heap = async () => {
 };
 
 const stripe = new Stripe('sk_test_bench', { telemetry: false });
-stripe._requestSender._request = function noop() {};
+// The same arity as stripe-node's sender: guard() checks it before installing.
+stripe._requestSender._request = function noop(_method, _host, _path, _data, _auth, _options, _usage, _callback) {};
 const h0 = await heap();
 const { guard, explain } = await import('stripe-permission-guard');
 guard(stripe, { permissions: ['customer_read', 'invoice_read'], onUnmapped: 'allow', logger: { warn() {} } });
