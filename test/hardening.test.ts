@@ -6,30 +6,12 @@ import Stripe from 'stripe';
 import { http, HttpResponse } from 'msw';
 import { check, explain, guard, parseManifest, ManifestError, buildReport, formatReportText, setRecorder, type CheckRecord } from '../src/index.js';
 import { createStripeServer } from './helpers/stripe-msw.js';
+import { RecordingHttpClient as Recording } from './helpers/recording-client.js';
 
 const KEY = 'sk_test_51HardeningSecretKeyDoNotLeak';
 const protoKeys = () => Object.getOwnPropertyNames(Object.prototype).sort().join();
 const PROTO = protoKeys();
 
-/** An in-process HttpClient that records what would have been sent and answers 200 (or a queued status). */
-class Recording extends Stripe.HttpClient {
-  sent: { method: string; path: string; headers: Record<string, unknown>; body: string }[] = [];
-  override getClientName() {
-    return 'recording';
-  }
-  override makeRequest(_host: string, _port: string, path: string, method: string, headers: object, body: string) {
-    this.sent.push({ method, path, headers: { ...headers }, body });
-    const Res = class extends Stripe.HttpClientResponse {
-      override getRawResponse() {
-        return {};
-      }
-      override toJSON() {
-        return Promise.resolve({ id: 'obj_1', object: 'customer', data: [], has_more: false });
-      }
-    };
-    return Promise.resolve(new Res(200, {}));
-  }
-}
 const stable = (h: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(h).filter(([k]) => !/^(idempotency-key|x-stripe-client-user-agent|user-agent)$/i.test(k)));
 

@@ -4,27 +4,10 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { explain, guard, isGuarded, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
+import { RecordingHttpClient as Recording } from './helpers/recording-client.js';
 
 const KEY = 'sk_test_51HostileSecretKeyNeverPrinted';
 
-class Recording extends Stripe.HttpClient {
-  sent: { method: string; path: string; body: string }[] = [];
-  override getClientName() {
-    return 'recording';
-  }
-  override makeRequest(_h: string, _p: string, path: string, method: string, _headers: object, body: string) {
-    this.sent.push({ method, path, body: String(body ?? '') });
-    const Res = class extends Stripe.HttpClientResponse {
-      override getRawResponse() {
-        return {};
-      }
-      override toJSON() {
-        return Promise.resolve({ id: 'obj_1', object: 'invoice' });
-      }
-    };
-    return Promise.resolve(new Res(200, {}));
-  }
-}
 const client = (http = new Recording(), config: Record<string, unknown> = {}) => ({
   http,
   stripe: new Stripe(KEY, { httpClient: http, telemetry: false, maxNetworkRetries: 0, ...config }),

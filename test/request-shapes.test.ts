@@ -8,6 +8,7 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { check, guard, isPermissionError, readPermissionError, type HttpCall, type PermissionsSource } from '../src/index.js';
 import { stripePermissionHandlers } from '../src/testing/msw.js';
+import { RecordingHttpClient as Recording } from './helpers/recording-client.js';
 
 const KEY = 'sk_test_51TableSecretKeyNeverPrinted';
 type Call = (s: Stripe) => Promise<unknown>;
@@ -269,26 +270,6 @@ const rows: Row[] = [
     expected: 'warned',
   },
 ];
-
-/** An HttpClient that records what reached it and answers 200. */
-class Recording extends Stripe.HttpClient {
-  sent: { method: string; path: string; body: string; headers: Record<string, unknown> }[] = [];
-  override getClientName() {
-    return 'recording';
-  }
-  override makeRequest(_host: string, _port: string, path: string, method: string, headers: object, body: string) {
-    this.sent.push({ method, path, body: String(body ?? ''), headers: { ...headers } });
-    const Res = class extends Stripe.HttpClientResponse {
-      override getRawResponse() {
-        return {};
-      }
-      override toJSON() {
-        return Promise.resolve({ id: 'obj_1', object: 'customer', data: [], has_more: false });
-      }
-    };
-    return Promise.resolve(new Res(200, {}));
-  }
-}
 
 function fetchRecorder() {
   const sent: string[] = [];
