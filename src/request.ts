@@ -138,12 +138,14 @@ function addPair(key: string, value: string, into: Collected): void {
   if (value === '') return;
   if (name === 'expand') addExpand(value, into);
   else if (EVENT_TYPE.test(value) && value.length <= MAX_EXPAND_LENGTH) (into.events ??= []).push(value);
-  else into.invalid.push(`the event type ${quote(value)} is not an event type`);
+  // A value that is not an event type is not quoted: it may be anything the caller put there.
+  else into.invalid.push(`a value of ${quote(key)} (${value.length} characters) is not an event type`);
 }
 
 function addExpand(value: string, into: Collected): void {
   if (value.length > MAX_EXPAND_LENGTH || !EXPAND_PATH.test(value)) {
-    into.invalid.push(`the expand path ${quote(value)} is not a dot-separated list of property names`);
+    // Not quoted: a value that is no expand path may be anything the caller put there.
+    into.invalid.push(`an expand path (${value.length} characters) is not a dot-separated list of property names of at most ${MAX_EXPAND_LENGTH} characters`);
     return;
   }
   let depth = 1;
