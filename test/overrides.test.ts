@@ -92,3 +92,18 @@ describe('the CLI', () => {
     expect(bad.stderr).toContain('cannot read overrides missing.json');
   });
 });
+
+describe('the matchers', () => {
+  it('take overrides through configurePermissionMatchers()', async () => {
+    const { installPermissionMatchers, configurePermissionMatchers } = await import('../src/testing/vitest.js');
+    installPermissionMatchers();
+    expect(() => expect({ method: 'GET', path: '/v1/climate/orders/x' }).toBeAllowedBy(['future_climate_read'])).toThrow();
+    configurePermissionMatchers({ overrides });
+    try {
+      expect({ method: 'GET', path: '/v1/climate/orders/x' }).toBeAllowedBy(['future_climate_read']);
+      expect('accounts.update').toRequirePermissions([]);
+    } finally {
+      configurePermissionMatchers({});
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { permissionMatchers, type PermissionMatchers } from './matchers.js';
 import type {} from 'expect';
 
 export { permissionMatchers };
+export { configurePermissionMatchers } from './matchers.js';
 export type { MatcherCall, PermissionsInput, PermissionMatchers } from './matchers.js';
 
 // Both ways Jest users get `expect`'s types: the global `jest` namespace (@types/jest) and the

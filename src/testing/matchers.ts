@@ -10,6 +10,7 @@ import { PERMISSION_ERROR_CODE, GuardOptionsError } from '../errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 import { validateNames } from '../policy.js';
+import { compileOverrides, type CompiledOverrides, type Overrides } from '../overrides.js';
 
 /** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */
 export type MatcherCall = string | readonly [methodId: string, params?: MethodParams] | HttpCall | (() => unknown);
@@ -49,13 +50,31 @@ interface MatcherResult {
 
 type Collected = { requirements: readonly Requirement[]; label: string; unknowns: readonly string[] };
 
+/** What the matchers are configured with, for every test of the process. */
+let configured: { readonly overrides?: CompiledOverrides } = {};
+
+/**
+ * Your own entries for the matchers, as guard() takes them (`{ permissions?, routes? }` or the
+ * path of a JSON file): they beat the map for the calls the matchers judge, and the names they add
+ * are accepted in permission lists and manifests.
+ *
+ * @example
+ * configurePermissionMatchers({ overrides: './stripe-permission-overrides.json' });
+ */
+export function configurePermissionMatchers(options: { readonly overrides?: Overrides | string }): void {
+  configured = options.overrides !== undefined ? { overrides: compileOverrides(options.overrides, 'configurePermissionMatchers()') } : {};
+}
+
+const extra = (): readonly string[] => configured.overrides?.permissions ?? [];
+const explainOptions = () => (configured.overrides ? { overrides: configured.overrides } : {});
+
 function collectStatic(call: Exclude<MatcherCall, () => unknown>): Collected {
   const e =
     typeof call === 'string'
-      ? explain(call)
+      ? explain(call, undefined, explainOptions())
       : Array.isArray(call)
-        ? explain(call[0] as string, call[1] as MethodParams | undefined)
-        : explain(call as HttpCall);
+        ? explain(call[0] as string, call[1] as MethodParams | undefined, explainOptions())
+        : explain(call as HttpCall, explainOptions());
   const label =
     typeof call === 'string'
       ? call
@@ -94,9 +113,9 @@ const collect = (call: MatcherCall): Collected | Promise<Collected> => (typeof c
 const then = <T, R>(v: T | Promise<T>, f: (v: T) => R): R | Promise<R> => (v instanceof Promise ? v.then(f) : f(v));
 
 function toNames(input: PermissionsInput): readonly string[] {
-  if (typeof input === 'string') return loadManifest(input).names;
-  if (Array.isArray(input)) return validateNames(input, 'toBeAllowedBy()');
-  return parseManifest(input).names;
+  if (typeof input === 'string') return loadManifest(input, { extraPermissions: extra() }).names;
+  if (Array.isArray(input)) return validateNames(input, 'toBeAllowedBy()', extra());
+  return parseManifest(input, { extraPermissions: extra() }).names;
 }
 
 const describeReqs = (reqs: readonly Requirement[]) => reqs.map((r) => `    ${r.because}: ${r.anyOf.join(' or ')}`).join('\n') || '    (nothing)';
@@ -178,14 +197,14 @@ function permissionErrorResult(ctx: MatcherContext, received: unknown, expected:
 /** The matchers, for `expect.extend(permissionMatchers)`; the setup files register them for you. */
 export const permissionMatchers = {
   toRequirePermissions(this: MatcherContext, received: MatcherCall, expected: readonly string[]) {
-    validateNames(expected, 'toRequirePermissions()');
+    validateNames(expected, 'toRequirePermissions()', extra());
     return then(collect(received), (c) => requireResult(this, c, expected));
   },
   toBeAllowedBy(this: MatcherContext, received: MatcherCall, input: PermissionsInput) {
     return then(collect(received), (c) => allowedResult(this, c, input));
   },
   toBePermissionError(this: MatcherContext, received: unknown, expected?: readonly string[]) {
-    if (expected !== undefined) validateNames(expected, 'toBePermissionError()');
+    if (expected !== undefined) validateNames(expected, 'toBePermissionError()', extra());
     return permissionErrorResult(this, received, expected);
   },
 };

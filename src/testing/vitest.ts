@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { permissionMatchers, type PermissionMatchers } from './matchers.js';
 
 export { permissionMatchers };
+export { configurePermissionMatchers } from './matchers.js';
 export type { MatcherCall, PermissionsInput, PermissionMatchers } from './matchers.js';
 
 declare module 'vitest' {
