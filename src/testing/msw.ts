@@ -36,8 +36,6 @@ export interface StripePermissionHandlersOptions {
 const OPTION_NAMES = ['manifest', 'permissions', 'strictReads', 'onUnmapped', 'logger', 'onViolation', 'overrides'];
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const MAX_BODY = 1024 * 1024;
-/** Hosts stripe-node sends to besides those of recorded routes (OAuth). */
-const EXTRA_HOSTS = ['connect.stripe.com'];
 
 /**
  * msw 2.x handlers that enforce your app's permissions on every request to Stripe. Put them
@@ -66,7 +64,7 @@ export function stripePermissionHandlers(options: StripePermissionHandlersOption
   for (const w of policy.warnings) safeWarn(policy.logger, w);
   // Every host stripe-node can send to, in every form it can take: http or https, any port,
   // a trailing dot, any letter case.
-  const hosts = [...new Set([...getCatalog().hosts, ...EXTRA_HOSTS])].map((h) => h.replace(/\./g, '\\.')).join('|');
+  const hosts = getCatalog().hosts.map((h) => h.replace(/\./g, '\\.')).join('|');
   const pattern = new RegExp(`^https?://(?:${hosts})\\.?(?::\\d+)?(?:/|$)`, 'i');
   return [http.all(pattern, async ({ request }) => check(policy, request))];
 }
