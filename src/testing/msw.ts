@@ -64,7 +64,9 @@ export function stripePermissionHandlers(options: StripePermissionHandlersOption
   for (const w of policy.warnings) safeWarn(policy.logger, w);
   // Every host stripe-node can send to, in every form it can take: http or https, any port,
   // a trailing dot, any letter case.
-  const hosts = getCatalog().hosts.map((h) => h.replace(/\./g, '\\.')).join('|');
+  const hosts = getCatalog()
+    .hosts.map((h) => h.replace(/\./g, '\\.'))
+    .join('|');
   const pattern = new RegExp(`^https?://(?:${hosts})\\.?(?::\\d+)?(?:/|$)`, 'i');
   return [http.all(pattern, async ({ request }) => check(policy, request))];
 }
