@@ -188,15 +188,8 @@ export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): stri
   );
 }
 
-/**
- * Thrown (mode 'throw') for a request that names no single endpoint or expand path: a `..` id,
- * an encoded slash, an expand path deeper than Stripe allows. Nothing was sent.
- *
- * @example
- * await stripe.customers.retrieve('..').catch((e) => e instanceof RefusedRequestError) // true
- */
-export class RefusedRequestError extends Error {
-  override readonly name = 'RefusedRequestError';
+/** What the guard's own rejections share: the message, and the violation as data. */
+abstract class ViolationError extends Error {
   constructor(
     message: string,
     readonly violation: Violation,
@@ -206,20 +199,25 @@ export class RefusedRequestError extends Error {
 }
 
 /**
+ * Thrown (mode 'throw') for a request that names no single endpoint or expand path: a `..` id,
+ * an encoded slash, an expand path deeper than Stripe allows. Nothing was sent.
+ *
+ * @example
+ * await stripe.customers.retrieve('..').catch((e) => e instanceof RefusedRequestError) // true
+ */
+export class RefusedRequestError extends ViolationError {
+  override readonly name = 'RefusedRequestError';
+}
+
+/**
  * Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide; `violation.unknowns` says why.
  *
  * @example
  * guard(stripe, { manifest: './stripe-app.json', onUnmapped: 'throw' });
  * await stripe.rawRequest('GET', '/v1/not_a_route').catch((e) => e instanceof UnmappedRequestError) // true
  */
-export class UnmappedRequestError extends Error {
+export class UnmappedRequestError extends ViolationError {
   override readonly name = 'UnmappedRequestError';
-  constructor(
-    message: string,
-    readonly violation: Violation,
-  ) {
-    super(prefixed(message));
-  }
 }
 
 /** One problem found in a manifest. */

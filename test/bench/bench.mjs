@@ -14,6 +14,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { resolveRequest, evaluate, compileGrant, guard, missingViolation } from 'stripe-permission-guard';
 import { stripePermissionHandlers } from 'stripe-permission-guard/msw';
+import { InProcess } from './in-process.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('../..', import.meta.url).pathname;
@@ -74,25 +75,6 @@ await micro.run();
 results.check = Object.fromEntries(micro.tasks.map((t) => [t.name, { p50_us: (t.result.latency.p50 * 1000) / BATCH, p99_us: (t.result.latency.p99 * 1000) / BATCH }]));
 
 // ---- steady state: a guarded and a bare client, alternating rounds ---------------------------
-class InProcess extends Stripe.HttpClient {
-  getClientName() {
-    return 'bench';
-  }
-  makeRequest() {
-    return Promise.resolve(new Ok());
-  }
-}
-class Ok extends Stripe.HttpClientResponse {
-  constructor() {
-    super(200, {});
-  }
-  getRawResponse() {
-    return {};
-  }
-  toJSON() {
-    return Promise.resolve({ id: 'cus_1', object: 'customer' });
-  }
-}
 const config = { httpClient: new InProcess(), telemetry: false, maxNetworkRetries: 0 };
 const bare = new Stripe('sk_test_bench', config);
 const guarded = guard(new Stripe('sk_test_bench', config), { permissions: ['customer_read', 'payment_method_read'] });

@@ -5,30 +5,12 @@
 //   explain  ms of the first explain() (one expand path), the package imported before the clock
 // stripe is loaded before every clock starts: what is timed is what the guard adds.
 import { createRequire } from 'node:module';
+import { InProcess } from './in-process.mjs';
 
 const require = createRequire(import.meta.url);
 const Stripe = require('stripe');
 const what = process.argv[2];
 
-class InProcess extends Stripe.HttpClient {
-  getClientName() {
-    return 'bench';
-  }
-  makeRequest() {
-    return Promise.resolve(new Ok());
-  }
-}
-class Ok extends Stripe.HttpClientResponse {
-  constructor() {
-    super(200, {});
-  }
-  getRawResponse() {
-    return {};
-  }
-  toJSON() {
-    return Promise.resolve({ id: 'cus_1', object: 'customer' });
-  }
-}
 const config = { httpClient: new InProcess(), telemetry: false, maxNetworkRetries: 0 };
 const call = (s) => s.customers.retrieve('cus_1', { expand: ['default_source'] });
 
