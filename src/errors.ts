@@ -1,5 +1,6 @@
 // The Stripe-shaped rejection, and our own errors for bad manifests and options.
 // One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
+import { callLabel } from './request.js';
 import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } from './types.js';
 
 import { PREFIX, prefixed } from './messages.js';
@@ -166,7 +167,7 @@ export function refusedViolation(resolution: Resolution, account: string | undef
 export function invalidViolation(request: CanonicalRequest, resolution: Resolution, account: string | undefined): Violation {
   const partial = {
     ...violationBase(resolution, [], account),
-    method: resolution.methodId ?? `${request.method} ${request.path}`,
+    method: callLabel(request, resolution.methodId),
     httpMethod: request.method,
     path: request.path,
     kind: 'invalid' as const,

@@ -4,8 +4,10 @@
 import {
   compilePolicy,
   decide,
+  PERMISSION_OPTION_NAMES,
+  rejectUnknownOptions,
   safeWarn,
-  type Logger,
+  type PermissionOptions,
   type PermissionsFunction,
   type PermissionsSource,
   type Policy,
@@ -13,41 +15,18 @@ import {
   type Verdict,
 } from './policy.js';
 import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
-import { nearest } from './nearest.js';
-import { noun } from './text.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
-import type { Overrides } from './overrides.js';
 
 export type GuardMode = 'throw' | 'warn' | 'off';
 export type { PermissionsFunction, PermissionsSource, UnmappedStrategy };
 export type { PermissionContext } from './types.js';
 
-export interface GuardOptions {
-  /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
-  readonly manifest?: string | Readonly<Record<string, unknown>>;
-  /**
-   * The granted permissions, or a function of the request's account (backend) or user (UI
-   * extension). With a manifest as well, rejections say which missing permissions the manifest
-   * lacks too. A function that never settles leaves its request pending: time it out yourself.
-   */
-  readonly permissions?: PermissionsSource;
+export interface GuardOptions extends PermissionOptions {
   /** Default `'throw'`; the environment variable STRIPE_PERMISSION_GUARD_MODE overrides it. */
   readonly mode?: GuardMode;
-  /** Require `X_read` for reads instead of accepting `X_write` too. */
-  readonly strictReads?: boolean;
-  /** Requests the map cannot decide. Default `'warn'`: sent, and reported once. */
-  readonly onUnmapped?: UnmappedStrategy;
-  /** Where warnings go. Default: `console`. A logger that throws does not stop requests. */
-  readonly logger?: Logger;
   /** Called for every violation, in every mode (also 'warn'). What it throws is ignored. */
   readonly onViolation?: (violation: Violation) => void;
-  /**
-   * Your own entries, as an object or the path of a JSON file: `{ permissions?: [names the
-   * catalog does not know yet], routes?: { "GET /v1/climate/**": ["climate_read"], "climate.orders.*": "none" } }`.
-   * An override beats the map.
-   */
-  readonly overrides?: Overrides | string;
 }
 
 /** The minimum of a stripe client the guard relies on. */
@@ -58,7 +37,7 @@ export interface StripeClientLike {
 }
 
 const MODES: readonly GuardMode[] = ['throw', 'warn', 'off'];
-const OPTION_NAMES = ['manifest', 'permissions', 'mode', 'strictReads', 'onUnmapped', 'logger', 'onViolation', 'overrides'] as const;
+const OPTION_NAMES: readonly string[] = [...PERMISSION_OPTION_NAMES, 'mode'];
 
 /**
  * Checks every request of a Stripe client against your app's permissions before it leaves.
@@ -108,17 +87,7 @@ function buildPolicy(options: GuardOptions): { policy: Policy; mode: GuardMode }
   if (!options || typeof options !== 'object') {
     throw new GuardOptionsError(`guard(stripe, options) needs options: { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
-  const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
-  if (unknown.length) {
-    throw new GuardOptionsError(
-      `guard(): unknown ${noun(unknown.length, 'option')} ${unknown
-        .map((k) => {
-          const guess = nearest(k, OPTION_NAMES);
-          return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
-        })
-        .join(', ')}.`,
-    );
-  }
+  rejectUnknownOptions(options, OPTION_NAMES, 'guard()');
   const mode = readEnvMode() ?? options.mode ?? 'throw';
   if (!MODES.includes(mode)) throw new GuardOptionsError(`guard(): mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}.`);
   return { policy: compilePolicy(options, 'guard()', mode === 'throw', mode === 'off'), mode };

@@ -1,6 +1,7 @@
 // The user's own entries: permissions the catalog does not know yet, and what a route or SDK
 // method needs, beating the map. Given as an object or a JSON file, validated like a manifest
 // (every problem at once), compiled once into regular expressions.
+import { callLabel } from './request.js';
 import type { minimatch as Minimatch } from 'minimatch';
 import { getCatalog } from './catalog.js';
 import { readTextFile } from './manifest.js';
@@ -167,7 +168,7 @@ export function applyOverrides(resolution: Resolution, request: CanonicalRequest
       : (!r.verb || r.verb === request.method) && (r.re.test(request.path) || (resolution.route !== undefined && r.re.test(resolution.route.path))),
   );
   if (!rule) return resolution;
-  const because = resolution.methodId ?? `${request.method} ${request.path}`;
+  const because = callLabel(request, resolution.methodId);
   const endpoint = (b: string) => b === because || (resolution.route && b === `${resolution.route.method} ${resolution.route.path}`);
   const others = resolution.requirements.filter((r) => r.expand !== undefined || r.events !== undefined || !endpoint(r.because));
   const unknowns = resolution.unknowns.filter((u) => u.kind !== 'endpoint');

@@ -1,6 +1,7 @@
 // What guard() and the msw handlers share: the permission options (validated once), the
 // permission context, the grant cache, warn-once, safe user callbacks, and the verdict on one
 // canonical request. Neither surface decides anything on its own.
+import { callLabel } from './request.js';
 import { compileGrant, evaluate, type Grant } from './explain.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
@@ -9,6 +10,7 @@ import { applyOverrides, compileOverrides, type CompiledOverrides, type Override
 import { nearest } from './nearest.js';
 import { GuardOptionsError, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
 import { prefixed } from './messages.js';
+import { noun } from './text.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
 import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';
 
@@ -21,15 +23,56 @@ export interface Logger {
 
 const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
 
+/** The options guard() and the msw handlers share; each surface documents what differs. */
 export interface PermissionOptions {
+  /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
   readonly manifest?: string | Readonly<Record<string, unknown>>;
+  /**
+   * The granted permissions, or a function of the request (told its `stripeAccount`,
+   * `stripeContext`, method and path). With a manifest as well, rejections say which missing
+   * permissions the manifest lacks too. A function that never settles leaves its request
+   * pending: time it out yourself.
+   */
   readonly permissions?: PermissionsSource;
+  /** Requests the map cannot decide. Default `'warn'`: sent, and reported once. */
   readonly onUnmapped?: UnmappedStrategy;
+  /** Require `X_read` for reads instead of accepting `X_write` too. */
   readonly strictReads?: boolean;
+  /** Where warnings go. Default: `console`. A logger that throws does not stop requests. */
   readonly logger?: Logger;
+  /** Called for every violation, before the request is answered. What it throws is ignored. */
   readonly onViolation?: (violation: Violation) => void;
-  /** Your own entries: permissions the catalog does not know yet, and what routes need. */
+  /**
+   * Your own entries, as an object or the path of a JSON file: `{ permissions?: [names the
+   * catalog does not know yet], routes?: { "GET /v1/climate/**": ["climate_read"], "climate.orders.*": "none" } }`.
+   * An override beats the map.
+   */
   readonly overrides?: Overrides | string;
+}
+
+/** The names of {@link PermissionOptions}, for the unknown-option check. */
+export const PERMISSION_OPTION_NAMES: readonly (keyof PermissionOptions)[] = [
+  'manifest',
+  'permissions',
+  'onUnmapped',
+  'strictReads',
+  'logger',
+  'onViolation',
+  'overrides',
+];
+
+/**
+ * Options are checked for JavaScript callers too: every name that is not an option, at once,
+ * with the nearest option.
+ */
+export function rejectUnknownOptions(options: object, names: readonly string[], caller: string): void {
+  const unknown = Object.keys(options).filter((k) => !names.includes(k));
+  if (!unknown.length) return;
+  const listed = unknown.map((k) => {
+    const guess = nearest(k, names);
+    return `${JSON.stringify(k)}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+  });
+  throw new GuardOptionsError(`${caller}: unknown ${noun(unknown.length, 'option')} ${listed.join(', ')}; the options are ${names.join(', ')}.`);
 }
 
 /** The options of guard() and the msw handlers, compiled once. */
@@ -205,7 +248,7 @@ export function permissionContext(request: CanonicalRequest, resolution: Resolut
   return {
     ...(request.stripeAccount ? { stripeAccount: request.stripeAccount } : {}),
     ...(request.stripeContext ? { stripeContext: request.stripeContext } : {}),
-    method: resolution.methodId ?? `${request.method} ${request.path}`,
+    method: callLabel(request, resolution.methodId),
     httpMethod: request.method,
     path: request.path,
   };

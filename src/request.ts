@@ -3,8 +3,7 @@
 // `{ method, path }` or method id. What it cannot read unambiguously it says so (`unreadable`);
 // what names no single endpoint or expand path it refuses (`invalid`). Nothing is guessed.
 import type { CanonicalRequest } from './types.js';
-
-export const API_HOST = 'api.stripe.com';
+import { API_HOST } from './routes.js';
 /** Stripe's maximum expand depth (docs.stripe.com/api/expanding_objects). */
 export const MAX_EXPAND_DEPTH = 4;
 const MAX_EXPAND_LENGTH = 200;
@@ -494,7 +493,7 @@ export function isV2Path(path: string): boolean {
   return path.startsWith('/v2');
 }
 
-/** `VERB /path` for messages about a request the map does not know. */
-export function requestLabel(req: Pick<CanonicalRequest, 'method' | 'path'>): string {
-  return `${req.method} ${req.path}`;
+/** How messages, violations and coverage name a call: its SDK method id, else `VERB /path`. */
+export function callLabel(req: { readonly method: string; readonly path: string }, methodId?: string): string {
+  return methodId ?? `${req.method} ${req.path}`;
 }

@@ -1,5 +1,6 @@
 // PURE: (request, catalog, options) → the permissions the request needs, with why.
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
+import { callLabel } from './request.js';
 import { getCatalog, type Catalog } from './catalog.js';
 import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
@@ -98,7 +99,7 @@ function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolea
   };
   const resolution = withRefusal(request, resolveRequest(shape, strictReads ? STRICT : LENIENT));
   if (!request.unreadable.length) return resolution;
-  const because = resolution.methodId ?? `${request.method} ${request.path}`;
+  const because = callLabel(request, resolution.methodId);
   return {
     ...resolution,
     unknowns: [...resolution.unknowns, ...request.unreadable.map((reason): UnknownItem => ({ kind: 'request', because, reason }))],
@@ -123,7 +124,7 @@ function graphVersion(apiVersion: string): string | undefined {
 }
 
 function unknownRoute(method: string, req: RequestShape, catalog: Catalog): Resolution {
-  const because = req.methodId ?? `${method} ${req.path}`;
+  const because = callLabel({ method, path: req.path }, req.methodId);
   return {
     status: 'unknown',
     ...(req.methodId ? { methodId: req.methodId } : {}),

@@ -197,6 +197,15 @@ const rows: Row[] = [
     skipCheck: true,
   },
   {
+    // Headers that normalise alike: stripe-node keeps the last, and so must the verdict.
+    name: "'stripe-account' then 'STRIPE-ACCOUNT'",
+    call: (s) => s.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_RICH', 'STRIPE-ACCOUNT': 'acct_POOR' } } as never),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
     name: "a lower-case 'stripe-account' header",
     call: (s) => s.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_POOR' } } as never),
     wire: { method: 'GET', path: '/v1/customers/cus_1' },

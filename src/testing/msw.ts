@@ -4,36 +4,22 @@
 // with the app's own msw fixtures: a covered request falls through to the next handler.
 // The request is read by the same model as guard() and judged by the same policy.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { compilePolicy, decide, safeWarn, type Logger, type Policy } from '../policy.js';
+import { compilePolicy, decide, PERMISSION_OPTION_NAMES, rejectUnknownOptions, safeWarn, type PermissionOptions, type Policy } from '../policy.js';
 import { canonicalRequest, isV2Path } from '../request.js';
 import { getCatalog } from '../catalog.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE, type Violation } from '../errors.js';
-import type { PermissionsSource, UnmappedStrategy } from '../guard.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE } from '../errors.js';
+import type { UnmappedStrategy } from '../policy.js';
 import type { CanonicalRequest } from '../types.js';
-import type { Overrides } from '../overrides.js';
 
-export interface StripePermissionHandlersOptions {
-  /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
-  readonly manifest?: string | Readonly<Record<string, unknown>>;
-  /** The granted permissions, or a function of the request (its `Stripe-Account` / `Stripe-Context` headers, method, path). */
-  readonly permissions?: PermissionsSource;
-  /** Require `X_read` for reads instead of accepting `X_write` too. */
-  readonly strictReads?: boolean;
+export interface StripePermissionHandlersOptions extends PermissionOptions {
   /**
    * Requests the map cannot decide. `'warn'` (default): passed through, warned once.
    * `'throw'`: answered with a 500 `api_error` naming what is unmapped (never a 403: Stripe may
    * well allow the request), marked not to be retried. `'allow'`: passed through silently.
    */
   readonly onUnmapped?: UnmappedStrategy;
-  /** Where warnings go. Default: `console`. */
-  readonly logger?: Logger;
-  /** Called for every violation, before the response is sent. */
-  readonly onViolation?: (violation: Violation) => void;
-  /** Your own entries (object or JSON file path), as for guard(): they beat the map. */
-  readonly overrides?: Overrides | string;
 }
 
-const OPTION_NAMES = ['manifest', 'permissions', 'strictReads', 'onUnmapped', 'logger', 'onViolation', 'overrides'];
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const MAX_BODY = 1024 * 1024;
 
@@ -55,11 +41,7 @@ export function stripePermissionHandlers(options: StripePermissionHandlersOption
   if (!options || typeof options !== 'object') {
     throw new GuardOptionsError(`stripePermissionHandlers(options) needs { manifest: './stripe-app.json' } or { permissions: [...] }.`);
   }
-  const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
-  if (unknown.length)
-    throw new GuardOptionsError(
-      `stripePermissionHandlers(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}.`,
-    );
+  rejectUnknownOptions(options, PERMISSION_OPTION_NAMES, 'stripePermissionHandlers()');
   const policy = compilePolicy(options, 'stripePermissionHandlers()', true);
   for (const w of policy.warnings) safeWarn(policy.logger, w);
   // Every host stripe-node can send to, in every form it can take: http or https, any port,
