@@ -312,23 +312,23 @@ class LazyCatalog implements Catalog {
     let types = this.#typesOf.get(recorded);
     if (!types) {
       const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
-      const index =
-        at === 0
-          ? newestTypes
-          : once(() => {
-              // The newest version's index, changed by this version's differences (-1: absent), in type order.
-              const merged = { ...newestTypes(), ...(JSON.parse(runtime.expandTypes[at]!) as Record<string, number>) };
-              return Object.fromEntries(
-                Object.keys(merged)
-                  .sort()
-                  .filter((t) => merged[t]! >= 0)
-                  .map((t) => [t, merged[t]!]),
-              );
-            });
-      types = new LazyMap(
-        (type) => own(index(), type, expandTable),
-        () => Object.keys(index()),
-      );
+      // A lookup reads this version's differences (-1: absent), then the newest version's index:
+      // nothing is merged until the types are listed.
+      const diff = at === 0 ? undefined : once<Record<string, number>>(runtime.expandTypes[at]!);
+      const indexOf = (type: string): number | undefined => {
+        const d = diff?.();
+        const n = d && Object.hasOwn(d, type) ? d[type] : Object.hasOwn(newestTypes(), type) ? newestTypes()[type] : undefined;
+        return n !== undefined && n >= 0 ? n : undefined;
+      };
+      const keys = once(() => {
+        const d = diff?.();
+        const all = d ? [...new Set([...Object.keys(newestTypes()), ...Object.keys(d)])].sort() : Object.keys(newestTypes());
+        return all.filter((t) => indexOf(t) !== undefined);
+      });
+      types = new LazyMap((type) => {
+        const n = indexOf(type);
+        return n === undefined ? undefined : expandTable(n);
+      }, keys);
       this.#typesOf.set(recorded, types);
     }
     return types;

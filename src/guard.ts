@@ -14,7 +14,7 @@ import {
   type UnmappedStrategy,
   type Verdict,
 } from './policy.js';
-import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Handler } from './stripe-node.js';
+import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Decision, type Handler } from './stripe-node.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 
@@ -106,33 +106,19 @@ function readEnvMode(): GuardMode | undefined {
 // ---- per request -------------------------------------------------------------------
 
 function handlerFor(stripe: object, policy: Policy): Handler {
-  return (request, send, reject) => {
+  return (request) => {
     const verdict = decide(policy, request);
-    if (verdict instanceof Promise) {
-      verdict.then(
-        (v) => act(stripe, request, v, send, reject),
-        (e: unknown) => reject(e),
-      );
-      return undefined;
-    }
-    return act(stripe, request, verdict, send, reject);
+    return verdict instanceof Promise ? verdict.then((v) => decisionOf(stripe, request, v)) : decisionOf(stripe, request, verdict);
   };
 }
 
-function act(stripe: object, request: CanonicalRequest, verdict: Verdict, send: () => unknown, reject: (e: unknown) => void): unknown {
-  if (verdict.error) return reject(verdict.error);
+/** Send (`undefined`), or the error the caller gets instead. */
+function decisionOf(stripe: object, request: CanonicalRequest, verdict: Verdict): Decision {
+  if (verdict.error) return { error: verdict.error };
   const v = verdict.reject;
-  if (!v) {
-    try {
-      return send();
-    } catch (e) {
-      // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
-      // promise must still settle.
-      return reject(e);
-    }
-  }
-  if (v.kind === 'missing' || v.kind === 'refused') return reject(buildPermissionError(stripe, v, request));
-  return reject(v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v));
+  if (!v) return undefined;
+  if (v.kind === 'missing' || v.kind === 'refused') return { error: buildPermissionError(stripe, v, request) };
+  return { error: v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v) };
 }
 
 /** The error Stripe would send, as the user's own stripe copy builds it, plus our fields. */

@@ -1,7 +1,7 @@
 // What guard() and the msw handlers share: the permission options (validated once), the
 // permission context, the grant cache, warn-once, safe user callbacks, and the verdict on one
 // canonical request. Neither surface decides anything on its own.
-import { callLabel } from './request.js';
+import { callLabel, isInterned } from './request.js';
 import { compileGrant, evaluate, type Grant } from './explain.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
@@ -95,6 +95,12 @@ export interface Policy {
   readonly onViolation: ((violation: Violation) => void) | undefined;
   readonly warned: WarnOnce;
   readonly overrides: CompiledOverrides | undefined;
+  /**
+   * Requests this policy allowed with its fixed grant (the request model interns requests: the
+   * same request is the same object). The verdict depends on nothing else, so a hit skips the
+   * resolution and the evaluation. Bounded; consulted only while no recorder is set.
+   */
+  readonly allowed: Set<CanonicalRequest>;
 }
 
 /**
@@ -113,7 +119,16 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   if (options.onViolation !== undefined && typeof options.onViolation !== 'function') throw new GuardOptionsError(`${caller}: onViolation must be a function.`);
   const overrides = options.overrides !== undefined ? compileOverrides(options.overrides, caller) : undefined;
   const extraPermissions = overrides?.permissions ?? [];
-  const base = { onUnmapped, strictReads: options.strictReads === true, enforce, logger, onViolation: options.onViolation, warned: new WarnOnce(), overrides };
+  const base = {
+    onUnmapped,
+    strictReads: options.strictReads === true,
+    enforce,
+    logger,
+    onViolation: options.onViolation,
+    warned: new WarnOnce(),
+    overrides,
+    allowed: new Set<CanonicalRequest>(),
+  };
   let declared: Grant | undefined;
   let manifestName = 'stripe-app.json';
   let warnings: readonly string[] = [];
@@ -242,6 +257,7 @@ export interface Verdict {
 }
 
 const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });
+const ALLOWED_LIMIT = 1_000;
 
 /** The permission context a permissions function is given: what is sent. */
 export function permissionContext(request: CanonicalRequest, resolution: Resolution): PermissionContext {
@@ -260,8 +276,17 @@ export function permissionContext(request: CanonicalRequest, resolution: Resolut
  * verdict then carries the error, it never rejects). Reports violations and records the check.
  */
 export function decide(policy: Policy, request: CanonicalRequest): Verdict | Promise<Verdict> {
+  const fixed = policy.grant || !policy.source;
+  if (fixed && policy.allowed.has(request) && !activeRecorder()) return ALLOWED;
   const resolution = applyOverrides(resolveCanonical(request, policy.strictReads), request, policy.overrides);
-  if (policy.grant || !policy.source) return judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
+  if (fixed) {
+    const verdict = judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
+    if (verdict === ALLOWED && isInterned(request)) {
+      if (policy.allowed.size >= ALLOWED_LIMIT) policy.allowed.clear();
+      policy.allowed.add(request);
+    }
+    return verdict;
+  }
   let returned: unknown;
   try {
     returned = policy.source(permissionContext(request, resolution));

@@ -318,9 +318,36 @@ export function canonicalRequest(parts: RequestParts): CanonicalRequest {
     }
     const { method, host, stripeAccount, stripeContext, apiVersion, methodId } = parts;
     bodiless.set(raw, { method, host, stripeAccount, stripeContext, apiVersion, methodId, request });
+    internedRequests.add(request);
     bodilessChars += raw.length;
   }
   return request;
+}
+
+/**
+ * {@link canonicalRequest} of a request without params or body (stripe-node's GET and DELETE),
+ * its parts given by position: a cache hit allocates nothing.
+ */
+export function bodilessRequest(
+  method: string,
+  host: unknown,
+  path: string,
+  stripeAccount: string | undefined,
+  stripeContext: string | undefined,
+  apiVersion: string | undefined,
+): CanonicalRequest {
+  const hit = typeof path === 'string' ? bodiless.get(path) : undefined;
+  if (
+    hit &&
+    hit.method === method &&
+    hit.host === host &&
+    hit.stripeAccount === stripeAccount &&
+    hit.stripeContext === stripeContext &&
+    hit.apiVersion === apiVersion &&
+    hit.methodId === undefined
+  )
+    return hit.request;
+  return canonicalRequest({ method, host, path, stripeAccount, stripeContext, apiVersion });
 }
 
 /** A cached body-less request: the parts it was read from (compared exactly on a hit), and the request. */
@@ -340,6 +367,16 @@ const BODILESS_LIMIT = 1_000;
 const BODILESS_CHARS = 256 * 1024;
 const MAX_CACHED_PATH = 2048;
 const bodiless = new Map<string, Bodiless>();
+const internedRequests = new WeakSet<CanonicalRequest>();
+
+/**
+ * Whether `request` is handed out again for the same request (a body-less one, kept in the
+ * cache above): a cache keyed by the request object then hits. Requests with params are new
+ * objects every time.
+ */
+export function isInterned(request: CanonicalRequest): boolean {
+  return internedRequests.has(request);
+}
 let bodilessChars = 0;
 
 function readParts(parts: RequestParts): CanonicalRequest {

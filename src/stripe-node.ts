@@ -4,14 +4,21 @@
 // requestDataProcessor)` — the same positions in stripe 14 to 23. It is replaced by a function
 // that reads those arguments once into the canonical request and either calls the original
 // with a snapshot of the params (what was judged is what is sent) or answers the callback.
-import { canonicalRequest, isV2Path, snapshotParams } from './request.js';
+import { bodilessRequest, canonicalRequest, isV2Path, snapshotParams } from './request.js';
 import type { CanonicalRequest } from './types.js';
 
 export type RequestFn = (...args: unknown[]) => unknown;
 export type Callback = (err: unknown, res?: unknown) => void;
 
-/** What the guard does with one request: send it (the snapshot) or answer with an error. */
-export type Handler = (request: CanonicalRequest, send: () => unknown, reject: (error: unknown) => void) => unknown;
+/**
+ * What the guard decided for one request: `undefined` sends it (the snapshot), `{ error }`
+ * answers the caller with the error instead. A promise when the decision waits for a
+ * permissions function.
+ */
+export type Decision = undefined | { readonly error: unknown };
+
+/** The guard's judgement of one request. May throw: the caller's request then settles with the error. */
+export type Handler = (request: CanonicalRequest) => Decision | Promise<Decision>;
 
 /**
  * The install record, kept on the client under a global symbol so that every copy of this
@@ -34,6 +41,8 @@ const INSTALLED = Symbol.for('stripe-permission-guard.installation');
 interface Client {
   _requestSender?: { _request?: unknown };
   getApiField?(key: string): unknown;
+  /** The settings getApiField() reads (stripe 14–23), read directly on the hot path when present. */
+  _api?: { host?: unknown; version?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   withStripeContext?: unknown;
   errors?: { StripePermissionError?: unknown };
   [INSTALLED]?: Installation;
@@ -122,24 +131,55 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
 }
 
 function handleRequest(client: Client, handler: Handler, original: RequestFn, self: unknown, args: unknown[]): unknown {
-  const callback = typeof args[7] === 'function' ? (args[7] as Callback) : findCallback(args);
-  const reject = (error: unknown) => {
-    if (callback) queueMicrotask(() => callback(error));
-  };
   let request: CanonicalRequest;
-  let sendArgs: unknown[];
+  // What is sent: the arguments as given, with the params replaced by the snapshot that is judged.
+  let sendArgs = args;
+  let decision: Decision | Promise<Decision>;
   try {
-    ({ request, sendArgs } = readArguments(client, args));
+    const path = args[2];
+    const data = args[3];
+    const json = typeof path === 'string' && isV2Path(path);
+    let params: unknown = data;
+    let unreadable: string | undefined;
+    if (data && typeof data === 'object') {
+      const snap = snapshotParams(data, json);
+      if (snap) {
+        params = snap.value;
+        sendArgs = [...args];
+        sendArgs[3] = params;
+      } else unreadable = 'the request parameters are too large or too deeply nested to read';
+    }
+    request = readRequest(client, args, params, json, unreadable);
+    decision = handler(request);
   } catch (e) {
-    reject(e);
+    return answer(args, e);
+  }
+  if (decision === undefined) return send(original, self, sendArgs, args);
+  if (decision instanceof Promise) {
+    decision.then(
+      (d) => (d === undefined ? send(original, self, sendArgs, args) : answer(args, d.error)),
+      (e: unknown) => answer(args, e),
+    );
     return undefined;
   }
+  return answer(args, decision.error);
+}
+
+function send(original: RequestFn, self: unknown, sendArgs: unknown[], args: unknown[]): unknown {
   try {
-    return handler(request, () => original.apply(self, sendArgs), reject);
+    return original.apply(self, sendArgs);
   } catch (e) {
-    reject(e);
-    return undefined;
+    // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
+    // promise must still settle.
+    return answer(args, e);
   }
+}
+
+/** Settles the caller's request with `error` (stripe-node's callback, on a later microtask). */
+function answer(args: unknown[], error: unknown): undefined {
+  const callback = typeof args[7] === 'function' ? (args[7] as Callback) : findCallback(args);
+  if (callback) queueMicrotask(() => callback(error));
+  return undefined;
 }
 
 function findCallback(args: unknown[]): Callback | undefined {
@@ -147,32 +187,28 @@ function findCallback(args: unknown[]): Callback | undefined {
   return undefined;
 }
 
-/** The canonical request for stripe-node's `_request` arguments, and the arguments to send. */
-function readArguments(client: Client, args: unknown[]): { request: CanonicalRequest; sendArgs: unknown[] } {
+/** The canonical request for stripe-node's `_request` arguments, `params` being what is sent. */
+function readRequest(client: Client, args: unknown[], params: unknown, json: boolean, unreadable: string | undefined): CanonicalRequest {
   const method = args[0];
   const host = args[1];
   const path = args[2];
-  const data = args[3];
   const options = (args[5] && typeof args[5] === 'object' ? args[5] : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
-  const json = typeof path === 'string' && isV2Path(path);
-  let params: unknown = data;
-  let unreadable: string | undefined;
-  let sendArgs = args;
-  if (data && typeof data === 'object') {
-    const snap = snapshotParams(data, json);
-    if (snap) {
-      params = snap.value;
-      sendArgs = [...args];
-      sendArgs[3] = params;
-    } else unreadable = 'the request parameters are too large or too deeply nested to read';
-  }
   const sent = readHeaders(options.headers);
-  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(client.getApiField?.('stripeAccount'));
-  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(client.getApiField?.('stripeContext'));
-  const apiVersion = (sent ? sent.version : undefined) ?? text(client.getApiField?.('version'));
-  const request = canonicalRequest({
+  // getApiField(key) is `this._api[key]` in stripe 14–23: read _api once, then plain properties.
+  const api = client._api && typeof client._api === 'object' ? client._api : undefined;
+  const clientHost = api ? api.host : client.getApiField?.('host');
+  const clientVersion = api ? api.version : client.getApiField?.('version');
+  const clientAccount = api ? api.stripeAccount : client.getApiField?.('stripeAccount');
+  const clientContext = api ? api.stripeContext : client.getApiField?.('stripeContext');
+  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(clientAccount);
+  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(clientContext);
+  const apiVersion = (sent ? sent.version : undefined) ?? text(clientVersion);
+  const sentHost = typeof host === 'string' && host ? host : clientHost;
+  if (!unreadable && !(params && typeof params === 'object'))
+    return bodilessRequest(String(method), sentHost, path as string, account || undefined, context || undefined, apiVersion || undefined);
+  return canonicalRequest({
     method: String(method),
-    host: typeof host === 'string' && host ? host : client.getApiField?.('host'),
+    host: sentHost,
     path: path as string,
     params,
     json,
@@ -181,7 +217,6 @@ function readArguments(client: Client, args: unknown[]): { request: CanonicalReq
     apiVersion: apiVersion || undefined,
     unreadable,
   });
-  return { request, sendArgs };
 }
 
 const NO_OPTIONS = Object.freeze({});
@@ -197,21 +232,25 @@ interface SentHeaders {
  * The headers as stripe-node sends them: user-supplied headers are normalised (`stripe-account` ->
  * `Stripe-Account`) and override the defaults; of keys that normalise alike, the last wins.
  * `null` means "explicitly none", `undefined` "not given". One pass over the keys; `undefined`
- * when there are no headers.
+ * (nothing allocated) when none of the three is among them.
  */
 function readHeaders(headers: unknown): SentHeaders | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const h = headers as Record<string, unknown>;
-  const out: SentHeaders = { account: undefined, context: undefined, version: undefined };
+  let out: SentHeaders | undefined;
   // for-in with an own-property test: Object.keys' keys, in its order, without an array per request.
   for (const key in h) {
     if (!Object.hasOwn(h, key)) continue;
     const lower = key.toLowerCase();
-    if (lower === 'stripe-account') out.account = headerValue(h[key]);
-    else if (lower === 'stripe-context') out.context = headerValue(h[key]);
-    else if (lower === 'stripe-version') out.version = headerValue(h[key]);
+    if (lower === 'stripe-account') (out ??= noHeaders()).account = headerValue(h[key]);
+    else if (lower === 'stripe-context') (out ??= noHeaders()).context = headerValue(h[key]);
+    else if (lower === 'stripe-version') (out ??= noHeaders()).version = headerValue(h[key]);
   }
   return out;
+}
+
+function noHeaders(): SentHeaders {
+  return { account: undefined, context: undefined, version: undefined };
 }
 
 function headerValue(found: unknown): string | null {
