@@ -18,35 +18,56 @@ const lazyJson: NonNullable<Options['esbuildPlugins']>[number] = {
 };
 
 // The user's own copies (stripe, msw, test runners, linters): never bundle them.
-const external = ['stripe', 'minimatch', 'msw', 'vitest', /^vitest\//, /^msw\//, 'expect', /^@jest\//, 'eslint', 'typescript', /^typescript-eslint/, /^@typescript-eslint\//];
+const external = [
+  'stripe',
+  'minimatch',
+  'msw',
+  'vitest',
+  /^vitest\//,
+  /^msw\//,
+  'expect',
+  /^@jest\//,
+  'eslint',
+  'typescript',
+  /^typescript-eslint/,
+  /^@typescript-eslint\//,
+];
+
+const entries = {
+  index: 'src/index.ts',
+  'testing/vitest': 'src/testing/vitest.ts',
+  'testing/vitest-setup': 'src/testing/vitest-setup.ts',
+  'testing/vitest-reporter': 'src/testing/vitest-reporter.ts',
+  'testing/jest': 'src/testing/jest.ts',
+  'testing/jest-setup': 'src/testing/jest-setup.ts',
+  'testing/jest-reporter': 'src/testing/jest-reporter.ts',
+  'testing/msw': 'src/testing/msw.ts',
+  // The ESLint plugin: eslint, typescript-eslint and typescript are optional peers it never bundles.
+  eslint: 'src/eslint/index.ts',
+};
+const { index, ...subpaths } = entries;
+
+const js: Options = {
+  format: ['esm', 'cjs'],
+  // import.meta.url in the CommonJS build too (overrides load minimatch relative to it).
+  shims: true,
+  dts: false,
+  clean: false,
+  target: 'node20',
+  sourcemap: false,
+  external,
+  esbuildPlugins: [lazyJson],
+};
 
 export default defineConfig([
-  {
-    // The library and its testing subpaths: ESM + CommonJS + types.
-    entry: {
-      index: 'src/index.ts',
-      'testing/vitest': 'src/testing/vitest.ts',
-      'testing/vitest-setup': 'src/testing/vitest-setup.ts',
-      'testing/vitest-reporter': 'src/testing/vitest-reporter.ts',
-      'testing/jest': 'src/testing/jest.ts',
-      'testing/jest-setup': 'src/testing/jest-setup.ts',
-      'testing/jest-reporter': 'src/testing/jest-reporter.ts',
-      'testing/msw': 'src/testing/msw.ts',
-      // The ESLint plugin: eslint, typescript-eslint and typescript are optional peers it never bundles.
-      eslint: 'src/eslint/index.ts',
-    },
-    format: ['esm', 'cjs'],
-    // import.meta.url in the CommonJS build too (overrides load minimatch relative to it).
-    shims: true,
-    // Shared chunks for CommonJS too, so the map is shipped once, not once per subpath.
-    splitting: true,
-    dts: true,
-    clean: false,
-    target: 'node20',
-    sourcemap: false,
-    external,
-    esbuildPlugins: [lazyJson],
-  },
+  // The types of every entry, built together: one declaration of each type, shared by all.
+  { entry: entries, format: ['esm', 'cjs'], dts: { only: true }, clean: false, target: 'node20', external },
+  // The main entry as ONE file per format: what every process that guards a client loads at
+  // start. Each extra module file costs about a millisecond of import (resolve, read, compile).
+  // Its state that other copies must see (the install record, the recorder) lives on globalThis.
+  { ...js, entry: { index }, splitting: false },
+  // The subpaths share chunks (the map is shipped once for them, not once per subpath).
+  { ...js, entry: subpaths, splitting: true },
   {
     // The bin, built once: ESM, no types (nothing imports it). Its #! line is kept by esbuild.
     entry: { cli: 'src/cli/index.ts' },

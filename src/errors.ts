@@ -189,6 +189,27 @@ export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): stri
   );
 }
 
+const BRAND = Symbol.for('stripe-permission-guard.error');
+
+/**
+ * Marks `error` as this package's `name` error, and makes `instanceof name` hold for errors of
+ * every copy of the package in a process (its ESM and CommonJS builds, a bundled copy, a test
+ * helper's): the class is checked, then the brand.
+ */
+function brand(error: Error, name: string): void {
+  Object.defineProperty(error, BRAND, { value: name, enumerable: false });
+}
+function branded(cls: abstract new (...args: never[]) => Error, name: string): void {
+  const own = Function.prototype[Symbol.hasInstance];
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      if (own.call(this, value)) return true;
+      // A subclass of ours is checked by its prototype chain only.
+      return this === cls && !!value && typeof value === 'object' && (value as { [BRAND]?: unknown })[BRAND] === name;
+    },
+  });
+}
+
 /** What the guard's own rejections share: the message, and the violation as data. */
 abstract class ViolationError extends Error {
   constructor(
@@ -208,7 +229,12 @@ abstract class ViolationError extends Error {
  */
 export class RefusedRequestError extends ViolationError {
   override readonly name = 'RefusedRequestError';
+  constructor(message: string, violation: Violation) {
+    super(message, violation);
+    brand(this, 'RefusedRequestError');
+  }
 }
+branded(RefusedRequestError, 'RefusedRequestError');
 
 /**
  * Thrown (mode 'throw', onUnmapped 'throw') for a request the map cannot decide; `violation.unknowns` says why.
@@ -219,7 +245,12 @@ export class RefusedRequestError extends ViolationError {
  */
 export class UnmappedRequestError extends ViolationError {
   override readonly name = 'UnmappedRequestError';
+  constructor(message: string, violation: Violation) {
+    super(message, violation);
+    brand(this, 'UnmappedRequestError');
+  }
 }
+branded(UnmappedRequestError, 'UnmappedRequestError');
 
 /** One problem found in a manifest. */
 export interface ManifestProblem {
@@ -244,8 +275,10 @@ export class ManifestError extends Error {
   override readonly name = 'ManifestError';
   constructor(readonly problems: readonly ManifestProblem[]) {
     super(prefixed(formatProblems(problems)));
+    brand(this, 'ManifestError');
   }
 }
+branded(ManifestError, 'ManifestError');
 
 export function formatProblems(problems: readonly ManifestProblem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -270,5 +303,7 @@ export class GuardOptionsError extends TypeError {
   override readonly name = 'GuardOptionsError';
   constructor(message: string, options?: ErrorOptions) {
     super(prefixed(message), options);
+    brand(this, 'GuardOptionsError');
   }
 }
+branded(GuardOptionsError, 'GuardOptionsError');

@@ -2,6 +2,7 @@
 // (stripe-node.ts) and act on the verdict (policy.ts). A rejected request never reaches the
 // HttpClient, so there is nothing to retry and nothing leaves.
 import {
+  ALLOWED,
   compilePolicy,
   decide,
   PERMISSION_OPTION_NAMES,
@@ -108,6 +109,7 @@ function readEnvMode(): GuardMode | undefined {
 function handlerFor(stripe: object, policy: Policy): Handler {
   return (request) => {
     const verdict = decide(policy, request);
+    if (verdict === ALLOWED) return undefined;
     return verdict instanceof Promise ? verdict.then((v) => decisionOf(stripe, request, v)) : decisionOf(stripe, request, verdict);
   };
 }

@@ -1,7 +1,7 @@
 // What guard() and the msw handlers share: the permission options (validated once), the
 // permission context, the grant cache, warn-once, safe user callbacks, and the verdict on one
 // canonical request. Neither surface decides anything on its own.
-import { callLabel, isInterned } from './request.js';
+import { callLabel, internedIn, internGeneration } from './request.js';
 import { compileGrant, evaluate, type Grant } from './explain.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
@@ -98,9 +98,10 @@ export interface Policy {
   /**
    * Requests this policy allowed with its fixed grant (the request model interns requests: the
    * same request is the same object). The verdict depends on nothing else, so a hit skips the
-   * resolution and the evaluation. Bounded; consulted only while no recorder is set.
+   * resolution and the evaluation. Consulted only while no recorder is set; emptied when the
+   * request model's cache is (its generation), so it holds no more than that bounded cache.
    */
-  readonly allowed: Set<CanonicalRequest>;
+  readonly allowed: { generation: number; readonly requests: Set<CanonicalRequest> };
 }
 
 /**
@@ -127,7 +128,7 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
     onViolation: options.onViolation,
     warned: new WarnOnce(),
     overrides,
-    allowed: new Set<CanonicalRequest>(),
+    allowed: { generation: 0, requests: new Set<CanonicalRequest>() },
   };
   let declared: Grant | undefined;
   let manifestName = 'stripe-app.json';
@@ -256,8 +257,8 @@ export interface Verdict {
   readonly outcome: CheckRecord['outcome'];
 }
 
-const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });
-const ALLOWED_LIMIT = 1_000;
+/** The verdict on every allowed request (one object: callers may compare with it). */
+export const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });
 
 /** The permission context a permissions function is given: what is sent. */
 export function permissionContext(request: CanonicalRequest, resolution: Resolution): PermissionContext {
@@ -277,13 +278,18 @@ export function permissionContext(request: CanonicalRequest, resolution: Resolut
  */
 export function decide(policy: Policy, request: CanonicalRequest): Verdict | Promise<Verdict> {
   const fixed = policy.grant || !policy.source;
-  if (fixed && policy.allowed.has(request) && !activeRecorder()) return ALLOWED;
+  const allowed = policy.allowed;
+  if (fixed && allowed.generation === internGeneration() && allowed.requests.has(request) && !activeRecorder()) return ALLOWED;
   const resolution = applyOverrides(resolveCanonical(request, policy.strictReads), request, policy.overrides);
   if (fixed) {
     const verdict = judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
-    if (verdict === ALLOWED && isInterned(request)) {
-      if (policy.allowed.size >= ALLOWED_LIMIT) policy.allowed.clear();
-      policy.allowed.add(request);
+    const generation = verdict === ALLOWED ? internedIn(request) : undefined;
+    if (generation !== undefined) {
+      if (allowed.generation !== generation) {
+        allowed.requests.clear();
+        allowed.generation = generation;
+      }
+      allowed.requests.add(request);
     }
     return verdict;
   }

@@ -32,7 +32,8 @@ export interface CheckRecord {
 export type Recorder = (record: CheckRecord) => void;
 
 const KEY = Symbol.for('stripe-permission-guard.recorder');
-type Holder = { [KEY]?: Recorder | undefined };
+/** One box per process, found once on globalThis: every request reads a plain property of it. */
+const box: { current: Recorder | undefined } = ((globalThis as { [KEY]?: { current: Recorder | undefined } })[KEY] ??= { current: undefined });
 
 /**
  * Sends every guarded check in this process to `recorder` (the vitest setup does this for you).
@@ -43,17 +44,16 @@ type Holder = { [KEY]?: Recorder | undefined };
  * const stop = setRecorder((r) => records.push(r));
  */
 export function setRecorder(recorder: Recorder | undefined): () => void {
-  const holder = globalThis as Holder;
-  const previous = holder[KEY];
-  holder[KEY] = recorder;
+  const previous = box.current;
+  box.current = recorder;
   return () => {
-    holder[KEY] = previous;
+    box.current = previous;
   };
 }
 
 /** The active recorder, if any. */
 export function activeRecorder(): Recorder | undefined {
-  return (globalThis as Holder)[KEY];
+  return box.current;
 }
 
 export function toRecord(

@@ -314,6 +314,9 @@ export function canonicalRequest(parts: RequestParts): CanonicalRequest {
   if (typeof raw === 'string' && raw.length <= MAX_CACHED_PATH) {
     if (bodiless.size >= BODILESS_LIMIT || bodilessChars + raw.length > BODILESS_CHARS) {
       bodiless.clear();
+      lastPath = lastHit = undefined;
+      internedRequests.clear();
+      generation++;
       bodilessChars = 0;
     }
     const { method, host, stripeAccount, stripeContext, apiVersion, methodId } = parts;
@@ -336,7 +339,8 @@ export function bodilessRequest(
   stripeContext: string | undefined,
   apiVersion: string | undefined,
 ): CanonicalRequest {
-  const hit = typeof path === 'string' ? bodiless.get(path) : undefined;
+  // The last hit first: comparing the path with it reads its characters once, a lookup hashes them too.
+  const hit = path === lastPath ? lastHit : typeof path === 'string' ? bodiless.get(path) : undefined;
   if (
     hit &&
     hit.method === method &&
@@ -345,8 +349,11 @@ export function bodilessRequest(
     hit.stripeContext === stripeContext &&
     hit.apiVersion === apiVersion &&
     hit.methodId === undefined
-  )
+  ) {
+    lastPath = path;
+    lastHit = hit;
     return hit.request;
+  }
   return canonicalRequest({ method, host, path, stripeAccount, stripeContext, apiVersion });
 }
 
@@ -367,15 +374,25 @@ const BODILESS_LIMIT = 1_000;
 const BODILESS_CHARS = 256 * 1024;
 const MAX_CACHED_PATH = 2048;
 const bodiless = new Map<string, Bodiless>();
-const internedRequests = new WeakSet<CanonicalRequest>();
+let lastPath: string | undefined;
+let lastHit: Bodiless | undefined;
+// The requests in the cache above, and its generation (bumped when it is cleared): a cache keyed
+// by request object elsewhere stays valid for as long as the generation does.
+const internedRequests = new Set<CanonicalRequest>();
+let generation = 0;
 
 /**
- * Whether `request` is handed out again for the same request (a body-less one, kept in the
- * cache above): a cache keyed by the request object then hits. Requests with params are new
- * objects every time.
+ * The generation of the body-less cache when `request` is in it (the same request is then
+ * handed out again, so a cache keyed by the request object hits), else `undefined`: requests
+ * with params are new objects every time.
  */
-export function isInterned(request: CanonicalRequest): boolean {
-  return internedRequests.has(request);
+export function internedIn(request: CanonicalRequest): number | undefined {
+  return internedRequests.has(request) ? generation : undefined;
+}
+
+/** The body-less cache's current generation. */
+export function internGeneration(): number {
+  return generation;
 }
 let bodilessChars = 0;
 

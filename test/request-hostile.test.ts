@@ -166,6 +166,39 @@ describe('state follows the client', () => {
     expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
     expect(http.sent).toHaveLength(1);
   });
+
+  it("instanceof holds for the errors of every copy: the ESM and CommonJS main entries, a subpath's", async () => {
+    const require = createRequire(import.meta.url);
+    const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+    const built = '../dist/index.js';
+    const esm = (await import(built)) as typeof import('../src/index.js');
+    const msw = require('../dist/testing/msw.cjs') as typeof import('../src/testing/msw.js');
+    const thrown = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const fromSubpath = thrown(() => msw.stripePermissionHandlers({ permissions: ['customer_reed'] }));
+    const fromCjs = thrown(() => cjs.guard({} as never, { permissions: ['customer_read'] }));
+    for (const e of [fromSubpath, fromCjs]) {
+      expect(e).toBeInstanceOf(esm.GuardOptionsError);
+      expect(e).toBeInstanceOf(cjs.GuardOptionsError);
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e).not.toBeInstanceOf(esm.ManifestError);
+    }
+    const manifest = thrown(() => cjs.parseManifest({ permissions: [{ permission: 'nope', purpose: 'x' }] }));
+    expect(manifest).toBeInstanceOf(esm.ManifestError);
+    expect(manifest).not.toBeInstanceOf(esm.GuardOptionsError);
+    expect({ name: 'GuardOptionsError' }).not.toBeInstanceOf(esm.GuardOptionsError);
+    const { stripe } = client();
+    cjs.guard(stripe, { permissions: ['customer_read'], mode: 'throw', logger: quiet });
+    const refused = await settle(stripe.customers.retrieve('..'));
+    expect(refused).toBeInstanceOf(esm.RefusedRequestError);
+    expect(refused).not.toBeInstanceOf(esm.UnmappedRequestError);
+  });
 });
 
 describe('unknown routes are labelled', () => {
