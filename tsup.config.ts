@@ -68,16 +68,6 @@ export default defineConfig([
   { ...js, entry: { index }, splitting: false },
   // The subpaths share chunks (the map is shipped once for them, not once per subpath).
   { ...js, entry: subpaths, splitting: true },
-  {
-    // The bin, built once: ESM, no types (nothing imports it). Its #! line is kept by esbuild.
-    entry: { cli: 'src/cli/index.ts' },
-    format: ['esm'],
-    splitting: true,
-    dts: false,
-    clean: false,
-    target: 'node20',
-    sourcemap: false,
-    external,
-    esbuildPlugins: [lazyJson],
-  },
+  // The bin, built once: ESM, no types (nothing imports it). Its #! line is kept by esbuild.
+  { ...js, entry: { cli: 'src/cli/index.ts' }, format: ['esm'], shims: false, splitting: true },
 ]);
