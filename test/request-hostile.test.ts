@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { explain, guard, isGuarded, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
+import { explain, guard, isGuarded, setRecorder, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
 import { RecordingHttpClient as Recording } from './helpers/recording-client.js';
 
 const KEY = 'sk_test_51HostileSecretKeyNeverPrinted';
@@ -198,6 +198,54 @@ describe('state follows the client', () => {
     const refused = await settle(stripe.customers.retrieve('..'));
     expect(refused).toBeInstanceOf(esm.RefusedRequestError);
     expect(refused).not.toBeInstanceOf(esm.UnmappedRequestError);
+  });
+});
+
+describe('cached verdicts', () => {
+  it('an allowed request is recorded for coverage every time, also once its verdict is cached', async () => {
+    const { stripe } = client();
+    guard(stripe, { permissions: ['customer_read'], logger: quiet });
+    for (let i = 0; i < 3; i++) expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    const records: unknown[] = [];
+    const stop = setRecorder((r) => records.push(r));
+    try {
+      for (let i = 0; i < 2; i++) expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    } finally {
+      stop();
+    }
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({ method: 'customers.retrieve', outcome: 'allowed' });
+  });
+
+  it('a verdict is cached per guard(): re-guarding with fewer permissions rejects what was allowed', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: ['customer_read'], logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    guard(stripe, { permissions: ['invoice_read'], logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403, missingPermissions: ['customer_read'] });
+    expect(http.sent).toHaveLength(2);
+  });
+
+  it('the same path for two accounts, alternating: each call is judged with its own account', async () => {
+    const { http, stripe } = client();
+    const seen: (string | undefined)[] = [];
+    guard(stripe, {
+      permissions: (ctx) => {
+        seen.push(ctx.stripeAccount);
+        return ctx.stripeAccount === 'acct_granted' ? ['customer_read'] : [];
+      },
+      logger: quiet,
+    });
+    for (let i = 0; i < 3; i++) {
+      expect(await settle(stripe.customers.retrieve('cus_1', {}, { stripeAccount: 'acct_granted' }))).toBe('sent');
+      expect(await settle(stripe.customers.retrieve('cus_1', {}, { stripeAccount: 'acct_other' }))).toMatchObject({ statusCode: 403 });
+      expect(await settle(stripe.customers.retrieve('cus_1', {}, { headers: { 'stripe-account': 'acct_other' } } as never))).toMatchObject({
+        statusCode: 403,
+      });
+    }
+    expect(seen).toEqual(Array.from({ length: 3 }, () => ['acct_granted', 'acct_other', 'acct_other']).flat());
+    expect(http.sent).toHaveLength(3);
   });
 });
 
