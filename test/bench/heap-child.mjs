@@ -20,14 +20,36 @@ stripe._requestSender._request = function noop(_method, _host, _path, _data, _au
 const h0 = await heap();
 const { guard, explain } = await import('stripe-permission-guard');
 guard(stripe, { permissions: ['customer_read', 'invoice_read'], onUnmapped: 'allow', logger: { warn() {} } });
-const send = (method, path, data, headers) => stripe._requestSender._request(method, null, path, data, undefined, { headers: headers ?? {}, settings: {} }, [], () => {});
+const send = (method, path, data, headers) =>
+  stripe._requestSender._request(method, null, path, data, undefined, { headers: headers ?? {}, settings: {} }, [], () => {});
 send('GET', '/v1/customers/cus_1?expand[0]=default_source', null);
 explain('customers.list', { expand: ['data.default_source'] });
 const loaded = await heap();
 
 // Distinct in every part a cache could key on: ids, query strings, expand paths (on one route
 // and on many), refused paths, API versions, accounts, bodies, event lists.
-const RESOURCES = ['customers', 'invoices', 'charges', 'payment_intents', 'subscriptions', 'products', 'prices', 'refunds', 'disputes', 'payouts', 'setup_intents', 'quotes', 'coupons', 'plans', 'transfers', 'balance_transactions', 'application_fees', 'topups', 'tax_rates', 'credit_notes'];
+const RESOURCES = [
+  'customers',
+  'invoices',
+  'charges',
+  'payment_intents',
+  'subscriptions',
+  'products',
+  'prices',
+  'refunds',
+  'disputes',
+  'payouts',
+  'setup_intents',
+  'quotes',
+  'coupons',
+  'plans',
+  'transfers',
+  'balance_transactions',
+  'application_fees',
+  'topups',
+  'tax_rates',
+  'credit_notes',
+];
 const kinds = [
   (i) => send('GET', `/v1/customers/cus_${i}`, null),
   (i) => send('GET', `/v1/customers?expand[0]=data.x${i}&expand[1]=data.default_source`, null),

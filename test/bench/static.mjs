@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = 3;
 
-const MANIFEST = { id: 'com.example.bench', permissions: ['customer_read', 'invoice_read', 'charge_read'].map((permission) => ({ permission, purpose: 'bench' })) };
+const MANIFEST = {
+  id: 'com.example.bench',
+  permissions: ['customer_read', 'invoice_read', 'charge_read'].map((permission) => ({ permission, purpose: 'bench' })),
+};
 
 /** One generated module: a service using a Stripe client, plus ordinary code around it. */
 function moduleSource(i, fillerFunctions) {
@@ -25,7 +28,9 @@ function moduleSource(i, fillerFunctions) {
     `await stripe.charges.list({ limit: 3, expand: ['data.review'] });`,
     `await stripe.rawRequest('GET', \`/v1/customers/\${id}\`);`,
   ];
-  const filler = Array.from({ length: fillerFunctions }, (_, f) => `
+  const filler = Array.from(
+    { length: fillerFunctions },
+    (_, f) => `
 export function helper${i}_${f}(items: readonly { id: string; amount: number }[]): Map<string, number> {
   const totals = new Map<string, number>();
   for (const item of items) {
@@ -34,7 +39,8 @@ export function helper${i}_${f}(items: readonly { id: string; amount: number }[]
   }
   const sorted = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
   return new Map(sorted.map(([k, v]) => [k.toUpperCase(), v]));
-}`).join('\n');
+}`,
+  ).join('\n');
   return `import Stripe from 'stripe';
 
 const stripe = new Stripe('sk_test_bench_${i}');
@@ -56,7 +62,13 @@ function project(files, fillerFunctions) {
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(join(ROOT, 'node_modules/stripe'), join(dir, 'node_modules/stripe'), 'dir');
   writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify(MANIFEST));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true, types: [] }, include: ['src'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true, types: [] },
+      include: ['src'],
+    }),
+  );
   mkdirSync(join(dir, 'src'));
   let lines = 0;
   for (let i = 0; i < files; i++) {
@@ -110,7 +122,9 @@ const own = median(ruleOwn);
 console.log(`typed lint, ${lintProject.lines} lines in 50 files (${ROUNDS} alternating rounds, fresh process each):`);
 console.log(`  without the rule  median ${base.toFixed(0)} ms  (runs: ${without.map((x) => x.toFixed(0)).join(', ')})`);
 console.log(`  with the rule     median ${ruled.toFixed(0)} ms  (runs: ${withRule.map((x) => x.toFixed(0)).join(', ')}), ${messages} reports`);
-console.log(`  wall-clock overhead ${(((ruled - base) / base) * 100).toFixed(1)} %   rule's own time (ESLint stats) ${own.toFixed(0)} ms = ${((own / base) * 100).toFixed(1)} % of the lint   target ≤ 10 %`);
+console.log(
+  `  wall-clock overhead ${(((ruled - base) / base) * 100).toFixed(1)} %   rule's own time (ESLint stats) ${own.toFixed(0)} ms = ${((own / base) * 100).toFixed(1)} % of the lint   target ≤ 10 %`,
+);
 rmSync(lintProject.dir, { recursive: true, force: true });
 
 // ---- 2. scan of 1000 files ----------------------------------------------------------------
@@ -120,7 +134,11 @@ let sites = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const t = performance.now();
   // Exit 1 is expected: the generated code calls customers.update, which the manifest lacks.
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'scan', 'src', '--manifest', 'stripe-app.json', '--json'], { cwd: scanProject.dir, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'scan', 'src', '--manifest', 'stripe-app.json', '--json'], {
+    cwd: scanProject.dir,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
   if (r.status !== 1) throw new Error(`scan exited ${r.status}: ${r.stderr}`);
   const out = r.stdout;
   scanTimes.push(performance.now() - t);
