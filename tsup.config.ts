@@ -10,7 +10,9 @@ const lazyJson: NonNullable<Options['esbuildPlugins']>[number] = {
     build.onLoad({ filter: /\.json$/ }, (args) => {
       const value = JSON.parse(readFileSync(args.path, 'utf8')) as Record<string, unknown>;
       const getters = Object.entries(value).map(
-        ([key, v], i) => `  get ${JSON.stringify(key)}() { return (cache[${i}] ??= JSON.parse(${JSON.stringify(JSON.stringify(v))})); },`,
+        // Apostrophes as \u0027: a literal holding both quotes would be printed as a template literal.
+        ([key, v], i) =>
+          `  get ${JSON.stringify(key)}() { return (cache[${i}] ??= JSON.parse(${JSON.stringify(JSON.stringify(v).replace(/'/g, '\\u0027'))})); },`,
       );
       return { contents: `const cache = [];\nexport default {\n${getters.join('\n')}\n};\n`, loader: 'js' };
     });

@@ -41,8 +41,6 @@ const INSTALLED = Symbol.for('stripe-permission-guard.installation');
 interface Client {
   _requestSender?: { _request?: unknown };
   getApiField?(key: string): unknown;
-  /** The settings getApiField() reads (stripe 14–23), read directly on the hot path when present. */
-  _api?: { host?: unknown; version?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   withStripeContext?: unknown;
   errors?: { StripePermissionError?: unknown };
   [INSTALLED]?: Installation;
@@ -194,16 +192,12 @@ function readRequest(client: Client, args: unknown[], params: unknown, json: boo
   const path = args[2];
   const options = (args[5] && typeof args[5] === 'object' ? args[5] : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   const sent = readHeaders(options.headers);
-  // getApiField(key) is `this._api[key]` in stripe 14–23: read _api once, then plain properties.
-  const api = client._api && typeof client._api === 'object' ? client._api : undefined;
-  const clientHost = api ? api.host : client.getApiField?.('host');
-  const clientVersion = api ? api.version : client.getApiField?.('version');
-  const clientAccount = api ? api.stripeAccount : client.getApiField?.('stripeAccount');
-  const clientContext = api ? api.stripeContext : client.getApiField?.('stripeContext');
-  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(clientAccount);
-  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(clientContext);
-  const apiVersion = (sent ? sent.version : undefined) ?? text(clientVersion);
-  const sentHost = typeof host === 'string' && host ? host : clientHost;
+  // The client's settings as stripe-node reads them (getApiField, which a test double may
+  // override), and only when the request does not say.
+  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(client.getApiField?.('stripeAccount'));
+  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(client.getApiField?.('stripeContext'));
+  const apiVersion = (sent ? sent.version : undefined) ?? text(client.getApiField?.('version'));
+  const sentHost = typeof host === 'string' && host ? host : client.getApiField?.('host');
   if (!unreadable && !(params && typeof params === 'object'))
     return bodilessRequest(String(method), sentHost, path as string, account || undefined, context || undefined, apiVersion || undefined);
   return canonicalRequest({

@@ -247,6 +247,17 @@ describe('cached verdicts', () => {
     expect(seen).toEqual(Array.from({ length: 3 }, () => ['acct_granted', 'acct_other', 'acct_other']).flat());
     expect(http.sent).toHaveLength(3);
   });
+
+  it("the client's account as stripe-node reads it: through getApiField(), even an overridden one", async () => {
+    const { http, stripe } = client();
+    const own = stripe.getApiField.bind(stripe);
+    Object.defineProperty(stripe, 'getApiField', { value: (key: string) => (key === 'stripeAccount' ? 'acct_double' : own(key as never)) });
+    const seen: (string | undefined)[] = [];
+    guard(stripe, { permissions: (ctx) => (seen.push(ctx.stripeAccount), ['customer_read']), logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    expect(http.sent[0]?.headers['Stripe-Account']).toBe('acct_double');
+    expect(seen).toEqual(['acct_double']);
+  });
 });
 
 describe('unknown routes are labelled', () => {
