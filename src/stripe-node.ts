@@ -92,10 +92,23 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
   const original = sender._request;
   const hadOwnWithContext = Object.hasOwn(client, 'withStripeContext');
   const withContext = client.withStripeContext;
-  const guardedRequest = function guardedRequest(this: unknown, ...args: unknown[]) {
+  // By position, as stripe-node calls it: no array is made for a request that is judged and sent.
+  const guardedRequest = function guardedRequest(
+    this: unknown,
+    method: unknown,
+    host: unknown,
+    path: unknown,
+    data: unknown,
+    authenticator: unknown,
+    options: unknown,
+    usage: unknown,
+    callback: unknown,
+    processor: unknown,
+  ) {
     const active = activeHandler(inst);
-    if (!active) return original.apply(this, args);
-    return handleRequest(client, active, original, this, args);
+    // eslint-disable-next-line prefer-rest-params -- the arguments exactly as given
+    if (!active) return original.apply(this, arguments as unknown as unknown[]);
+    return handleRequest(client, active, original, this, method, host, path, data, authenticator, options, usage, callback, processor);
   };
   const deriving =
     typeof withContext === 'function'
@@ -128,69 +141,96 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
   return inst;
 }
 
-function handleRequest(client: Client, handler: Handler, original: RequestFn, self: unknown, args: unknown[]): unknown {
-  let request: CanonicalRequest;
-  // What is sent: the arguments as given, with the params replaced by the snapshot that is judged.
-  let sendArgs = args;
+function handleRequest(
+  client: Client,
+  handler: Handler,
+  original: RequestFn,
+  self: unknown,
+  method: unknown,
+  host: unknown,
+  path: unknown,
+  data: unknown,
+  authenticator: unknown,
+  options: unknown,
+  usage: unknown,
+  callback: unknown,
+  processor: unknown,
+): unknown {
+  // What is sent: the arguments as given, the params replaced by the snapshot that is judged.
+  let sent = data;
   let decision: Decision | Promise<Decision>;
   try {
-    const path = args[2];
-    const data = args[3];
     const json = typeof path === 'string' && isV2Path(path);
-    let params: unknown = data;
     let unreadable: string | undefined;
     if (data && typeof data === 'object') {
       const snap = snapshotParams(data, json);
-      if (snap) {
-        params = snap.value;
-        sendArgs = [...args];
-        sendArgs[3] = params;
-      } else unreadable = 'the request parameters are too large or too deeply nested to read';
+      if (snap) sent = snap.value;
+      else unreadable = 'the request parameters are too large or too deeply nested to read';
     }
-    request = readRequest(client, args, params, json, unreadable);
-    decision = handler(request);
+    decision = handler(readRequest(client, method, host, path, options, sent, json, unreadable));
   } catch (e) {
-    return answer(args, e);
+    return answer(options, usage, callback, processor, e);
   }
-  if (decision === undefined) return send(original, self, sendArgs, args);
+  if (decision === undefined) return send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor);
   if (decision instanceof Promise) {
     decision.then(
-      (d) => (d === undefined ? send(original, self, sendArgs, args) : answer(args, d.error)),
-      (e: unknown) => answer(args, e),
+      (d) =>
+        d === undefined
+          ? send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor)
+          : answer(options, usage, callback, processor, d.error),
+      (e: unknown) => answer(options, usage, callback, processor, e),
     );
     return undefined;
   }
-  return answer(args, decision.error);
+  return answer(options, usage, callback, processor, decision.error);
 }
 
-function send(original: RequestFn, self: unknown, sendArgs: unknown[], args: unknown[]): unknown {
+/** Calls stripe-node's own sender with the arguments (the params: the judged snapshot). */
+function send(
+  original: RequestFn,
+  self: unknown,
+  method: unknown,
+  host: unknown,
+  path: unknown,
+  data: unknown,
+  authenticator: unknown,
+  options: unknown,
+  usage: unknown,
+  callback: unknown,
+  processor: unknown,
+): unknown {
   try {
-    return original.apply(self, sendArgs);
+    // Trailing parameters stripe-node was not given arrive as undefined: its defaults apply alike.
+    return original.call(self, method, host, path, data, authenticator, options, usage, callback, processor);
   } catch (e) {
     // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
     // promise must still settle.
-    return answer(args, e);
+    return answer(options, usage, callback, processor, e);
   }
 }
 
-/** Settles the caller's request with `error` (stripe-node's callback, on a later microtask). */
-function answer(args: unknown[], error: unknown): undefined {
-  const callback = typeof args[7] === 'function' ? (args[7] as Callback) : findCallback(args);
-  if (callback) queueMicrotask(() => callback(error));
-  return undefined;
-}
-
-function findCallback(args: unknown[]): Callback | undefined {
-  for (let i = 5; i < args.length; i++) if (typeof args[i] === 'function') return args[i] as Callback;
+/**
+ * Settles the caller's request with `error`: stripe-node's callback (the eighth argument, or the
+ * first function after the fifth), on a later microtask.
+ */
+function answer(options: unknown, usage: unknown, callback: unknown, processor: unknown, error: unknown): undefined {
+  const cb = [callback, options, usage, processor].find((f) => typeof f === 'function') as Callback | undefined;
+  if (cb) queueMicrotask(() => cb(error));
   return undefined;
 }
 
 /** The canonical request for stripe-node's `_request` arguments, `params` being what is sent. */
-function readRequest(client: Client, args: unknown[], params: unknown, json: boolean, unreadable: string | undefined): CanonicalRequest {
-  const method = args[0];
-  const host = args[1];
-  const path = args[2];
-  const options = (args[5] && typeof args[5] === 'object' ? args[5] : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
+function readRequest(
+  client: Client,
+  method: unknown,
+  host: unknown,
+  path: unknown,
+  given: unknown,
+  params: unknown,
+  json: boolean,
+  unreadable: string | undefined,
+): CanonicalRequest {
+  const options = (given && typeof given === 'object' ? given : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   const sent = readHeaders(options.headers);
   // The client's settings as stripe-node reads them (getApiField, which a test double may
   // override), and only when the request does not say.
@@ -234,7 +274,8 @@ function readHeaders(headers: unknown): SentHeaders | undefined {
   let out: SentHeaders | undefined;
   // for-in with an own-property test: Object.keys' keys, in its order, without an array per request.
   for (const key in h) {
-    if (!Object.hasOwn(h, key)) continue;
+    // The three names are 14 characters long: other keys are not lower-cased (no string made).
+    if (key.length !== 14 || !Object.hasOwn(h, key)) continue;
     const lower = key.toLowerCase();
     if (lower === 'stripe-account') (out ??= noHeaders()).account = headerValue(h[key]);
     else if (lower === 'stripe-context') (out ??= noHeaders()).context = headerValue(h[key]);
