@@ -5,6 +5,7 @@
 // that reads those arguments once into the canonical request and either calls the original
 // with a snapshot of the params (what was judged is what is sent) or answers the callback.
 import { bodilessRequest, canonicalRequest, isV2Path, snapshotParams } from './request.js';
+import { RefusedRequestError } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 
 export type RequestFn = (...args: unknown[]) => unknown;
@@ -155,34 +156,71 @@ function handleRequest(
   usage: unknown,
   callback: unknown,
   processor: unknown,
+  rounds = 0,
 ): unknown {
   // What is sent: the arguments as given, the params replaced by the snapshot that is judged.
   let sent = data;
   let decision: Decision | Promise<Decision>;
+  let judged: CanonicalRequest;
+  const json = typeof path === 'string' && isV2Path(path);
+  let unreadable: string | undefined;
   try {
-    const json = typeof path === 'string' && isV2Path(path);
-    let unreadable: string | undefined;
     if (data && typeof data === 'object') {
       const snap = snapshotParams(data, json);
       if (snap) sent = snap.value;
       else unreadable = 'the request parameters are too large or too deeply nested to read';
     }
-    decision = handler(readRequest(client, method, host, path, options, sent, json, unreadable));
+    judged = readRequest(client, method, host, path, options, sent, json, unreadable);
+    decision = handler(judged);
   } catch (e) {
     return answer(options, usage, callback, processor, e);
   }
   if (decision === undefined) return send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor);
   if (decision instanceof Promise) {
     decision.then(
-      (d) =>
-        d === undefined
-          ? send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor)
-          : answer(options, usage, callback, processor, d.error),
+      (d) => {
+        if (d !== undefined) return answer(options, usage, callback, processor, d.error);
+        try {
+          // stripe-node reads the client's settings (account, context, API version, host) when it
+          // sends: if they changed while the permissions function ran, the request is judged anew.
+          const now = readRequest(client, method, host, path, options, sent, json, unreadable);
+          if (sameTarget(now, judged)) return send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor);
+          if (rounds >= MAX_REJUDGED) return answer(options, usage, callback, processor, changedWhileJudged(judged));
+          return handleRequest(client, handler, original, self, method, host, path, sent, authenticator, options, usage, callback, processor, rounds + 1);
+        } catch (e) {
+          return answer(options, usage, callback, processor, e);
+        }
+      },
       (e: unknown) => answer(options, usage, callback, processor, e),
     );
     return undefined;
   }
   return answer(options, usage, callback, processor, decision.error);
+}
+
+const MAX_REJUDGED = 2;
+
+function sameTarget(a: CanonicalRequest, b: CanonicalRequest): boolean {
+  return a.host === b.host && a.stripeAccount === b.stripeAccount && a.stripeContext === b.stripeContext && a.apiVersion === b.apiVersion;
+}
+
+function changedWhileJudged(request: CanonicalRequest): RefusedRequestError {
+  const why = "the client's account, context, API version or host kept changing while the permissions function ran";
+  const message = `Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${why}. The request was not sent.`;
+  return new RefusedRequestError(message, {
+    kind: 'invalid',
+    method: `${request.method} ${request.path}`,
+    httpMethod: request.method,
+    path: request.path,
+    ...(request.stripeAccount ? { stripeAccount: request.stripeAccount } : {}),
+    missingPermissions: [],
+    requiredPermissions: [],
+    missing: [],
+    unknowns: [],
+    expand: [],
+    invalid: [why],
+    message,
+  });
 }
 
 /** Calls stripe-node's own sender with the arguments (the params: the judged snapshot). */

@@ -75,6 +75,42 @@ describe('permissions functions that misbehave', () => {
     expect(await pending).toBe('sent');
     expect(http.sent[0]!.body).toBe('metadata[a]=1');
   });
+
+  it("what is judged is what is sent: the client's account changed while an async function runs is judged anew", async () => {
+    const { http, stripe } = client();
+    const internal = stripe as unknown as { _setApiField(key: string, value: unknown): void };
+    const seen: (string | undefined)[] = [];
+    guard(stripe, {
+      permissions: async (ctx) => {
+        seen.push(ctx.stripeAccount);
+        if (seen.length === 1) internal._setApiField('stripeAccount', 'acct_other');
+        await new Promise((r) => setTimeout(r, 1));
+        return ctx.stripeAccount === undefined ? ['customer_read'] : [];
+      },
+      logger: quiet,
+    });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403, missingPermissions: ['customer_read'] });
+    expect(seen).toEqual([undefined, 'acct_other']);
+    expect(http.sent).toEqual([]);
+  });
+
+  it('an account that keeps changing while the function runs: refused, nothing sent', async () => {
+    const { http, stripe } = client();
+    const internal = stripe as unknown as { _setApiField(key: string, value: unknown): void };
+    let n = 0;
+    guard(stripe, {
+      permissions: async () => {
+        internal._setApiField('stripeAccount', `acct_${++n}`);
+        await new Promise((r) => setTimeout(r, 1));
+        return ['customer_read'];
+      },
+      logger: quiet,
+    });
+    const e = await settle(stripe.customers.retrieve('cus_1'));
+    expect(e).toBeInstanceOf(RefusedRequestError);
+    expect((e as Error).message).toMatch(/kept changing while the permissions function ran/);
+    expect(http.sent).toEqual([]);
+  });
 });
 
 describe('user callbacks that throw', () => {
