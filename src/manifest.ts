@@ -66,7 +66,10 @@ interface Misnamed {
   readonly reason: string;
 }
 // Object.values: the bundler turns a JSON file into an object keyed by index.
-const MISNAMED: ReadonlyMap<string, Misnamed> = new Map(Object.values(misnamedJson as readonly Misnamed[]).map((m) => [m.name, m]));
+let misnamedMap: ReadonlyMap<string, Misnamed> | undefined;
+/** Read on first use: nothing is decoded at import. */
+const misnamedNames = (): ReadonlyMap<string, Misnamed> =>
+  (misnamedMap ??= new Map(Object.values(misnamedJson as readonly Misnamed[]).map((m) => [m.name, m])));
 
 const INLINE = '(inline manifest)';
 const MAX_BYTES = 1024 * 1024;
@@ -342,7 +345,7 @@ function nameProblem(name: string, catalog: Catalog, extra: ReadonlySet<string>)
       `${quoted} names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`,
     ];
   }
-  const misnamed = MISNAMED.get(name);
+  const misnamed = misnamedNames().get(name);
   if (misnamed) {
     const fix = misnamed.intended ? `Declare "${misnamed.intended}" instead` : 'Remove the entry';
     return ['misnamed_permission', `${quoted} is not a Stripe Apps permission: ${misnamed.reason}. ${fix}`];

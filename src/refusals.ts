@@ -12,15 +12,17 @@ interface Entry {
   readonly source: string;
 }
 
-// tsup may bundle a JSON array as an object keyed by index: read it either way.
-const entries: readonly Entry[] = Object.values((data as { refusals: Entry[] | Record<string, Entry> }).refusals);
-const byRoute = new Map(entries.map((e) => [e.route, e]));
+// Read on first use (nothing is decoded at import). tsup may bundle a JSON array as an object
+// keyed by index: read it either way.
+let byRouteMap: ReadonlyMap<string, Entry> | undefined;
+const byRoute = (): ReadonlyMap<string, Entry> =>
+  (byRouteMap ??= new Map(Object.values((data as { refusals: Entry[] | Record<string, Entry> }).refusals).map((e) => [e.route, e])));
 
 /** The refusal that applies to a resolved request, if any. */
 export function refusalFor(request: CanonicalRequest, resolution: Resolution): Refusal | undefined {
   const route = resolution.route;
   if (!route) return undefined;
-  const entry = byRoute.get(`${route.method} ${route.path}`);
+  const entry = byRoute().get(`${route.method} ${route.path}`);
   if (!entry) return undefined;
   if (entry.when === 'own-account') {
     const own = request.stripeAccount ?? request.stripeContext;
