@@ -192,14 +192,12 @@ export function unmappedMessage(v: Pick<Violation, 'method' | 'unknowns'>): stri
 const BRAND = Symbol.for('stripe-permission-guard.error');
 
 /**
- * Marks `error` as this package's `name` error, and makes `instanceof name` hold for errors of
- * every copy of the package in a process (its ESM and CommonJS builds, a bundled copy, a test
- * helper's): the class is checked, then the brand.
+ * Makes `instanceof cls` hold for the errors of every copy of the package in a process (its ESM
+ * and CommonJS builds, a bundled copy, a test helper's): the class is checked, then the brand
+ * each copy's prototype carries.
  */
-function brand(error: Error, name: string): void {
-  Object.defineProperty(error, BRAND, { value: name, enumerable: false });
-}
 function branded(cls: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(cls.prototype, BRAND, { value: name, enumerable: false });
   const own = Function.prototype[Symbol.hasInstance];
   Object.defineProperty(cls, Symbol.hasInstance, {
     value(this: unknown, value: unknown): boolean {
@@ -229,10 +227,6 @@ abstract class ViolationError extends Error {
  */
 export class RefusedRequestError extends ViolationError {
   override readonly name = 'RefusedRequestError';
-  constructor(message: string, violation: Violation) {
-    super(message, violation);
-    brand(this, 'RefusedRequestError');
-  }
 }
 branded(RefusedRequestError, 'RefusedRequestError');
 
@@ -245,10 +239,6 @@ branded(RefusedRequestError, 'RefusedRequestError');
  */
 export class UnmappedRequestError extends ViolationError {
   override readonly name = 'UnmappedRequestError';
-  constructor(message: string, violation: Violation) {
-    super(message, violation);
-    brand(this, 'UnmappedRequestError');
-  }
 }
 branded(UnmappedRequestError, 'UnmappedRequestError');
 
@@ -275,7 +265,6 @@ export class ManifestError extends Error {
   override readonly name = 'ManifestError';
   constructor(readonly problems: readonly ManifestProblem[]) {
     super(prefixed(formatProblems(problems)));
-    brand(this, 'ManifestError');
   }
 }
 branded(ManifestError, 'ManifestError');
@@ -303,7 +292,6 @@ export class GuardOptionsError extends TypeError {
   override readonly name = 'GuardOptionsError';
   constructor(message: string, options?: ErrorOptions) {
     super(prefixed(message), options);
-    brand(this, 'GuardOptionsError');
   }
 }
 branded(GuardOptionsError, 'GuardOptionsError');

@@ -175,7 +175,16 @@ function handleRequest(
   } catch (e) {
     return answer(options, usage, callback, processor, e);
   }
-  if (decision === undefined) return send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor);
+  if (decision === undefined) {
+    try {
+      // Trailing parameters stripe-node was not given arrive as undefined: its defaults apply alike.
+      return original.call(self, method, host, path, sent, authenticator, options, usage, callback, processor);
+    } catch (e) {
+      // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
+      // promise must still settle.
+      return answer(options, usage, callback, processor, e);
+    }
+  }
   if (decision instanceof Promise) {
     decision.then(
       (d) => {
@@ -184,9 +193,25 @@ function handleRequest(
           // stripe-node reads the client's settings (account, context, API version, host) when it
           // sends: if they changed while the permissions function ran, the request is judged anew.
           const now = readRequest(client, method, host, path, options, sent, json, unreadable);
-          if (sameTarget(now, judged)) return send(original, self, method, host, path, sent, authenticator, options, usage, callback, processor);
-          if (rounds >= MAX_REJUDGED) return answer(options, usage, callback, processor, changedWhileJudged(judged));
-          return handleRequest(client, handler, original, self, method, host, path, sent, authenticator, options, usage, callback, processor, rounds + 1);
+          const same = sameTarget(now, judged);
+          if (!same && rounds >= MAX_REJUDGED) return answer(options, usage, callback, processor, changedWhileJudged(judged));
+          // Sent by the path above (the decision made), or judged again.
+          return handleRequest(
+            client,
+            same ? SEND : handler,
+            original,
+            self,
+            method,
+            host,
+            path,
+            sent,
+            authenticator,
+            options,
+            usage,
+            callback,
+            processor,
+            rounds + 1,
+          );
         } catch (e) {
           return answer(options, usage, callback, processor, e);
         }
@@ -199,6 +224,8 @@ function handleRequest(
 }
 
 const MAX_REJUDGED = 2;
+/** The handler of a request already judged: send it. */
+const SEND: Handler = () => undefined;
 
 function sameTarget(a: CanonicalRequest, b: CanonicalRequest): boolean {
   return a.host === b.host && a.stripeAccount === b.stripeAccount && a.stripeContext === b.stripeContext && a.apiVersion === b.apiVersion;
@@ -221,30 +248,6 @@ function changedWhileJudged(request: CanonicalRequest): RefusedRequestError {
     invalid: [why],
     message,
   });
-}
-
-/** Calls stripe-node's own sender with the arguments (the params: the judged snapshot). */
-function send(
-  original: RequestFn,
-  self: unknown,
-  method: unknown,
-  host: unknown,
-  path: unknown,
-  data: unknown,
-  authenticator: unknown,
-  options: unknown,
-  usage: unknown,
-  callback: unknown,
-  processor: unknown,
-): unknown {
-  try {
-    // Trailing parameters stripe-node was not given arrive as undefined: its defaults apply alike.
-    return original.call(self, method, host, path, data, authenticator, options, usage, callback, processor);
-  } catch (e) {
-    // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
-    // promise must still settle.
-    return answer(options, usage, callback, processor, e);
-  }
 }
 
 /**
