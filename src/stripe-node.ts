@@ -42,6 +42,7 @@ const INSTALLED = Symbol.for('stripe-permission-guard.installation');
 interface Client {
   _requestSender?: { _request?: unknown };
   getApiField?(key: string): unknown;
+  _api?: Record<string, unknown>;
   withStripeContext?: unknown;
   errors?: { StripePermissionError?: unknown };
   [INSTALLED]?: Installation;
@@ -273,12 +274,14 @@ function readRequest(
 ): CanonicalRequest {
   const options = (given && typeof given === 'object' ? given : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
   const sent = readHeaders(options.headers);
-  // The client's settings as stripe-node reads them (getApiField, which a test double may
-  // override), and only when the request does not say.
-  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(client.getApiField?.('stripeAccount'));
-  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(client.getApiField?.('stripeContext'));
-  const apiVersion = (sent ? sent.version : undefined) ?? text(client.getApiField?.('version'));
-  const sentHost = typeof host === 'string' && host ? host : client.getApiField?.('host');
+  // The client's settings as stripe-node reads them: through getApiField() (which a test double
+  // may override), or, when that is stripe-node's own `return this._api[key]`, from _api directly.
+  const api = client.getApiField === plainGetter || isPlainGetter(client.getApiField) ? client._api : undefined;
+  const field = api && typeof api === 'object' ? api : undefined;
+  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(field ? field.stripeAccount : client.getApiField?.('stripeAccount'));
+  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(field ? field.stripeContext : client.getApiField?.('stripeContext'));
+  const apiVersion = (sent ? sent.version : undefined) ?? text(field ? field.version : client.getApiField?.('version'));
+  const sentHost = typeof host === 'string' && host ? host : field ? field.host : client.getApiField?.('host');
   if (!unreadable && !(params && typeof params === 'object'))
     return bodilessRequest(String(method), sentHost, path as string, account || undefined, context || undefined, apiVersion || undefined);
   return canonicalRequest({
@@ -295,6 +298,23 @@ function readRequest(
 }
 
 const NO_OPTIONS = Object.freeze({});
+
+// stripe-node's getApiField, once its source is seen to be `return this._api[<its parameter>]`
+// (stripe 14–23): a client whose getApiField is that function has its settings read from _api.
+// The last function found to be something else is remembered too, so neither is read twice.
+let plainGetter: unknown;
+let otherGetter: unknown;
+const PLAIN_GETTER = /^getApiField\s*\(\s*(\w+)\s*\)\s*\{\s*return\s+this\._api\[\1\];?\s*\}$/;
+
+function isPlainGetter(getter: unknown): boolean {
+  if (typeof getter !== 'function' || getter === otherGetter) return false;
+  if (PLAIN_GETTER.test(Function.prototype.toString.call(getter))) {
+    plainGetter = getter;
+    return true;
+  }
+  otherGetter = getter;
+  return false;
+}
 
 /** The headers that change what a request is judged with, as {@link header} reads each. */
 interface SentHeaders {
