@@ -296,40 +296,13 @@ const NONE: readonly string[] = Object.freeze([]);
 /** One canonical, frozen request from the parts a transport supplies. */
 export function canonicalRequest(parts: RequestParts): CanonicalRequest {
   if (parts.body !== undefined || parts.unreadable || (parts.params && typeof parts.params === 'object')) return readParts(parts);
-  // Without a body or params (what stripe-node sends for GET and DELETE), the request is a pure
-  // function of these parts: the same parts give the same frozen request, read once.
-  const raw = parts.path;
-  const hit = typeof raw === 'string' ? bodiless.get(raw) : undefined;
-  if (
-    hit &&
-    hit.method === parts.method &&
-    hit.host === parts.host &&
-    hit.stripeAccount === parts.stripeAccount &&
-    hit.stripeContext === parts.stripeContext &&
-    hit.apiVersion === parts.apiVersion &&
-    hit.methodId === parts.methodId
-  )
-    return hit.request;
-  const request = readParts(parts);
-  if (typeof raw === 'string' && raw.length <= MAX_CACHED_PATH) {
-    if (bodiless.size >= BODILESS_LIMIT || bodilessChars + raw.length > BODILESS_CHARS) {
-      bodiless.clear();
-      lastPath = lastHit = undefined;
-      internedRequests.clear();
-      generation++;
-      bodilessChars = 0;
-    }
-    const { method, host, stripeAccount, stripeContext, apiVersion, methodId } = parts;
-    bodiless.set(raw, { method, host, stripeAccount, stripeContext, apiVersion, methodId, request });
-    internedRequests.add(request);
-    bodilessChars += raw.length;
-  }
-  return request;
+  return bodilessRequest(parts.method, parts.host, parts.path, parts.stripeAccount, parts.stripeContext, parts.apiVersion, parts.methodId);
 }
 
 /**
- * {@link canonicalRequest} of a request without params or body (stripe-node's GET and DELETE),
- * its parts given by position: a cache hit allocates nothing.
+ * {@link canonicalRequest} of a request without params or body (what stripe-node sends for GET
+ * and DELETE), its parts given by position. Such a request is a pure function of these parts:
+ * the same parts give the same frozen request, read once; a cache hit allocates nothing.
  */
 export function bodilessRequest(
   method: string,
@@ -338,6 +311,7 @@ export function bodilessRequest(
   stripeAccount: string | undefined,
   stripeContext: string | undefined,
   apiVersion: string | undefined,
+  methodId?: string,
 ): CanonicalRequest {
   // The last hit first: comparing the path with it reads its characters once, a lookup hashes them too.
   const hit = path === lastPath ? lastHit : typeof path === 'string' ? bodiless.get(path) : undefined;
@@ -348,13 +322,26 @@ export function bodilessRequest(
     hit.stripeAccount === stripeAccount &&
     hit.stripeContext === stripeContext &&
     hit.apiVersion === apiVersion &&
-    hit.methodId === undefined
+    hit.methodId === methodId
   ) {
     lastPath = path;
     lastHit = hit;
     return hit.request;
   }
-  return canonicalRequest({ method, host, path, stripeAccount, stripeContext, apiVersion });
+  const request = readParts({ method, host, path, stripeAccount, stripeContext, apiVersion, ...(methodId !== undefined ? { methodId } : {}) });
+  if (typeof path === 'string' && path.length <= MAX_CACHED_PATH) {
+    if (bodiless.size >= BODILESS_LIMIT || bodilessChars + path.length > BODILESS_CHARS) {
+      bodiless.clear();
+      lastPath = lastHit = undefined;
+      internedRequests.clear();
+      generation++;
+      bodilessChars = 0;
+    }
+    bodiless.set(path, { method, host, stripeAccount, stripeContext, apiVersion, methodId, request });
+    internedRequests.add(request);
+    bodilessChars += path.length;
+  }
+  return request;
 }
 
 /** A cached body-less request: the parts it was read from (compared exactly on a hit), and the request. */

@@ -223,6 +223,25 @@ const rows: Row[] = [
     skipCheck: true,
   },
   {
+    // The client's own setting, read as stripe-node reads it when it sends (no per-request account).
+    name: "a client made with stripeAccount: 'acct_POOR'",
+    call: (s) => s.customers.retrieve('cus_1'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    client: { stripeAccount: 'acct_POOR' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: "a client made with stripeAccount: 'acct_RICH'",
+    call: (s) => s.customers.retrieve('cus_1'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: byAccount(['customer_read']),
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'allowed',
+    skipCheck: true,
+  },
+  {
     name: "withStripeContext('acct_POOR')",
     call: (s) => s.withStripeContext('acct_POOR' as never).customers.retrieve('cus_1'),
     wire: { method: 'GET', path: '/v1/customers/cus_1' },
