@@ -19,6 +19,22 @@ const lazyJson: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+// The bundlers' builds hold the map's text (mappings/generated/runtime.jsonl) as one string
+// literal, in place of src/map-source.ts, which reads the file: a bundle has no package directory
+// to read from. Node loads the main entry without it, and reads the file on the first lookup.
+const embeddedMap: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'embedded-map',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]map-source\.ts$/ }, () => {
+      const text = readFileSync('mappings/generated/runtime.jsonl', 'utf8');
+      return {
+        contents: `// The map's text, embedded for bundlers (src/map-source.ts reads it from the package instead).\nconst text = ${JSON.stringify(text)};\nexport function mapReader() {\n  return { read: (start, end) => text.slice(start, end) };\n}\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 // The user's own copies (stripe, msw, test runners, linters): never bundle them.
 const external = [
   'stripe',
@@ -67,9 +83,13 @@ export default defineConfig([
   // The main entry as ONE file per format: what every process that guards a client loads at
   // start. Each extra module file costs about a millisecond of import (resolve, read, compile).
   // Its state that other copies must see (the install record, the recorder) lives on globalThis.
+  // Node's build reads the map from its file; the bundlers' build (the `module` and `browser`
+  // export conditions) embeds it.
   { ...js, entry: { index }, splitting: false },
-  // The subpaths share chunks (the map is shipped once for them, not once per subpath).
-  { ...js, entry: subpaths, splitting: true },
+  { ...js, entry: { 'embedded/index': index }, splitting: false, esbuildPlugins: [lazyJson, embeddedMap] },
+  // The subpaths share chunks (the map is shipped once for them, not once per subpath). They
+  // embed the map: msw handlers and test helpers are bundled for browsers too.
+  { ...js, entry: subpaths, splitting: true, esbuildPlugins: [lazyJson, embeddedMap] },
   // The bin, built once: ESM, no types (nothing imports it). Its #! line is kept by esbuild.
   { ...js, entry: { cli: 'src/cli/index.ts' }, format: ['esm'], shims: false, splitting: true },
 ]);

@@ -1,9 +1,9 @@
-// The generated map (mappings/generated/runtime.ts) as frozen indexes: permission names,
+// The generated map (mappings/generated/runtime.jsonl, read by map.ts) as frozen indexes: permission names,
 // implication closures, routes, object families and the expand graphs. Importing decodes
 // nothing; each section is parsed the first time it is needed, and its entries decoded one by
 // one as they are looked up (a first request decodes the routes under its first two path
 // segments, a first expand path the types it crosses). Nothing here runs per request.
-import * as runtime from '../mappings/generated/runtime.js';
+import { mapSection, mapSectionAt } from './map.js';
 import { storedRoutes, type RouteEntry, type RouteGroup, type RouteTable, type StoredNode, type StoredTop } from './routes.js';
 
 export type Access = 'read' | 'write';
@@ -139,26 +139,27 @@ interface StoredGroup {
 }
 type EncodedProp = [flags: number, to: string];
 
-/** A section of runtime.ts: its JSON text parsed (or a value computed) on the first call. */
-function once<T>(json: string | (() => T)): () => T {
+/** A value computed on the first call (a section of the map: its JSON text parsed). */
+function once<T>(compute: () => T): () => T {
   let value: T | undefined;
-  return () => (value ??= typeof json === 'string' ? (JSON.parse(json) as T) : json());
+  return () => (value ??= compute());
 }
+const section = <T>(name: string) => once(() => JSON.parse(mapSection(name)) as T);
 
 const data = {
-  stripeVersions: once<string[]>(runtime.stripeVersions),
-  permissions: once<Record<string, PermissionRow>>(runtime.permissions),
-  families: once<Record<string, FamilyEntry>>(runtime.families),
-  events: once<Record<string, string>>(runtime.events),
-  routeIndex: once<{ hosts: string[]; tree: Record<string, StoredTop> }>(runtime.routeIndex),
-  methodIndex: once<Record<string, [group: number, row: number]>>(runtime.methodIndex),
-  routeText: once<string[]>(runtime.routeText),
-  objects: once<Record<string, GrantRow>>(runtime.objects),
-  properties: once<Record<string, [family: string, permission: string, source: string]>>(runtime.properties),
-  versions: once<[apiVersion: string, stripeVersion: string, graph: string, source: string][]>(runtime.versions),
-  local: once<Record<string, [reason: string, source: string]>>(runtime.local),
+  stripeVersions: section<string[]>('stripeVersions'),
+  permissions: section<Record<string, PermissionRow>>('permissions'),
+  families: section<Record<string, FamilyEntry>>('families'),
+  events: section<Record<string, string>>('events'),
+  routeIndex: section<{ hosts: string[]; tree: Record<string, StoredTop> }>('routeIndex'),
+  methodIndex: section<Record<string, [group: number, row: number]>>('methodIndex'),
+  routeText: section<string[]>('routeText'),
+  objects: section<Record<string, GrantRow>>('objects'),
+  properties: section<Record<string, [family: string, permission: string, source: string]>>('properties'),
+  versions: section<[apiVersion: string, stripeVersion: string, graph: string, source: string][]>('versions'),
+  local: section<Record<string, [reason: string, source: string]>>('local'),
 };
-const newestTypes = once<Record<string, number>>(runtime.expandTypes[0]!);
+const newestTypes = once(() => JSON.parse(mapSectionAt('expandTypes', 0)) as Record<string, number>);
 const list = (csv: string): readonly string[] => (csv ? csv.split(',') : []);
 const STATUS = { m: 'mapped', n: 'none', u: 'unknown' } as const;
 
@@ -314,7 +315,7 @@ class LazyCatalog implements Catalog {
       const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
       // A lookup reads this version's differences (-1: absent), then the newest version's index:
       // nothing is merged until the types are listed.
-      const diff = at === 0 ? undefined : once<Record<string, number>>(runtime.expandTypes[at]!);
+      const diff = at === 0 ? undefined : once(() => JSON.parse(mapSectionAt('expandTypes', at)) as Record<string, number>);
       const indexOf = (type: string): number | undefined => {
         const d = diff?.();
         const n = d && Object.hasOwn(d, type) ? d[type] : Object.hasOwn(newestTypes(), type) ? newestTypes()[type] : undefined;
@@ -337,7 +338,7 @@ class LazyCatalog implements Catalog {
   #group(n: number): RouteGroup {
     let group = this.#groups[n];
     if (!group) {
-      const stored = JSON.parse(runtime.routeGroups[n]!) as StoredGroup;
+      const stored = JSON.parse(mapSectionAt('routeGroups', n)) as StoredGroup;
       const entries = stored.rows.map((row) => decodeRoute(row, data.routeText(), this.#shapeOf));
       this.#groups[n] = group = Object.freeze({ entries, trees: { GET: stored.GET, POST: stored.POST, DELETE: stored.DELETE } });
     }
@@ -394,7 +395,8 @@ function expandTable(index: number): ReadonlyMap<string, ExpandProp> {
   let table = tables[index];
   if (!table) {
     const props = new Map<string, ExpandProp>();
-    for (const [name, encoded] of Object.entries(JSON.parse(runtime.expandTables[index]!) as Record<string, EncodedProp>)) props.set(name, decodeProp(encoded));
+    for (const [name, encoded] of Object.entries(JSON.parse(mapSectionAt('expandTables', index)) as Record<string, EncodedProp>))
+      props.set(name, decodeProp(encoded));
     tables[index] = table = props;
   }
   return table;

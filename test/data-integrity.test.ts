@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { mapFile } from '../mappings/generated/runtime.js';
 import { getCatalog } from '../src/catalog.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -259,6 +261,38 @@ describe('generated files', () => {
   });
 });
 
+describe('runtime.jsonl (the map as the package reads it)', () => {
+  const text = readFileSync(join(root, 'mappings/generated/runtime.jsonl'), 'latin1');
+  const lines = text.split('\n');
+  const header = JSON.parse(lines[0]!) as { $comment: string; id: string; starts: number[]; sections: Record<string, number | [number, number]> };
+  it('is ASCII, one JSON text per line, after a header saying generated / do not edit', () => {
+    expect(/^[\x20-\x7e\n]*$/.test(text)).toBe(true);
+    expect(lines.pop()).toBe('');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(header.$comment).toMatch(/generated.*do not edit/i);
+  });
+  it('matches the identity, size and head the code is generated with', () => {
+    expect(Buffer.byteLength(text, 'latin1')).toBe(mapFile.bytes);
+    expect(header.id).toBe(mapFile.id);
+    expect(
+      createHash('sha256')
+        .update(text.slice(lines[0]!.length + 1))
+        .digest('hex')
+        .slice(0, 16),
+    ).toBe(mapFile.id);
+    expect(header.starts).toEqual(lines.map((_, n) => lines.slice(0, n).reduce((at, l) => at + l.length + 1, 0)).concat(mapFile.bytes));
+    expect(header.starts).toContain(mapFile.head);
+  });
+  it('every section names its lines, and the head holds what a first guard() and request read', () => {
+    const used = Object.values(header.sections).flatMap((at) => (typeof at === 'number' ? [at] : Array.from({ length: at[1] }, (_, i) => at[0] + i)));
+    expect(used.sort((a, b) => a - b)).toEqual(lines.slice(1).map((_, i) => i + 1));
+    const inHead = (n: number) => header.starts[n + 1]! <= mapFile.head;
+    for (const name of ['permissions', 'families', 'routeIndex', 'routeText', 'objects', 'properties', 'versions'])
+      expect(inHead(header.sections[name] as number)).toBe(true);
+    expect(inHead((header.sections.routeGroups as [number, number])[0])).toBe(false);
+  });
+});
+
 describe('implications', () => {
   const P = permsDoc.permissions;
   it('balance_transaction_source_read implies application fees, balance and transfers', () => {
@@ -395,7 +429,7 @@ describe('self-contained', () => {
   });
 });
 
-describe('runtime.json (what the package loads) says what the reviewable files say', () => {
+describe('runtime.jsonl (what the package loads) says what the reviewable files say', () => {
   it('every route decodes to the same verb, path, host, status and permissions', () => {
     const cat = getCatalog();
     const problems = routesDoc.routes.flatMap((r) => {
@@ -410,7 +444,7 @@ describe('runtime.json (what the package loads) says what the reviewable files s
         (got.strictAnyOf ?? []).join() === (r.strictAnyOf ?? []).join() &&
         got.reason === r.reason &&
         got.source === r.source;
-      return same ? [] : [`${r.verb} ${r.path}: runtime.json differs from routes.json`];
+      return same ? [] : [`${r.verb} ${r.path}: runtime.jsonl differs from routes.json`];
     });
     expect(problems).toEqual([]);
   });

@@ -2,7 +2,8 @@
 //   bare     ms of the first call of an unguarded client (in-process HttpClient)
 //   guarded  ms of import of the package + new Stripe() + guard() + the same first call, and
 //            each phase (the constructor is in both: what bare times is constructor + call)
-//   import   ms of the import of the package alone
+//   import   ms of the import of the package alone (Node's build: the map is read on first use)
+//   import-embedded  ms of the import of the bundlers' build (the map embedded), from its file
 //   explain  ms of the first explain() (one expand path), the package imported before the clock
 // stripe is loaded before every clock starts: what is timed is what the guard adds.
 import { createRequire } from 'node:module';
@@ -34,6 +35,10 @@ if (what === 'bare') {
 } else if (what === 'import') {
   const t0 = performance.now();
   await import('stripe-permission-guard');
+  out.ms = performance.now() - t0;
+} else if (what === 'import-embedded') {
+  const t0 = performance.now();
+  await import(new URL('../../dist/embedded/index.js', import.meta.url).href);
   out.ms = performance.now() - t0;
 } else if (what === 'explain') {
   const { explain } = await import('stripe-permission-guard');

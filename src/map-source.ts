@@ -1,0 +1,53 @@
+// Where the map's text comes from. This file is the Node build's: it reads
+// mappings/generated/runtime.jsonl (beside src/ and dist/ alike) on the first lookup, so importing
+// the package compiles no data, and it reads only the bytes asked for. The build for bundlers (the
+// `module` and `browser` export conditions, and the subpaths) replaces this module with one that
+// holds the same text as a string literal (tsup.config.ts): a bundle has no package to read from.
+import { prefixed } from './messages.js';
+
+interface NodeFs {
+  openSync(path: URL, flags: 'r'): number;
+  readSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  closeSync(fd: number): void;
+}
+
+/** Reads a byte range of the map: as bytes from the file, as text when embedded (ASCII either way). */
+export interface MapReader {
+  read(start: number, end: number): Buffer | string;
+}
+
+const FIX =
+  'Reinstall stripe-permission-guard. If this code is bundled, let the bundler resolve the package with the `module` or `browser` condition (esbuild, webpack, Rollup and Vite do by default), or keep the package external.';
+
+/** The Node reader: each read opens the file and reads that range (map.ts checks what it got). */
+export function mapReader(): MapReader {
+  const url = new URL('../mappings/generated/runtime.jsonl', import.meta.url);
+  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const fs = builtin?.('node:fs') as NodeFs | undefined;
+  if (!fs) throw new Error(prefixed(`Cannot read the permission map: this runtime has no node:fs (Node.js ≥ 20.16). ${FIX}`));
+  const path = () => (builtin?.('node:url') as { fileURLToPath(url: URL): string } | undefined)?.fileURLToPath(url) ?? url.href;
+  const fail = (why: string) => new Error(prefixed(`Cannot read the permission map ${path()} (${why}). ${FIX}`));
+  return {
+    read(start, end) {
+      let fd: number;
+      try {
+        fd = fs.openSync(url, 'r');
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw fail(typeof code === 'string' ? code : 'cannot open it');
+      }
+      try {
+        const buffer = Buffer.allocUnsafe(end - start);
+        let got = 0;
+        while (got < buffer.length) {
+          const n = fs.readSync(fd, buffer, got, buffer.length - got, start + got);
+          if (n === 0) throw fail('it ended early');
+          got += n;
+        }
+        return buffer;
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The generated map (mappings/generated/runtime.jsonl): a header line holding each section's line
+// number and where every line starts, then one JSON text per line. Nothing is read at import.
+// The first lookup reads the head (the header and the sections every process needs, at once);
+// any other line is read on its first lookup (map-source.ts), and catalog.ts parses each line the
+// first time it needs it. The file is checked against the identity this code was generated with.
+import { mapFile } from '../mappings/generated/runtime.js';
+import { mapReader, type MapReader } from './map-source.js';
+import { prefixed } from './messages.js';
+
+type Layout = Record<string, number | [first: number, count: number]>;
+type Chunk = Buffer | string;
+interface Loaded {
+  readonly reader: MapReader;
+  readonly head: Chunk;
+  readonly starts: readonly number[];
+  readonly sections: Layout;
+}
+
+let loaded: Loaded | undefined;
+const bad = (why: string) =>
+  new Error(prefixed(`The permission map ${mapFile.name} does not belong to this build of stripe-permission-guard (${why}). Reinstall the package.`));
+
+function load(): Loaded {
+  if (loaded) return loaded;
+  const reader = mapReader();
+  const head = reader.read(0, mapFile.head);
+  const headerEnd = typeof head === 'string' ? head.indexOf('\n') : head.indexOf(10);
+  let header: { id?: unknown; sections?: Layout; starts?: number[] } = {};
+  try {
+    header = headerEnd > 0 ? JSON.parse(text(head, 0, headerEnd)) : {};
+  } catch {
+    // reported below, as a header without this build's id
+  }
+  if (header.id !== mapFile.id)
+    throw bad(`its header names ${typeof header.id === 'string' ? `build ${header.id.slice(0, 16)}` : 'no build'}, expected ${mapFile.id}`);
+  if (!header.sections || !Array.isArray(header.starts) || header.starts.at(-1) !== mapFile.bytes)
+    throw bad(`its header describes ${String(header.starts?.at?.(-1))} bytes, expected ${mapFile.bytes}`);
+  return (loaded = { reader, head, starts: header.starts, sections: header.sections });
+}
+
+const text = (chunk: Chunk, start: number, end: number): string => (typeof chunk === 'string' ? chunk.slice(start, end) : chunk.toString('latin1', start, end));
+
+/**
+ * Line n without its newline. A line beyond the head is read with the newline before it: both
+ * newlines where the header says, or the file is not the one the head was read from.
+ */
+function line(n: number): string {
+  const map = load();
+  const start = map.starts[n]!;
+  const end = map.starts[n + 1]!;
+  if (end <= mapFile.head) return text(map.head, start, end - 1);
+  const chunk = map.reader.read(start - 1, end);
+  const got = text(chunk, 0, end - start + 1);
+  if (got.length !== end - start + 1 || got.charCodeAt(0) !== 10 || got.charCodeAt(got.length - 1) !== 10)
+    throw bad(`line ${n} is not where its header says: the file was changed after it was first read`);
+  return got.slice(1, -1);
+}
+
+/** The JSON text of a one-line section (`permissions`, `routeIndex`, …). */
+export function mapSection(name: string): string {
+  const at = load().sections[name];
+  if (typeof at !== 'number') throw bad(`no section ${name}`);
+  return line(at);
+}
+
+/** The JSON text of entry `i` of a many-line section (`routeGroups`, `expandTypes`, `expandTables`). */
+export function mapSectionAt(name: string, i: number): string {
+  const at = load().sections[name];
+  if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at[1]) throw bad(`no entry ${i} in ${name}`);
+  return line(at[0] + i);
+}
