@@ -33,10 +33,18 @@ function load(): Loaded {
   }
   if (header.id !== mapFile.id)
     throw bad(`its header names ${typeof header.id === 'string' ? `build ${header.id.slice(0, 16)}` : 'no build'}, expected ${mapFile.id}`);
-  if (!header.sections || !Array.isArray(header.starts) || header.starts.at(-1) !== mapFile.bytes)
-    throw bad(`its header describes ${String(header.starts?.at?.(-1))} bytes, expected ${mapFile.bytes}`);
-  return (loaded = { reader, head, starts: header.starts, sections: header.sections });
+  const { starts, sections } = header;
+  if (!Array.isArray(starts) || starts.at(-1) !== mapFile.bytes || !starts.includes(mapFile.head) || !starts.every(increasing))
+    throw bad(`its header does not describe a file of ${mapFile.bytes} bytes`);
+  const lines = starts.length - 1;
+  const inRange = (at: unknown) => Number.isInteger(at) && (at as number) >= 1 && (at as number) < lines;
+  const valid = (at: unknown) => inRange(at) || (Array.isArray(at) && at.length === 2 && inRange(at[0]) && inRange(at[0] + at[1] - 1));
+  if (!sections || typeof sections !== 'object' || !Object.values(sections).every(valid)) throw bad('its header names lines it does not have');
+  return (loaded = { reader, head, starts, sections });
 }
+
+/** Line starts: integers, from 0, each after the one before. */
+const increasing = (at: unknown, i: number, all: readonly unknown[]) => Number.isInteger(at) && (i === 0 ? at === 0 : (at as number) > (all[i - 1] as number));
 
 const text = (chunk: Chunk, start: number, end: number): string => (typeof chunk === 'string' ? chunk.slice(start, end) : chunk.toString('latin1', start, end));
 

@@ -89,6 +89,23 @@ describe('a Node build without its own map file', () => {
     expect(run.err).toContain('let the bundler resolve the package with the `module` or `browser` condition');
   });
 
+  it.each(['throw', 'warn'] as const)('lets no request leave in %s mode: it rejects with the same error', (mode) => {
+    const dir = copy(`unsent-${mode}`);
+    const script = `
+      const Stripe = (await import('node:module')).createRequire(${JSON.stringify(join(root, 'package.json'))})('stripe');
+      const { guard } = await import(${JSON.stringify(join(dir, 'dist/index.js'))});
+      let sent = 0;
+      const httpClient = new (class extends Stripe.HttpClient { makeRequest() { sent++; throw new Error('sent'); } })();
+      const stripe = guard(new Stripe('sk_test_map', { httpClient, telemetry: false, maxNetworkRetries: 0 }), { permissions: () => ['customer_read'], mode: ${JSON.stringify(mode)}, logger: { warn() {} } });
+      const outcome = await stripe.customers.retrieve('cus_1').then(() => 'resolved', (e) => e.message);
+      console.log(JSON.stringify({ sent, outcome }));`;
+    const run = node(['--input-type=module', '-e', script]);
+    expect(run.err).toBe('');
+    const { sent, outcome } = JSON.parse(run.out) as { sent: number; outcome: string };
+    expect(sent).toBe(0);
+    expect(outcome).toMatch(/^\[stripe-permission-guard\] Cannot read the permission map .* \(ENOENT\)\./);
+  });
+
   it('refuses a map from another build', () => {
     const other = mapText.replace(`"id":"${mapFile.id}"`, `"id":"${'0'.repeat(mapFile.id.length)}"`);
     expect(other).not.toBe(mapText);
@@ -96,6 +113,14 @@ describe('a Node build without its own map file', () => {
     expect(run.out).toBe('');
     expect(run.err).toContain(`The permission map runtime.jsonl does not belong to this build of stripe-permission-guard`);
     expect(run.err).toContain('Reinstall the package.');
+  });
+
+  it('refuses a header with this build id but line positions it cannot have', () => {
+    const forged = mapText.replace('"starts":[0,', '"starts":[0,99999999999,');
+    expect(forged).not.toBe(mapText);
+    const run = node(['--input-type=module', '-e', explainScript(join(copy('forged', forged), 'dist/index.js'))]);
+    expect(run.out).toBe('');
+    expect(run.err).toContain(`does not belong to this build of stripe-permission-guard (its header does not describe a file of ${mapFile.bytes} bytes)`);
   });
 
   it('refuses a line that moved after the head was read (the file was replaced while running)', () => {
