@@ -40,6 +40,17 @@ describe('which build each consumer gets', () => {
     for (const file of ['dist/embedded/index.js', 'dist/embedded/index.cjs']) expect(readFileSync(join(root, file), 'latin1')).toContain(mapSample);
   });
 
+  it('the published package holds the map file Node reads, beside the builds', () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as [
+      { files: { path: string }[] },
+    ];
+    const files = pack.files.map((f) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining(['mappings/generated/runtime.jsonl', 'dist/index.js', 'dist/index.cjs', 'dist/embedded/index.js', 'dist/embedded/index.cjs']),
+    );
+  });
+
   it.each(['node', 'browser'] as const)('a bundle for %s embeds the map and runs away from the package', async (platform) => {
     const dir = join(temp, `bundle-${platform}`);
     mkdirSync(dir, { recursive: true });
