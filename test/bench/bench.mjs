@@ -6,7 +6,7 @@
 //   npm run bench            everything (about two minutes)
 //   npm run bench -- --quick fewer rounds and 100k hostile requests (a smoke run, not for the docs)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import Stripe from 'stripe';
@@ -241,6 +241,34 @@ for (const [name, call] of Object.entries(calls)) {
 results.loadAfter = load();
 
 // ---- report ---------------------------------------------------------------------------------
+// How much of a cold phase is V8 compiling the package's functions the first time they run
+// (lazily): node --log-function-events logs every function's parse and bytecode compilation with
+// its duration. Summed for dist/index.js from the first run of guard() (guard() + the first
+// call) or of explain(). Logging slows the process a little; the share is what to read.
+{
+  const dir = mkdtempSync(`${os.tmpdir()}/spg-bench-`);
+  const compileMs = (what, from) => {
+    const log = `${dir}/${what}.log`;
+    child(what, ['--log-function-events', `--logfile=${log}`, '--no-logfile-per-isolate']);
+    const rows = readFileSync(log, 'utf8').split('\n').map((l) => l.split(','));
+    const script = rows.find((r) => r[0] === 'script-details' && r[2]?.endsWith('/dist/index.js'))?.[1];
+    let on = false;
+    let ms = 0;
+    for (const r of rows) {
+      if (r[0] !== 'function' || r[2] !== script) continue;
+      if (r[1] === 'first-execution' && r[7] === from) on = true;
+      if (on && (r[1] === 'parse-function' || r[1] === 'interpreter')) ms += Number(r[5]);
+    }
+    return ms;
+  };
+  const runs = quick ? 3 : 5;
+  results.coldStart.compile_ms = {
+    guard_and_first_call: median(Array.from({ length: runs }, () => compileMs('guarded', 'guard'))),
+    first_explain: median(Array.from({ length: runs }, () => compileMs('explain', 'explain'))),
+  };
+  rmSync(dir, { recursive: true, force: true });
+}
+
 const f = (n, d = 2) => n.toFixed(d);
 const ok = (good) => (good ? 'met' : '**missed**');
 const c = results.coldStart;
@@ -257,6 +285,12 @@ const rows = [
   ['import of the package', `${f(c.import_ms)} ms`, '≤ 5 ms', ok(c.import_ms <= 5)],
   ["… the bundlers' build (the map embedded), for comparison", `${f(c.import_embedded_ms)} ms`, 'reported', ''],
   ['first explain() (1 expand), after import', `${f(c.first_explain_ms)} ms`, '≤ 3 ms', ok(c.first_explain_ms <= 3)],
+  [
+    '… V8 compiling the package\'s functions that run for the first time: guard() + first call / first explain()',
+    `${f(c.compile_ms.guard_and_first_call)} / ${f(c.compile_ms.first_explain)} ms`,
+    'reported',
+    '',
+  ],
   ...Object.entries(results.check).map(([name, r]) => [
     `check alone: ${name}`,
     `${f(r.p50_us)} µs (p99 ${f(r.p99_us)})`,
@@ -311,7 +345,8 @@ Where the time goes (node --cpu-prof and timers; see docs/performance.md):
   read and parses the permission names (one JSON text) to validate the ones given.
 - first request: one route group (the routes under its first two path segments, one more read),
   one API version's type index, the expand tables of the types its paths cross (a read each);
-  the rest is V8 compiling the functions that run for the first time.
+  the rest is mostly V8 compiling the functions that run for the first time (the row "V8
+  compiling", from node --log-function-events, which slows the process while it logs).
 - steady state: one cached request (same path, host, account, context, version) and one cached
   verdict per policy; the row "the guard's own time per request" is all of it.`);
 const out = new URL('./results.json', import.meta.url);
