@@ -144,7 +144,7 @@ function once<T>(compute: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= compute());
 }
-const section = <T>(name: string) => once(() => JSON.parse(mapSection(name)) as T);
+const section = <T>(name: string) => once(() => mapSection(name) as T);
 
 const data = {
   stripeVersions: section<string[]>('stripeVersions'),
@@ -159,7 +159,7 @@ const data = {
   versions: section<[apiVersion: string, stripeVersion: string, graph: string, source: string][]>('versions'),
   local: section<Record<string, [reason: string, source: string]>>('local'),
 };
-const newestTypes = once(() => JSON.parse(mapSectionAt('expandTypes', 0)) as Record<string, number>);
+const newestTypes = once(() => mapSectionAt('expandTypes', 0) as Record<string, number>);
 const list = (csv: string): readonly string[] => (csv ? csv.split(',') : []);
 const STATUS = { m: 'mapped', n: 'none', u: 'unknown' } as const;
 
@@ -315,7 +315,7 @@ class LazyCatalog implements Catalog {
       const at = this.apiVersions.filter((v) => !v.graph).findIndex((v) => v.apiVersion === recorded);
       // A lookup reads this version's differences (-1: absent), then the newest version's index:
       // nothing is merged until the types are listed.
-      const diff = at === 0 ? undefined : once(() => JSON.parse(mapSectionAt('expandTypes', at)) as Record<string, number>);
+      const diff = at === 0 ? undefined : once(() => mapSectionAt('expandTypes', at) as Record<string, number>);
       const indexOf = (type: string): number | undefined => {
         const d = diff?.();
         const n = d && Object.hasOwn(d, type) ? d[type] : Object.hasOwn(newestTypes(), type) ? newestTypes()[type] : undefined;
@@ -338,7 +338,7 @@ class LazyCatalog implements Catalog {
   #group(n: number): RouteGroup {
     let group = this.#groups[n];
     if (!group) {
-      const stored = JSON.parse(mapSectionAt('routeGroups', n)) as StoredGroup;
+      const stored = mapSectionAt('routeGroups', n) as StoredGroup;
       const entries = stored.rows.map((row) => decodeRoute(row, data.routeText(), this.#shapeOf));
       this.#groups[n] = group = Object.freeze({ entries, trees: { GET: stored.GET, POST: stored.POST, DELETE: stored.DELETE } });
     }
@@ -395,8 +395,7 @@ function expandTable(index: number): ReadonlyMap<string, ExpandProp> {
   let table = tables[index];
   if (!table) {
     const props = new Map<string, ExpandProp>();
-    for (const [name, encoded] of Object.entries(JSON.parse(mapSectionAt('expandTables', index)) as Record<string, EncodedProp>))
-      props.set(name, decodeProp(encoded));
+    for (const [name, encoded] of Object.entries(mapSectionAt('expandTables', index) as Record<string, EncodedProp>)) props.set(name, decodeProp(encoded));
     tables[index] = table = props;
   }
   return table;

@@ -1,8 +1,8 @@
 // The generated map (mappings/generated/runtime.jsonl): a header line holding each section's line
 // number and where every line starts, then one JSON text per line. Nothing is read at import.
 // The first lookup reads the head (the header and the sections every process needs, at once);
-// any other line is read on its first lookup (map-source.ts), and catalog.ts parses each line the
-// first time it needs it. The file is checked against the identity this code was generated with.
+// any other line is read on its first lookup (map-source.ts) and parsed for catalog.ts, which
+// asks for each the first time it needs it. The file is checked against the identity this code was generated with.
 import { mapFile } from '../mappings/generated/runtime.js';
 import { mapReader, type MapReader } from './map-source.js';
 import { prefixed } from './messages.js';
@@ -64,16 +64,25 @@ function line(n: number): string {
   return got.slice(1, -1);
 }
 
-/** The JSON text of a one-line section (`permissions`, `routeIndex`, …). */
-export function mapSection(name: string): string {
-  const at = load().sections[name];
-  if (typeof at !== 'number') throw bad(`no section ${name}`);
-  return line(at);
+function parsed(n: number): unknown {
+  const json = line(n);
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw bad(`line ${n} is not JSON`);
+  }
 }
 
-/** The JSON text of entry `i` of a many-line section (`routeGroups`, `expandTypes`, `expandTables`). */
-export function mapSectionAt(name: string, i: number): string {
+/** A one-line section (`permissions`, `routeIndex`, …), parsed. */
+export function mapSection(name: string): unknown {
+  const at = load().sections[name];
+  if (typeof at !== 'number') throw bad(`no section ${name}`);
+  return parsed(at);
+}
+
+/** Entry `i` of a many-line section (`routeGroups`, `expandTypes`, `expandTables`), parsed. */
+export function mapSectionAt(name: string, i: number): unknown {
   const at = load().sections[name];
   if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at[1]) throw bad(`no entry ${i} in ${name}`);
-  return line(at[0] + i);
+  return parsed(at[0] + i);
 }

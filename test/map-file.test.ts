@@ -134,6 +134,18 @@ describe('a Node build without its own map file', () => {
     expect(run.err).toContain(`does not belong to this build of stripe-permission-guard (its header does not describe a file of ${mapFile.bytes} bytes)`);
   });
 
+  it('refuses a line that is not JSON, without quoting it', () => {
+    // Every route group's line, after the head, broken at its first character.
+    const broken = mapText
+      .split('\n')
+      .map((l, n) => (n > 0 && l.startsWith('{"rows":') ? `x${l.slice(1)}` : l))
+      .join('\n');
+    const run = node(['--input-type=module', '-e', explainScript(join(copy('broken', broken), 'dist/index.js'))]);
+    expect(run.out).toBe('');
+    expect(run.err).toMatch(/does not belong to this build of stripe-permission-guard \(line \d+ is not JSON\)\. Reinstall the package\./);
+    expect(run.err).not.toContain('"rows"');
+  });
+
   it('refuses a line that moved after the head was read (the file was replaced while running)', () => {
     const dir = copy('replaced', mapText);
     const file = join(dir, 'mappings/generated/runtime.jsonl');
