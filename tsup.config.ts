@@ -67,8 +67,15 @@ const { index, ...subpaths } = entries;
 
 const js: Options = {
   format: ['esm', 'cjs'],
-  // import.meta.url in the CommonJS build too (overrides load minimatch relative to it).
-  shims: true,
+  // import.meta.url in the CommonJS build too (the map is read, and minimatch loaded, relative
+  // to it): our own shim, since tsup's builds the URL as 'file:' + __filename, which a path with
+  // '#' or '%' turns into another path.
+  shims: false,
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs') return;
+    options.inject = [...(options.inject ?? []), 'src/cjs-shim.ts'];
+    options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
+  },
   dts: false,
   clean: false,
   target: 'node20',

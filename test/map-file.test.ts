@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mapFile } from '../mappings/generated/runtime.js';
@@ -27,7 +27,7 @@ const node = (args: string[], cwd = root) => {
   }
 };
 const explainScript = (from: string) =>
-  `import(${JSON.stringify(from)}).then((m) => console.log(JSON.stringify(m.explain('customers.list', { expand: ['data.default_source'] }).requirements)))`;
+  `import(${JSON.stringify(pathToFileURL(from).href)}).then((m) => console.log(JSON.stringify(m.explain('customers.list', { expand: ['data.default_source'] }).requirements)))`;
 
 describe('which build each consumer gets', () => {
   it('Node resolves the main entry to the builds that read the file, ESM and CommonJS, which hold no map text', () => {
@@ -73,6 +73,23 @@ describe('which build each consumer gets', () => {
     const embedded = node(['--input-type=module', '-e', explainScript(join(root, 'dist/embedded/index.js'))]);
     expect(fromFile.err + embedded.err).toBe('');
     expect(fromFile.out).toBe(embedded.out);
+  });
+});
+
+describe('a Node build installed under an awkward path', () => {
+  it.each([
+    ['ESM', 'dist/index.js'],
+    ['CommonJS', 'dist/index.cjs'],
+  ])('%s finds its map under a path with a hash, a percent sign and spaces', (_, file) => {
+    const dir = join(temp, 'C# 100%25 app', 'node_modules', 'stripe-permission-guard');
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    mkdirSync(join(dir, 'mappings/generated'), { recursive: true });
+    copyFileSync(join(root, file), join(dir, file));
+    copyFileSync(join(root, 'mappings/generated/runtime.jsonl'), join(dir, 'mappings/generated/runtime.jsonl'));
+    const fromCopy = node(['--input-type=module', '-e', explainScript(join(dir, file))]);
+    const fromPackage = node(['--input-type=module', '-e', explainScript(join(root, file))]);
+    expect(fromCopy.err).toBe('');
+    expect(fromCopy.out).toBe(fromPackage.out);
   });
 });
 
