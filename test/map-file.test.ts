@@ -68,10 +68,24 @@ describe('which build each consumer gets', () => {
     ]);
   });
 
-  it('the Node build and the embedded build answer alike', () => {
-    const fromFile = node(['--input-type=module', '-e', explainScript(join(root, 'dist/index.js'))]);
-    const embedded = node(['--input-type=module', '-e', explainScript(join(root, 'dist/embedded/index.js'))]);
+  it('the Node build and the embedded build hold the same map: every method, permission and event type', () => {
+    // Every recorded method with its first two expandable paths, each permission's info, each event type's permissions.
+    const methods = (JSON.parse(readFileSync(join(root, 'mappings/generated/routes.json'), 'utf8')) as { routes: { methods: string[] }[] }).routes.flatMap(
+      (r) => r.methods,
+    );
+    const dump = (file: string) => `
+      const m = await import(${JSON.stringify(pathToFileURL(join(root, file)).href)});
+      const methods = ${JSON.stringify(methods)};
+      console.log(JSON.stringify({
+        methods: methods.map((id) => m.explain(id, { expand: ['data.customer', 'customer.default_source'] })),
+        permissions: m.listPermissions().map((p) => m.permissionInfo(p)),
+        events: m.listEventTypes().map((t) => [t, m.eventPermissions(t)]),
+      }));`;
+    const fromFile = node(['--input-type=module', '-e', dump('dist/index.js')]);
+    const embedded = node(['--input-type=module', '-e', dump('dist/embedded/index.js')]);
     expect(fromFile.err + embedded.err).toBe('');
+    const parsed = JSON.parse(fromFile.out) as { methods: unknown[]; permissions: unknown[]; events: unknown[] };
+    expect([parsed.methods.length, parsed.permissions.length > 100, parsed.events.length > 100]).toEqual([methods.length, true, true]);
     expect(fromFile.out).toBe(embedded.out);
   });
 });
