@@ -3,7 +3,7 @@
 // nothing; each section is parsed the first time it is needed, and its entries decoded one by
 // one as they are looked up (a first request decodes the routes under its first two path
 // segments, a first expand path the types it crosses). Nothing here runs per request.
-import { mapSection, mapSectionAt } from './map.js';
+import { mapSection, mapSectionAt, mapSectionText } from './map.js';
 import { storedRoutes, type RouteEntry, type RouteGroup, type RouteTable, type StoredNode, type StoredTop } from './routes.js';
 
 export type Access = 'read' | 'write';
@@ -226,6 +226,25 @@ class LazyMap<V> extends Map<string, V> {
 }
 
 /** `raw[key]` decoded, when `raw` has it as its own property. */
+const methodText = once(() => mapSectionText('methodIndex'));
+const METHOD_ID = /^[A-Za-z0-9_.]{1,200}$/;
+const ROW = /(\d+),(\d+)\]/y;
+/**
+ * Where a method id's route is ([route group, row]), found in the method index's JSON text: one
+ * id is looked up without parsing the index's ~650 entries (what listing them does). An id the
+ * text could spell differently (other characters) is looked up in the parsed index.
+ */
+function methodRow(id: string): readonly [group: number, row: number] | undefined {
+  if (!METHOD_ID.test(id)) return own(data.methodIndex(), id, (row) => row);
+  const text = methodText();
+  const needle = `"${id}":[`;
+  const at = text.indexOf(needle);
+  if (at === -1) return undefined;
+  ROW.lastIndex = at + needle.length;
+  const m = ROW.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
 function own<R, V>(raw: Readonly<Record<string, R>>, key: string, decode: (row: R, key: string) => V): V | undefined {
   return Object.hasOwn(raw, key) ? decode(raw[key]!, key) : undefined;
 }
@@ -245,14 +264,18 @@ class LazyCatalog implements Catalog {
     () => Object.keys(data.events()),
   );
   readonly methods = new LazyMap<RouteEntry>(
-    (k) => own(data.methodIndex(), k, ([g, row]) => this.#group(g).entries[row]),
+    (k) => {
+      const at = methodRow(k);
+      return at && this.#group(at[0]).entries[at[1]];
+    },
     () => Object.keys(data.methodIndex()),
   );
   /** Filled by each decoded route group for its methods (null: no known shape), so a matched route answers without the method index. */
   readonly #shapeOf = new Map<string, MethodShape | null>();
   readonly shapes = new LazyMap<MethodShape>(
     (k) => {
-      if (!this.#shapeOf.has(k)) own(data.methodIndex(), k, ([g]) => this.#group(g));
+      const at = this.#shapeOf.has(k) ? undefined : methodRow(k);
+      if (at) this.#group(at[0]);
       return this.#shapeOf.get(k) ?? undefined;
     },
     () => Object.keys(data.methodIndex()),

@@ -73,6 +73,13 @@ function parsed(n: number): unknown {
   }
 }
 
+/** The JSON text of a one-line section, for a reader that looks up one entry without parsing it. */
+export function mapSectionText(name: string): string {
+  const at = load().sections[name];
+  if (typeof at !== 'number') throw bad(`no section ${name}`);
+  return line(at);
+}
+
 /** A one-line section (`permissions`, `routeIndex`, …), parsed. */
 export function mapSection(name: string): unknown {
   const at = load().sections[name];

@@ -448,6 +448,18 @@ describe('runtime.jsonl (what the package loads) says what the reviewable files 
     });
     expect(problems).toEqual([]);
   });
+  it('every method id (aliases included) finds its own route, and a near miss finds none', () => {
+    const cat = getCatalog();
+    const problems = routesDoc.routes.flatMap((r) =>
+      r.methods.filter((m) => {
+        const got = cat.methods.get(m);
+        return !got || got.verb !== r.verb || got.path !== r.path || !got.methods.includes(m);
+      }),
+    );
+    expect(problems).toEqual([]);
+    for (const miss of ['customers.lis', 'ustomers.list', 'customers.list"', 'customers.list":[', '"customers.list', 'list', ''])
+      expect(cat.methods.get(miss)).toBeUndefined();
+  });
   it('every permission decodes with the same family, access, status and closure', () => {
     const cat = getCatalog();
     for (const [name, p] of Object.entries(permsDoc.permissions)) {
