@@ -225,7 +225,6 @@ class LazyMap<V> extends Map<string, V> {
   }
 }
 
-/** `raw[key]` decoded, when `raw` has it as its own property. */
 const methodText = once(() => mapSectionText('methodIndex'));
 const METHOD_ID = /^[A-Za-z0-9_.]{1,200}$/;
 const ROW = /(\d+),(\d+)\]/y;
@@ -245,6 +244,7 @@ function methodRow(id: string): readonly [group: number, row: number] | undefine
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
+/** `raw[key]` decoded, when `raw` has it as its own property. */
 function own<R, V>(raw: Readonly<Record<string, R>>, key: string, decode: (row: R, key: string) => V): V | undefined {
   return Object.hasOwn(raw, key) ? decode(raw[key]!, key) : undefined;
 }
