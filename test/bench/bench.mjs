@@ -177,7 +177,7 @@ for (const [name, call] of Object.entries(calls)) {
     'msw + permission handlers': setupServer(...stripePermissionHandlers({ permissions: ['customer_read'], logger: { warn() {} } }), fixture),
   };
   const rounds = { 'msw alone': [], 'msw + permission handlers': [] };
-  for (let round = 0; round < (quick ? 2 : 8); round++) {
+  for (let round = 0; round < (quick ? 2 : 12); round++) {
     for (const name of round % 2 ? Object.keys(servers).reverse() : Object.keys(servers)) {
       servers[name].listen({ onUnhandledRequest: 'error' });
       const b = new Bench({ time: 250, warmupTime: 50 });
@@ -189,7 +189,9 @@ for (const [name, call] of Object.entries(calls)) {
   }
   const alone = median(rounds['msw alone']);
   const withHandlers = median(rounds['msw + permission handlers']);
-  results.msw = { alone_p50_us: alone, with_handlers_p50_us: withHandlers, added_us: withHandlers - alone };
+  // Paired by round (alternating order), then the median: drift of the machine hits both alike.
+  const added = median(rounds['msw alone'].map((a, i) => rounds['msw + permission handlers'][i] - a));
+  results.msw = { alone_p50_us: alone, with_handlers_p50_us: withHandlers, added_us: added };
 }
 
 // ---- CLI wall time -------------------------------------------------------------------------
