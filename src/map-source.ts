@@ -29,25 +29,31 @@ export function mapReader(): MapReader {
   const fail = (why: string) => new Error(prefixed(`Cannot read the permission map ${path()} (${why}). ${FIX}`));
   return {
     read(start, end) {
+      const failed = (error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        return fail(typeof code === 'string' ? code : 'cannot read it');
+      };
       let fd: number;
       try {
         fd = fs.openSync(url, 'r');
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        throw fail(typeof code === 'string' ? code : 'cannot open it');
+        throw failed(error);
       }
+      const buffer = Buffer.allocUnsafe(end - start);
+      let got = 0;
       try {
-        const buffer = Buffer.allocUnsafe(end - start);
-        let got = 0;
-        while (got < buffer.length) {
-          const n = fs.readSync(fd, buffer, got, buffer.length - got, start + got);
-          if (n === 0) throw fail('it ended early');
+        let n: number;
+        do {
+          n = fs.readSync(fd, buffer, got, buffer.length - got, start + got);
           got += n;
-        }
-        return buffer;
+        } while (n > 0 && got < buffer.length);
+      } catch (error) {
+        throw failed(error);
       } finally {
         fs.closeSync(fd);
       }
+      if (got < buffer.length) throw fail('it ended early');
+      return buffer;
     },
   };
 }

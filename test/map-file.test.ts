@@ -148,6 +148,14 @@ describe('a Node build without its own map file', () => {
     expect(outcome).toMatch(/^\[stripe-permission-guard\] Cannot read the permission map .* \(ENOENT\)\./);
   });
 
+  it('says what is wrong when the map path is a directory', () => {
+    const dir = copy('directory');
+    mkdirSync(join(dir, 'mappings/generated/runtime.jsonl'), { recursive: true });
+    const run = node(['--input-type=module', '-e', explainScript(join(dir, 'dist/index.js'))]);
+    expect(run.out).toBe('');
+    expect(run.err).toContain(`[stripe-permission-guard] Cannot read the permission map ${join(dir, 'mappings/generated/runtime.jsonl')} (EISDIR).`);
+  });
+
   it('refuses a map from another build', () => {
     const other = mapText.replace(`"id":"${mapFile.id}"`, `"id":"${'0'.repeat(mapFile.id.length)}"`);
     expect(other).not.toBe(mapText);
