@@ -3,7 +3,7 @@
 // nothing; each section is parsed the first time it is needed, and its entries decoded one by
 // one as they are looked up (a first request decodes the routes under its first two path
 // segments, a first expand path the types it crosses). Nothing here runs per request.
-import { mapSection, mapSectionAt, mapSectionText } from './map.js';
+import { mapSection, mapSectionAt, mapSectionText, parseMapJson } from './map.js';
 import { storedRoutes, type RouteEntry, type RouteGroup, type RouteTable, type StoredNode, type StoredTop } from './routes.js';
 
 export type Access = 'read' | 'write';
@@ -145,6 +145,8 @@ function once<T>(compute: () => T): () => T {
   return () => (value ??= compute());
 }
 const section = <T>(name: string) => once(() => mapSection(name) as T);
+/** The method index's text: one id is looked up in it (methodRow), listing parses it. */
+const methodText = once(() => mapSectionText('methodIndex'));
 
 const data = {
   stripeVersions: section<string[]>('stripeVersions'),
@@ -152,7 +154,11 @@ const data = {
   families: section<Record<string, FamilyEntry>>('families'),
   events: section<Record<string, string>>('events'),
   routeIndex: section<{ hosts: string[]; tree: Record<string, StoredTop> }>('routeIndex'),
-  methodIndex: section<Record<string, [group: number, row: number]>>('methodIndex'),
+  // Parsed from the text one-id lookups search (methodRow), so the line is read once.
+  methodIndex: once(() => {
+    const { json, where } = methodText();
+    return parseMapJson(json, where) as Record<string, [group: number, row: number]>;
+  }),
   routeText: section<string[]>('routeText'),
   objects: section<Record<string, GrantRow>>('objects'),
   properties: section<Record<string, [family: string, permission: string, source: string]>>('properties'),
@@ -225,7 +231,6 @@ class LazyMap<V> extends Map<string, V> {
   }
 }
 
-const methodText = once(() => mapSectionText('methodIndex'));
 const METHOD_ID = /^[A-Za-z0-9_.]{1,200}$/;
 const ROW = /(\d+),(\d+)\]/y;
 /**
@@ -235,7 +240,7 @@ const ROW = /(\d+),(\d+)\]/y;
  */
 function methodRow(id: string): readonly [group: number, row: number] | undefined {
   if (!METHOD_ID.test(id)) return own(data.methodIndex(), id, (row) => row);
-  const text = methodText();
+  const text = methodText().json;
   const needle = `"${id}":[`;
   const at = text.indexOf(needle);
   if (at === -1) return undefined;

@@ -64,32 +64,43 @@ function line(n: number): string {
   return got.slice(1, -1);
 }
 
-function parsed(n: number): unknown {
-  const json = line(n);
+/** JSON text from the map, parsed; `where` names it if it is not JSON (never quoting it). */
+export function parseMapJson(json: string, where: string): unknown {
   try {
     return JSON.parse(json);
   } catch {
-    throw bad(`line ${n} is not JSON`);
+    throw bad(`${where} is not JSON`);
   }
 }
 
-/** The JSON text of a one-line section, for a reader that looks up one entry without parsing it. */
-export function mapSectionText(name: string): string {
-  const at = load().sections[name];
+/** The line of a one-line section. */
+function sectionLine(name: string): number {
+  const { sections } = load();
+  const at = Object.hasOwn(sections, name) ? sections[name] : undefined;
   if (typeof at !== 'number') throw bad(`no section ${name}`);
-  return line(at);
+  return at;
+}
+
+/**
+ * The JSON text of a one-line section, for a reader that looks up one entry without parsing it
+ * (and parses it with parseMapJson, `where` naming the line, when it needs all of it).
+ */
+export function mapSectionText(name: string): { readonly json: string; readonly where: string } {
+  const n = sectionLine(name);
+  return { json: line(n), where: `line ${n}` };
 }
 
 /** A one-line section (`permissions`, `routeIndex`, …), parsed. */
 export function mapSection(name: string): unknown {
-  const at = load().sections[name];
-  if (typeof at !== 'number') throw bad(`no section ${name}`);
-  return parsed(at);
+  const n = sectionLine(name);
+  return parseMapJson(line(n), `line ${n}`);
 }
 
 /** Entry `i` of a many-line section (`routeGroups`, `expandTypes`, `expandTables`), parsed. */
 export function mapSectionAt(name: string, i: number): unknown {
-  const at = load().sections[name];
+  const { sections } = load();
+  const at = Object.hasOwn(sections, name) ? sections[name] : undefined;
   if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at[1]) throw bad(`no entry ${i} in ${name}`);
-  return parsed(at[0] + i);
+  const n = at[0] + i;
+  return parseMapJson(line(n), `line ${n}`);
 }

@@ -32,13 +32,10 @@ if (what === 'bare') {
   await call(stripe);
   const t4 = performance.now();
   Object.assign(out, { ms: t4 - t0, import: t1 - t0, construct: t2 - t1, guard: t3 - t2, firstCall: t4 - t3 });
-} else if (what === 'import') {
+} else if (what === 'import' || what === 'import-embedded') {
+  const specifier = what === 'import' ? 'stripe-permission-guard' : new URL('../../dist/embedded/index.js', import.meta.url).href;
   const t0 = performance.now();
-  await import('stripe-permission-guard');
-  out.ms = performance.now() - t0;
-} else if (what === 'import-embedded') {
-  const t0 = performance.now();
-  await import(new URL('../../dist/embedded/index.js', import.meta.url).href);
+  await import(specifier);
   out.ms = performance.now() - t0;
 } else if (what === 'explain') {
   const { explain } = await import('stripe-permission-guard');
