@@ -4,6 +4,8 @@
 //            each phase (the constructor is in both: what bare times is constructor + call)
 //   import   ms of the import of the package alone (Node's build: the map is read on first use)
 //   import-embedded  ms of the import of the bundlers' build (the map embedded), from its file
+//   import-floor  ms of the import of one-line.mjs, a module that only exports a constant: the
+//            part of any import that is Node's whatever the module holds
 //   explain  ms of the first explain() (one expand path), the package imported before the clock
 // stripe is loaded before every clock starts: what is timed is what the guard adds.
 import { createRequire } from 'node:module';
@@ -32,8 +34,11 @@ if (what === 'bare') {
   await call(stripe);
   const t4 = performance.now();
   Object.assign(out, { ms: t4 - t0, import: t1 - t0, construct: t2 - t1, guard: t3 - t2, firstCall: t4 - t3 });
-} else if (what === 'import' || what === 'import-embedded') {
-  const specifier = what === 'import' ? 'stripe-permission-guard' : new URL('../../dist/embedded/index.js', import.meta.url).href;
+} else if (what === 'import' || what === 'import-embedded' || what === 'import-floor') {
+  const specifier =
+    what === 'import'
+      ? 'stripe-permission-guard'
+      : new URL(what === 'import-floor' ? './one-line.mjs' : '../../dist/embedded/index.js', import.meta.url).href;
   const t0 = performance.now();
   await import(specifier);
   out.ms = performance.now() - t0;
