@@ -164,6 +164,41 @@ const rows: Row[] = [
     permissions: ['invoice_read', 'customer_read'],
     expected: 'allowed',
   },
+  {
+    name: 'a sparse expand array',
+    call: (s) => {
+      const expand: string[] = [];
+      expand[5] = 'customer';
+      return s.invoices.retrieve('in_1', { expand });
+    },
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[5]=customer' },
+    permissions: ['invoice_read'],
+    expected: 'blocked',
+  },
+  {
+    // stripe-node encodes an object element as a hash (here its function's source): not an expand path.
+    name: 'an expand element that is an object',
+    call: (s) => s.invoices.retrieve('in_1', { expand: [{ toString: () => 'customer' }] } as never),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0][toString]=%28%29%20%3D%3E%20%22customer%22' },
+    permissions: ['invoice_read'],
+    expected: 'warned',
+  },
+  {
+    // stripe-node sends own enumerable parameters only: nothing is expanded, nothing more is needed.
+    name: "an expand on the params' prototype",
+    call: (s) => s.invoices.retrieve('in_1', Object.create({ expand: ['customer'] }) as never),
+    wire: { method: 'GET', path: '/v1/invoices/in_1' },
+    permissions: ['invoice_read'],
+    expected: 'allowed',
+  },
+  {
+    // The id is percent-encoded as one segment: an id, not a query.
+    name: "an id holding '?expand[]=' and '#'",
+    call: (s) => s.invoices.retrieve('in_1?expand[]=customer#x'),
+    wire: { method: 'GET', path: '/v1/invoices/in_1%3Fexpand%5B%5D%3Dcustomer%23x' },
+    permissions: ['invoice_read'],
+    expected: 'allowed',
+  },
   // Event subscriptions, every encoding.
   {
     name: 'enabled_events as an index object',
