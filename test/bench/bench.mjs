@@ -15,14 +15,11 @@ import { setupServer } from 'msw/node';
 import { resolveRequest, evaluate, compileGrant, guard, missingViolation } from 'stripe-permission-guard';
 import { stripePermissionHandlers } from 'stripe-permission-guard/msw';
 import { InProcess } from './in-process.mjs';
+import { median } from './median.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('../..', import.meta.url).pathname;
 const here = new URL('.', import.meta.url).pathname;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const load = () =>
   os
     .loadavg()

@@ -14,11 +14,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { median } from './median.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const dir = mkdtempSync(`${os.tmpdir()}/spg-code-cache-`);
 try {

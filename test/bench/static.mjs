@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = 3;
@@ -100,8 +101,6 @@ function lintOnce(dir, withRule) {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_CHILD, dir, withRule ? '1' : '0'], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---- 1. typed lint, with and without the rule ------------------------------------------
 const lintProject = project(50, 18);
