@@ -7,6 +7,8 @@ import { resolveCanonical } from './resolve.js';
 import { applyOverrides, compileOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
 import { canonicalRequest, isV2Path } from './request.js';
+import { readWire } from './wire.js';
+import { API_HOST } from './routes.js';
 import type { CanonicalRequest, MissingRequirement, Resolution, ResolveOptions, SatisfiedRequirement } from './types.js';
 
 export { compileGrant, evaluate, type Grant, type Evaluation } from './grant.js';
@@ -17,8 +19,10 @@ export interface HttpCall {
   readonly method: string;
   readonly path: string;
   readonly host?: string;
-  /** A form-encoded body (`expand[0]=customer`), or a parsed JSON body. */
+  /** A form-encoded body (`expand[0]=customer`) or JSON text, or the parameters as you would pass stripe-node. */
   readonly body?: string | Record<string, unknown> | null;
+  /** Headers as sent: `Stripe-Account`, `Stripe-Context`, `Stripe-Version`, `Content-Type` are read as Stripe reads them. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** An SDK call: method id and the params you would pass it. */
@@ -88,16 +92,30 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
     throw new GuardOptionsError('explain() takes an SDK method id ("customers.retrieve") or { method, path }.');
   }
   const body = call.body;
-  const json = typeof body === 'string' ? /^\s*[{[]/.test(body) : isV2Path(call.path);
   const options = (a as ResolveOptions | undefined) ?? {};
-  const request = canonicalRequest({
-    method: call.method,
-    path: call.path,
-    ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
-    ...(call.host ? { host: call.host } : {}),
-    ...(typeof body === 'string' ? { body } : body && typeof body === 'object' ? { params: body } : {}),
-    json,
-  });
+  const headers: Record<string, unknown> = call.headers && typeof call.headers === 'object' ? { ...call.headers } : {};
+  const named = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+  if (options.apiVersion && !named('stripe-version')) headers['Stripe-Version'] = options.apiVersion;
+  if (body && typeof body === 'object') {
+    // Parameters as a caller passes stripe-node, read by the params model; the headers by the wire's reader.
+    const judged = readWire(call.method, call.host ?? API_HOST, undefined, call.path, headers, undefined, 'https').request;
+    const request = canonicalRequest({
+      method: call.method,
+      path: call.path,
+      ...(call.host ? { host: call.host } : {}),
+      params: body,
+      json: isV2Path(call.path),
+      stripeAccount: judged.stripeAccount,
+      stripeContext: judged.stripeContext,
+      apiVersion: judged.apiVersion,
+    });
+    return [judged.invalid.length ? { ...request, invalid: [...judged.invalid, ...request.invalid] } : request, options];
+  }
+  // A request as it goes on the wire: read by the guard's own reader.
+  if (typeof body === 'string' && body && !named('content-type')) {
+    headers['Content-Type'] = /^\s*[{[]/.test(body) ? 'application/json' : 'application/x-www-form-urlencoded';
+  }
+  const request = readWire(call.method, call.host ?? API_HOST, undefined, call.path, headers, typeof body === 'string' ? body : undefined, 'https').request;
   return [request, options];
 }
 

@@ -1,6 +1,6 @@
-// guard(), unguard(), isGuarded(): install the policy on a client's request sender
-// (stripe-node.ts) and act on the verdict (policy.ts). A rejected request never reaches the
-// HttpClient, so there is nothing to retry and nothing leaves.
+// guard(), unguard(), isGuarded(): install the policy on a client's HttpClient (stripe-node.ts)
+// and act on the verdict (policy.ts). A rejected request never reaches the user's HttpClient:
+// it is answered as Stripe would answer it, so nothing leaves and nothing is retried.
 import {
   ALLOWED,
   compilePolicy,
@@ -15,9 +15,8 @@ import {
   type UnmappedStrategy,
   type Verdict,
 } from './policy.js';
-import { activeHandler, install, installationOf, stripePermissionError, unsupportedClient, type Decision, type Handler } from './stripe-node.js';
+import { activeHandler, install, installationOf, unsupportedClient, type Decision, type Handler } from './stripe-node.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
-import type { CanonicalRequest } from './types.js';
 
 export type GuardMode = 'throw' | 'warn' | 'off';
 export type { PermissionsFunction, PermissionsSource, UnmappedStrategy };
@@ -56,7 +55,7 @@ export function guard<T extends StripeClientLike>(stripe: T, options: GuardOptio
   if (why) throw new GuardOptionsError(`guard() takes a Stripe client (new Stripe(key)) of stripe ≥ 14; ${why}.`);
   const { policy, mode } = buildPolicy(options);
   const fresh = !installationOf(stripe);
-  install(stripe, mode === 'off' ? undefined : handlerFor(stripe, policy));
+  install(stripe, mode === 'off' ? undefined : handlerFor(policy));
   if (fresh && mode !== 'off') for (const w of policy.warnings) safeWarn(policy.logger, w);
   return stripe;
 }
@@ -106,34 +105,46 @@ function readEnvMode(): GuardMode | undefined {
 
 // ---- per request -------------------------------------------------------------------
 
-function handlerFor(stripe: object, policy: Policy): Handler {
+function handlerFor(policy: Policy): Handler {
   return (request) => {
     const verdict = decide(policy, request);
     if (verdict === ALLOWED) return undefined;
-    return verdict instanceof Promise ? verdict.then((v) => decisionOf(stripe, request, v)) : decisionOf(stripe, request, verdict);
+    return verdict instanceof Promise ? verdict.then(decisionOf) : decisionOf(verdict);
   };
 }
 
-/** Send (`undefined`), or the error the caller gets instead. */
-function decisionOf(stripe: object, request: CanonicalRequest, verdict: Verdict): Decision {
-  if (verdict.error) return { error: verdict.error };
+/**
+ * Send (`undefined`), or the answer Stripe would give instead: a 403 for a missing permission
+ * or a request Stripe refuses (stripe-node builds the caller's own StripePermissionError from
+ * it; the guard adds its fields), else the guard's own error.
+ */
+function decisionOf(verdict: Verdict): Decision {
+  if (verdict.error)
+    return {
+      reject: { status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message: verdict.error.message, error: verdict.error },
+    };
   const v = verdict.reject;
   if (!v) return undefined;
-  if (v.kind === 'missing' || v.kind === 'refused') return { error: buildPermissionError(stripe, v, request) };
-  return { error: v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v) };
-}
-
-/** The error Stripe would send, as the user's own stripe copy builds it, plus our fields. */
-function buildPermissionError(stripe: object, v: Violation, request: CanonicalRequest): Error {
-  const error = stripePermissionError(stripe, { message: v.message, code: PERMISSION_ERROR_CODE });
-  const fields: GuardErrorFields = {
-    missingPermissions: v.missingPermissions,
-    requiredPermissions: v.requiredPermissions,
-    method: v.method,
-    httpMethod: v.httpMethod || request.method,
-    path: v.path || request.path,
-    ...(v.expand[0] ? { expandPath: v.expand[0] } : {}),
-    violation: v,
+  if (v.kind === 'missing' || v.kind === 'refused') {
+    const fields: GuardErrorFields = {
+      missingPermissions: v.missingPermissions,
+      requiredPermissions: v.requiredPermissions,
+      method: v.method,
+      httpMethod: v.httpMethod,
+      path: v.path,
+      ...(v.expand[0] ? { expandPath: v.expand[0] } : {}),
+      violation: v,
+    };
+    return { reject: { status: 403, type: 'invalid_request_error', code: PERMISSION_ERROR_CODE, message: v.message, fields } };
+  }
+  const error = v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v);
+  return {
+    reject: {
+      status: 400,
+      type: 'invalid_request_error',
+      code: v.kind === 'invalid' ? 'stripe_permission_guard_refused' : 'stripe_permission_guard_unmapped',
+      message: v.message,
+      error,
+    },
   };
-  return Object.assign(error, fields);
 }

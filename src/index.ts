@@ -1,7 +1,17 @@
 // Curated public API. Everything here is documented in docs/api.md.
 export { explain, check, compileGrant, evaluate, verdictOf } from './explain.js';
 export { resolveRequest } from './resolve.js';
-export type { HttpCall, MethodParams, Explanation, CheckResult, MissingRequirement, SatisfiedRequirement, Grant, RequestVerdict, VerdictKind } from './explain.js';
+export type {
+  HttpCall,
+  MethodParams,
+  Explanation,
+  CheckResult,
+  MissingRequirement,
+  SatisfiedRequirement,
+  Grant,
+  RequestVerdict,
+  VerdictKind,
+} from './explain.js';
 export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape, PermissionContext, CanonicalRequest } from './types.js';
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';

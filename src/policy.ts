@@ -1,8 +1,9 @@
 // What guard() and the msw handlers share: the permission options (validated once), the
 // permission context, the grant cache, warn-once, safe user callbacks, and the verdict on one
 // canonical request. Neither surface decides anything on its own.
-import { callLabel, internedIn, internGeneration } from './request.js';
-import { compileGrant, evaluate, type Grant } from './explain.js';
+import { callLabel } from './request.js';
+import { compileGrant, evaluate, type Grant } from './grant.js';
+import { verdictOf } from './verdict.js';
 import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { resolveCanonical } from './resolve.js';
@@ -95,13 +96,6 @@ export interface Policy {
   readonly onViolation: ((violation: Violation) => void) | undefined;
   readonly warned: WarnOnce;
   readonly overrides: CompiledOverrides | undefined;
-  /**
-   * Requests this policy allowed with its fixed grant (the request model interns requests: the
-   * same request is the same object). The verdict depends on nothing else, so a hit skips the
-   * resolution and the evaluation. Consulted only while no recorder is set; emptied when the
-   * request model's cache is (its generation), so it holds no more than that bounded cache.
-   */
-  readonly allowed: { generation: number; readonly requests: Set<CanonicalRequest> };
 }
 
 /**
@@ -128,7 +122,6 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
     onViolation: options.onViolation,
     warned: new WarnOnce(),
     overrides,
-    allowed: { generation: 0, requests: new Set<CanonicalRequest>() },
   };
   let declared: Grant | undefined;
   let manifestName = 'stripe-app.json';
@@ -142,7 +135,12 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
   }
   const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}) };
   const permissions = options.permissions;
-  if (Array.isArray(permissions)) return { ...shared, grant: compileGrant(Object.freeze(validateNames(permissions, caller, extraPermissions))) };
+  if (Array.isArray(permissions)) {
+    const names = Object.freeze(validateNames(copyNames(permissions) ?? [], caller, extraPermissions));
+    const undeclared = declared ? names.filter((n) => !declared.by.has(n)) : [];
+    if (undeclared.length) warnings = [...warnings, undeclaredWarning(undeclared, manifestName)];
+    return { ...shared, warnings, grant: declared ? intersect(compileGrant(names), declared) : compileGrant(names) };
+  }
   if (typeof permissions === 'function') return { ...shared, source: permissions as PermissionsFunction };
   if (permissions !== undefined)
     throw new GuardOptionsError(`${caller}: permissions must be an array of permission names or a function of the request, got ${describe(permissions)}.`);
@@ -177,71 +175,144 @@ export function describe(value: unknown): string {
   return typeof value === 'string' ? 'a string' : `${typeof value}`;
 }
 
-// ---- grants of permissions functions -------------------------------------------------------
+// ---- grants -------------------------------------------------------------------------------
 
-const GRANT_LIMIT = 1_000;
+/**
+ * What Stripe enforces when both are given: what the app declares (the manifest) and what the
+ * account — or the signed-in user — approved (the permissions). A permission is granted when
+ * both grant it, directly or by implication.
+ */
+export function intersect(approved: Grant, declared: Grant): Grant {
+  const by = new Map<string, string>();
+  for (const [name, via] of approved.by) if (declared.by.has(name)) by.set(name, via);
+  return Object.freeze({ declared: Object.freeze(approved.declared.filter((n) => by.has(n))), by });
+}
+
+function undeclaredWarning(names: readonly string[], manifestName: string): string {
+  const list = names.slice(0, 5).map((n) => JSON.stringify(n.slice(0, 80)));
+  return (
+    `The permissions include ${list.join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}, which ${manifestName} does not declare: ` +
+    'Stripe grants an app only what it declares, so they allow nothing. Declare them (stripe apps grant permission) if the app needs them.'
+  );
+}
+
+/** A list of names read once, element by element (a Proxy or getters are not asked twice), or undefined. */
+function copyNames(value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const n = value.length;
+  if (!Number.isInteger(n) || n > NAMES_LIMIT) return undefined;
+  const out: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = (value as unknown[])[i];
+  return out;
+}
+
+const NAMES_LIMIT = 1_000;
+const GRANT_LIMIT = 500;
+/** Compiled grants of what permissions functions returned, by content; bounded in entries and key characters. */
 const grantCache = new Map<string, Grant>();
-const warnedNames = new Set<string>();
+let grantChars = 0;
+const GRANT_CHARS = 256 * 1024;
 
 /**
  * The compiled grant for what a permissions function returned, or the error to settle the
- * request with. The same list (by content; JSON keys cannot collide) compiles once. Names the
- * catalog does not know are warned once (Stripe may have added them), not thrown.
+ * request with. The list is copied once; everything is checked and compiled from that copy, and
+ * the cache key is that copy's content (JSON: keys cannot collide). Names the catalog does not
+ * know are warned once (Stripe may have added them), not thrown.
  */
-export function grantFor(names: unknown, policy: Policy): Grant | GuardOptionsError {
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-    return new GuardOptionsError(`The permissions function must return (or resolve to) an array of permission names; it returned ${describe(names)}.`);
+export function grantFor(returned: unknown, policy: Policy): Grant | GuardOptionsError {
+  const names = copyNames(returned);
+  if (!names || !names.every((n): n is string => typeof n === 'string' && n.length <= 200)) {
+    return new GuardOptionsError(
+      `The permissions function must return (or resolve to) an array of permission names; it returned ${describe(returned)}${Array.isArray(returned) && returned.length > NAMES_LIMIT ? ` (at most ${NAMES_LIMIT} are read)` : ''}.`,
+    );
   }
   const key = JSON.stringify(names);
   let g = grantCache.get(key);
   if (!g) {
     const catalog = getCatalog();
     for (const n of names) {
-      if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && !warnedNames.has(n) && warnedNames.size < GRANT_LIMIT) {
-        warnedNames.add(n);
+      if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && policy.warned.first(`unknown name ${n}`)) {
         safeWarn(
           policy.logger,
           `The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`,
         );
       }
     }
-    if (grantCache.size >= GRANT_LIMIT) grantCache.clear();
-    grantCache.set(key, (g = compileGrant(Object.freeze([...(names as string[])]))));
+    g = compileGrant(Object.freeze(names));
+    if (key.length <= GRANT_CHARS) {
+      if (grantCache.size >= GRANT_LIMIT || grantChars + key.length > GRANT_CHARS) {
+        grantCache.clear();
+        grantChars = 0;
+      }
+      grantCache.set(key, g);
+      grantChars += key.length;
+    }
   }
+  const declared = policy.declared;
+  if (!declared) return g;
+  const undeclared = g.declared.filter((n) => !declared.by.has(n));
+  if (undeclared.length && policy.warned.first(`undeclared ${key}`)) safeWarn(policy.logger, undeclaredWarning(undeclared, policy.manifestName));
+  return intersected(g, declared);
+}
+
+// One intersection per (function grant, manifest grant): both are cached objects.
+const intersections = new WeakMap<Grant, WeakMap<Grant, Grant>>();
+function intersected(approved: Grant, declared: Grant): Grant {
+  let byDeclared = intersections.get(approved);
+  if (!byDeclared) intersections.set(approved, (byDeclared = new WeakMap()));
+  let g = byDeclared.get(declared);
+  if (!g) byDeclared.set(declared, (g = intersect(approved, declared)));
   return g;
 }
 
 // ---- warn-once and callbacks ---------------------------------------------------------------------
 
 const WARN_LIMIT = 1_000;
+const WARN_CHARS = 256 * 1024;
 
-/** A bounded "warned already" set: past its size it starts again (a warning may repeat, memory may not grow). */
+/** A bounded "warned already" set (entries and characters): past its size it starts again (a warning may repeat, memory may not grow). */
 export class WarnOnce {
   readonly #keys = new Set<string>();
+  #chars = 0;
   first(key: string): boolean {
     if (this.#keys.has(key)) return false;
-    if (this.#keys.size >= WARN_LIMIT) this.#keys.clear();
+    if (this.#keys.size >= WARN_LIMIT || this.#chars + key.length > WARN_CHARS) {
+      this.#keys.clear();
+      this.#chars = 0;
+    }
     this.#keys.add(key);
+    this.#chars += key.length;
     return true;
   }
 }
 
-/** A user's logger: whatever it throws, the request goes on. */
-export function safeWarn(logger: Logger, message: string): void {
+/**
+ * Runs a user's callback: whatever it throws, returns or rejects with, the request goes on and
+ * the process does not end (a returned promise's rejection is caught).
+ */
+export function safeCall(fn: () => unknown, onError?: (e: unknown) => void): void {
   try {
-    logger.warn(prefixed(message));
-  } catch {
-    // The user's logger failed; the request must still settle.
+    const r = fn();
+    if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
+      Promise.resolve(r).then(undefined, (e: unknown) => onError?.(e));
+    }
+  } catch (e) {
+    onError?.(e);
   }
 }
 
+/** A user's logger: whatever it throws or rejects with, the request goes on. */
+export function safeWarn(logger: Logger, message: string): void {
+  safeCall(() => logger.warn(prefixed(message)));
+}
+
 function safeViolation(policy: Policy, v: Violation): void {
-  if (!policy.onViolation) return;
-  try {
-    policy.onViolation(v);
-  } catch (e) {
-    safeWarn(policy.logger, `onViolation threw (${e instanceof Error ? e.name : describe(e)}); the request was handled as if it had not.`);
-  }
+  const onViolation = policy.onViolation;
+  if (!onViolation) return;
+  safeCall(
+    () => onViolation(v),
+    (e) => safeWarn(policy.logger, `onViolation failed (${e instanceof Error ? e.name : describe(e)}); the request was handled as if it had not.`),
+  );
 }
 
 // ---- the verdict ----------------------------------------------------------------------------
@@ -277,39 +348,31 @@ export function permissionContext(request: CanonicalRequest, resolution: Resolut
  * verdict then carries the error, it never rejects). Reports violations and records the check.
  */
 export function decide(policy: Policy, request: CanonicalRequest): Verdict | Promise<Verdict> {
-  const fixed = policy.grant || !policy.source;
-  const allowed = policy.allowed;
-  if (fixed && allowed.generation === internGeneration() && allowed.requests.has(request) && !activeRecorder()) return ALLOWED;
   const resolution = applyOverrides(resolveCanonical(request, policy.strictReads), request, policy.overrides);
-  if (fixed) {
-    const verdict = judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
-    const generation = verdict === ALLOWED ? internedIn(request) : undefined;
-    if (generation !== undefined) {
-      if (allowed.generation !== generation) {
-        allowed.requests.clear();
-        allowed.generation = generation;
-      }
-      allowed.requests.add(request);
-    }
-    return verdict;
-  }
+  if (policy.grant || !policy.source) return judge(policy, request, resolution, policy.grant ?? EMPTY_GRANT());
   let returned: unknown;
   try {
     returned = policy.source(permissionContext(request, resolution));
+    if (returned !== null && (typeof returned === 'object' || typeof returned === 'function') && !Array.isArray(returned)) {
+      // A thenable (or anything else): settled through a real promise, whatever its then() does.
+      return Promise.resolve(returned).then(
+        (names) => fromNames(policy, request, resolution, names),
+        (e: unknown) => functionFailed(e),
+      );
+    }
   } catch (e) {
     return functionFailed(e);
-  }
-  if (returned && typeof (returned as { then?: unknown }).then === 'function') {
-    return Promise.resolve(returned as Promise<unknown>).then(
-      (names) => fromNames(policy, request, resolution, names),
-      (e: unknown) => functionFailed(e),
-    );
   }
   return fromNames(policy, request, resolution, returned);
 }
 
 function fromNames(policy: Policy, request: CanonicalRequest, resolution: Resolution, names: unknown): Verdict {
-  const grant = grantFor(names, policy);
+  let grant: Grant | GuardOptionsError;
+  try {
+    grant = grantFor(names, policy);
+  } catch (e) {
+    return functionFailed(e);
+  }
   if (grant instanceof GuardOptionsError) return { violations: [], error: grant, outcome: 'rejected' };
   return judge(policy, request, resolution, grant, true);
 }
@@ -324,51 +387,42 @@ function functionFailed(e: unknown): Verdict {
 let empty: Grant | undefined;
 const EMPTY_GRANT = () => (empty ??= compileGrant(Object.freeze([])));
 
+/** The one verdict (verdictOf), acted on: violations built, reported and recorded. */
 function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution, grant: Grant, runtime = false): Verdict {
   const account = request.stripeAccount;
   const recorder = activeRecorder();
-  if (request.invalid.length) {
-    const v = invalidViolation(request, resolution, account);
-    const verdict: Verdict = policy.enforce ? { violations: [v], reject: v, outcome: 'rejected' } : { violations: [v], outcome: 'warned' };
-    report(policy, verdict);
-    recorder?.(toRecord(resolution, grant, [], [], verdict.outcome, account));
-    return verdict;
-  }
-  if (resolution.refused) {
-    const v = refusedViolation(resolution, account);
-    const verdict: Verdict = policy.enforce ? { violations: [v], reject: v, outcome: 'rejected' } : { violations: [v], outcome: 'warned' };
-    report(policy, verdict);
-    recorder?.(toRecord(resolution, grant, [], [], verdict.outcome, account));
-    return verdict;
-  }
-  const { missing, satisfied } = evaluate(resolution, grant);
-  const unreadable = resolution.unknowns.length > 0 && resolution.unknowns.some((u) => u.kind === 'request');
-  const unmapped = resolution.unknowns.length > 0 && (policy.onUnmapped !== 'allow' || unreadable);
-  if (!missing.length && !unmapped) {
-    if (recorder) recorder(toRecord(resolution, grant, satisfied, missing, 'allowed', account));
+  const v = verdictOf(request.invalid.length ? { ...resolution, invalid: request.invalid } : resolution, grant);
+  if (v.kind === 'allowed' || (v.kind === 'unknown' && policy.onUnmapped === 'allow' && !v.unknowns.some((u) => u.kind === 'request'))) {
+    if (recorder) recorder(toRecord(resolution, grant, v.satisfied, v.missing, 'allowed', account));
     return ALLOWED;
   }
   const violations: Violation[] = [];
   let reject: Violation | undefined;
-  if (missing.length) {
-    const declaredMissing = runtime && policy.declared ? evaluate(resolution, policy.declared).missing.map((m) => m.permission) : undefined;
-    violations.push(
-      missingViolation(resolution, missing, account, {
-        manifestName: policy.manifestName,
-        runtime,
-        ...(declaredMissing ? { undeclared: declaredMissing } : {}),
-      }),
-    );
+  if (v.kind === 'invalid' || v.kind === 'refused') {
+    violations.push(v.kind === 'invalid' ? invalidViolation(request, resolution, account) : refusedViolation(resolution, account));
     if (policy.enforce) reject = violations[0];
-  }
-  if (unmapped && !reject) {
-    violations.push(unmappedViolation(resolution, missing, account, request));
-    if (policy.enforce && policy.onUnmapped === 'throw') reject = violations[violations.length - 1];
+  } else {
+    if (v.kind === 'missing') {
+      const declaredMissing = runtime && policy.declared ? evaluate(resolution, policy.declared).missing.map((m) => m.permission) : undefined;
+      violations.push(
+        missingViolation(resolution, v.missing, account, {
+          manifestName: policy.manifestName,
+          runtime,
+          ...(declaredMissing ? { undeclared: declaredMissing } : {}),
+        }),
+      );
+      if (policy.enforce) reject = violations[0];
+    }
+    const unreadable = v.unknowns.some((u) => u.kind === 'request');
+    if (v.unknowns.length && (policy.onUnmapped !== 'allow' || unreadable) && !reject) {
+      violations.push(unmappedViolation(resolution, v.missing, account, request));
+      if (policy.enforce && (policy.onUnmapped === 'throw' || unreadable)) reject = violations[violations.length - 1];
+    }
   }
   const outcome = reject ? 'rejected' : 'warned';
   const verdict: Verdict = reject ? { violations, reject, outcome } : { violations, outcome };
   report(policy, verdict);
-  recorder?.(toRecord(resolution, grant, satisfied, missing, outcome, account));
+  recorder?.(toRecord(resolution, grant, v.satisfied, v.missing, outcome, account));
   return verdict;
 }
 

@@ -1,16 +1,20 @@
-// EVERY transport -> one canonical request. The only code that parses paths, queries and
-// bodies: stripe-node's request sender (via stripe-node.ts), a fetch/msw Request, explain()'s
-// `{ method, path }` or method id. What it cannot read unambiguously it says so (`unreadable`);
-// what names no single endpoint or expand path it refuses (`invalid`). Nothing is guessed.
+// The request model: paths, query strings, form and JSON parameters read as Stripe's servers
+// read them, into one canonical request. wire.ts reads what stripe-node hands its HttpClient
+// (and msw's fetch Requests) with these pieces; explain()/check() read their arguments with
+// canonicalRequest(). What cannot be read unambiguously is said so (`unreadable`); what names no
+// single endpoint or expand path is refused (`invalid`). Nothing is guessed.
 import type { CanonicalRequest } from './types.js';
 import { API_HOST } from './routes.js';
 /** Stripe's maximum expand depth (docs.stripe.com/api/expanding_objects). */
 export const MAX_EXPAND_DEPTH = 4;
 const MAX_EXPAND_LENGTH = 200;
-const MAX_QUERY_LENGTH = 64 * 1024;
-/** Parameters beyond these are not read (and so not allowed silently): far above any Stripe request. */
-const MAX_NODES = 20_000;
-const MAX_DEPTH = 32;
+/** A query string or form body longer than this is refused, not read: far beyond any Stripe request. */
+export const MAX_FORM_LENGTH = 64 * 1024;
+/**
+ * Distinct expand paths read from one request. Stripe documents no count; real calls use a
+ * handful. Past it the request is refused before any expand walk (a 10,000-entry list cost 0.3 s).
+ */
+export const MAX_EXPANDS = 100;
 
 /** Parameters whose values change what a request needs. */
 const LIST_PARAMS = ['expand', 'enabled_events'] as const;
@@ -21,14 +25,14 @@ const INDEXED: Readonly<Record<ListName, RegExp>> = { expand: /^expand\[\d{1,6}\
 const EVENT_TYPE = /^[A-Za-z0-9_.*[\]-]+$/;
 
 /** What a reader collects before the canonical request is frozen. */
-interface Collected {
+export interface Collected {
   expand: string[];
   events?: string[];
   invalid: string[];
   unreadable: string[];
 }
 
-const newCollected = (): Collected => ({ expand: [], invalid: [], unreadable: [] });
+export const newCollected = (): Collected => ({ expand: [], invalid: [], unreadable: [] });
 
 /** A value shown in a message: bounded, control characters escaped, never a body value. */
 export function quote(s: string): string {
@@ -55,7 +59,7 @@ export function normalizeHost(host: unknown): string | undefined {
  * a server normalises it: `.`/`..` (encoded or not), backslashes, encoded slashes, control
  * characters, empty segments.
  */
-function readPath(raw: string, into: Collected): { path: string; query: string } {
+export function readPath(raw: string, into: Collected): { path: string; query: string } {
   const hash = raw.indexOf('#');
   const beforeHash = hash < 0 ? raw : raw.slice(0, hash);
   if (hash >= 0 && /[\\/.%]/.test(raw.slice(hash + 1))) into.invalid.push(`the path's fragment ${quote(raw.slice(hash))} could be read as part of the path`);
@@ -121,13 +125,13 @@ function baseName(key: string): string {
   return key.slice(i, j);
 }
 
-function listName(key: string): ListName | undefined {
+export function listName(key: string): ListName | undefined {
   const base = baseName(key);
   return base === 'expand' || base === 'enabled_events' ? base : undefined;
 }
 
 /** One `(key, value)` pair as the server decodes it, added to what the request needs. */
-function addPair(key: string, value: string, into: Collected): void {
+export function addPair(key: string, value: string, into: Collected): void {
   const name = listName(key);
   if (!name) return;
   if (key !== name && key !== `${name}[]` && !INDEXED[name].test(key)) {
@@ -166,11 +170,11 @@ function decodeComponent(s: string): string | undefined {
 }
 
 /** A query string or form body: `&` and `;` separate pairs, as Rack-style parsers split them. */
-function readForm(encoded: string, into: Collected, where: string): void {
+export function readForm(encoded: string, into: Collected, where: string): void {
   if (!encoded) return;
-  if (encoded.length > MAX_QUERY_LENGTH) {
+  if (encoded.length > MAX_FORM_LENGTH) {
     // Far beyond what Stripe accepts: refused rather than read.
-    into.invalid.push(`the ${where} is longer than ${MAX_QUERY_LENGTH} characters`);
+    into.invalid.push(`the ${where} is longer than ${MAX_FORM_LENGTH} characters`);
     return;
   }
   for (const pair of encoded.split(/[&;]/)) {
@@ -213,7 +217,7 @@ function walkForm(key: string, value: unknown, into: Collected, depth: number): 
 }
 
 /** A v2 (JSON) body: lists are JSON arrays of strings; anything else under their names is unreadable. */
-function readJsonParams(data: Readonly<Record<string, unknown>>, into: Collected): void {
+export function readJsonParams(data: Readonly<Record<string, unknown>>, into: Collected): void {
   for (const name of LIST_PARAMS) {
     if (!Object.hasOwn(data, name)) continue;
     const value = data[name];
@@ -226,50 +230,6 @@ function readJsonParams(data: Readonly<Record<string, unknown>>, into: Collected
   }
 }
 
-// ---- snapshots ------------------------------------------------------------------------------
-
-/**
- * A deep copy of request params, taken when the call is made: what is judged is what is sent,
- * whatever the caller mutates afterwards. Getters are read once. Dates stay Dates; binary data
- * and streams (file uploads) are kept as they are. `undefined` when the params are too large or
- * deep to copy (the request is then unreadable).
- */
-export function snapshotParams(data: unknown, json: boolean): { readonly value: unknown } | undefined {
-  const budget = { nodes: 0 };
-  try {
-    return { value: copy(data, json, 0, budget) };
-  } catch (e) {
-    if (e === TOO_LARGE) return undefined;
-    throw e;
-  }
-}
-
-const TOO_LARGE = Symbol('too large');
-
-function copy(value: unknown, json: boolean, depth: number, budget: { nodes: number }): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (++budget.nodes > MAX_NODES || depth > MAX_DEPTH) throw TOO_LARGE;
-  if (value instanceof Date) return new Date(value.getTime());
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || typeof (value as { pipe?: unknown }).pipe === 'function') return value;
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], json, depth + 1, budget);
-    return out;
-  }
-  if (json && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return copy((value as { toJSON(): unknown }).toJSON(), json, depth + 1, budget);
-  }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = copy((value as Record<string, unknown>)[k], json, depth + 1, budget);
-    // A key the prototype has (`__proto__`, an accessor someone added) is defined, not assigned:
-    // it stays a key, as the encoder sees it. Any other key: assigning makes the same property.
-    if (k in out) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
-  }
-  return out;
-}
-
 // ---- canonical requests ------------------------------------------------------------------------
 
 export interface RequestParts {
@@ -277,7 +237,7 @@ export interface RequestParts {
   readonly host?: unknown;
   /** The path as sent, with its query string. */
   readonly path: string;
-  /** Params to be form-encoded (v1) or sent as JSON (v2), already snapshotted. */
+  /** Params as a caller would pass stripe-node: form-encoded (v1) or sent as JSON (v2). */
   readonly params?: unknown;
   /** An encoded body, when that is what there is (fetch, explain()). */
   readonly body?: string;
@@ -293,114 +253,12 @@ export interface RequestParts {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** One canonical, frozen request from the parts a transport supplies. */
+/** One canonical, frozen request from the parts a caller supplies (explain()'s arguments, a test's call). */
 export function canonicalRequest(parts: RequestParts): CanonicalRequest {
-  if (parts.body !== undefined || parts.unreadable || (parts.params && typeof parts.params === 'object')) return readParts(parts);
-  return bodilessRequest(parts.method, parts.host, parts.path, parts.stripeAccount, parts.stripeContext, parts.apiVersion, parts.methodId);
-}
-
-/**
- * {@link canonicalRequest} of a request without params or body (what stripe-node sends for GET
- * and DELETE), its parts given by position. Such a request is a pure function of these parts:
- * the same parts give the same frozen request, read once; a cache hit allocates nothing.
- */
-export function bodilessRequest(
-  method: string,
-  host: unknown,
-  path: string,
-  stripeAccount: string | undefined,
-  stripeContext: string | undefined,
-  apiVersion: string | undefined,
-  methodId?: string,
-): CanonicalRequest {
-  // The last hit first: comparing the path with it reads its characters once, a lookup hashes them too.
-  const hit = path === lastPath ? lastHit : typeof path === 'string' ? bodiless.get(path) : undefined;
-  if (
-    hit &&
-    hit.method === method &&
-    hit.host === host &&
-    hit.stripeAccount === stripeAccount &&
-    hit.stripeContext === stripeContext &&
-    hit.apiVersion === apiVersion &&
-    hit.methodId === methodId
-  ) {
-    lastPath = path;
-    lastHit = hit;
-    return hit.request;
-  }
-  const request = readParts({ method, host, path, stripeAccount, stripeContext, apiVersion, ...(methodId !== undefined ? { methodId } : {}) });
-  if (typeof path === 'string' && path.length <= MAX_CACHED_PATH) {
-    if (bodiless.size >= BODILESS_LIMIT || bodilessChars + path.length > BODILESS_CHARS) {
-      bodiless.clear();
-      lastPath = lastHit = undefined;
-      internedRequests.clear();
-      generation++;
-      bodilessChars = 0;
-    }
-    bodiless.set(path, { method, host, stripeAccount, stripeContext, apiVersion, methodId, request });
-    internedRequests.add(request);
-    bodilessChars += path.length;
-  }
-  return request;
-}
-
-/** A cached body-less request: the parts it was read from (compared exactly on a hit), and the request. */
-interface Bodiless {
-  readonly method: unknown;
-  readonly host: unknown;
-  readonly stripeAccount: unknown;
-  readonly stripeContext: unknown;
-  readonly apiVersion: unknown;
-  readonly methodId: unknown;
-  readonly request: CanonicalRequest;
-}
-
-// Keyed by the path as sent (with its query), the other parts compared on a hit: keys cannot
-// collide. Bounded in entries and in characters (a million distinct paths cost no more memory).
-const BODILESS_LIMIT = 1_000;
-const BODILESS_CHARS = 256 * 1024;
-const MAX_CACHED_PATH = 2048;
-const bodiless = new Map<string, Bodiless>();
-let lastPath: string | undefined;
-let lastHit: Bodiless | undefined;
-// The requests in the cache above, and its generation (bumped when it is cleared): a cache keyed
-// by request object elsewhere stays valid for as long as the generation does.
-const internedRequests = new Set<CanonicalRequest>();
-let generation = 0;
-
-/**
- * The generation of the body-less cache when `request` is in it (the same request is then
- * handed out again, so a cache keyed by the request object hits), else `undefined`: requests
- * with params are new objects every time.
- */
-export function internedIn(request: CanonicalRequest): number | undefined {
-  return internedRequests.has(request) ? generation : undefined;
-}
-
-/** The body-less cache's current generation. */
-export function internGeneration(): number {
-  return generation;
-}
-let bodilessChars = 0;
-
-function readParts(parts: RequestParts): CanonicalRequest {
-  const method = typeof parts.method === 'string' ? parts.method.toUpperCase() : String(parts.method);
   const into = newCollected();
   const { path, query } = typeof parts.path === 'string' ? readPath(parts.path, into) : { path: String(parts.path), query: '' };
   if (typeof parts.path !== 'string') into.invalid.push('the path is not a string');
-  const read = query ? readQuery(query) : undefined;
-  const params = parts.params && typeof parts.params === 'object' ? (parts.params as Record<string, unknown>) : undefined;
-  // What stripe-node sends for GET and DELETE: everything in the path and its query, read once
-  // per distinct query string.
-  if (!into.invalid.length && !parts.unreadable && parts.body === undefined && !params) {
-    return freeze(parts, method, path, read?.expand ?? NONE, read?.events, read?.invalid ?? NONE, read?.unreadable ?? NONE);
-  }
-  if (read) {
-    into.expand.push(...read.expand);
-    if (read.events) (into.events ??= []).push(...read.events);
-    into.invalid.push(...read.invalid);
-    into.unreadable.push(...read.unreadable);
-  }
+  readForm(query, into, 'query string');
   if (parts.unreadable) into.unreadable.push(parts.unreadable);
   if (parts.body !== undefined) {
     if (parts.json) {
@@ -408,125 +266,106 @@ function readParts(parts: RequestParts): CanonicalRequest {
       if (parsed) readJsonParams(parsed, into);
     } else readForm(parts.body, into, 'form body');
   }
+  const params = parts.params && typeof parts.params === 'object' ? (parts.params as Record<string, unknown>) : undefined;
   if (params) {
     if (parts.json) readJsonParams(params, into);
     else readFormParams(params, into);
   }
-  return freeze(
-    parts,
-    method,
+  return freezeRequest(into, {
+    method: typeof parts.method === 'string' ? parts.method.toUpperCase() : String(parts.method),
+    host: normalizeHost(parts.host),
     path,
-    internList(into.expand),
-    into.events && Object.freeze([...new Set(into.events)]),
-    into.invalid.length ? Object.freeze(into.invalid) : NONE,
-    into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
-  );
+    stripeAccount: parts.stripeAccount,
+    stripeContext: parts.stripeContext,
+    apiVersion: parts.apiVersion,
+    methodId: parts.methodId,
+  });
 }
 
-function freeze(
-  parts: RequestParts,
-  method: string,
-  path: string,
-  expand: readonly string[],
-  events: readonly string[] | undefined,
-  invalid: readonly string[],
-  unreadable: readonly string[],
-): CanonicalRequest {
-  const host = normalizeHost(parts.host);
-  // Properties in one order, absent rather than undefined (as spreads would make them).
-  const r: { -readonly [K in keyof CanonicalRequest]: CanonicalRequest[K] } = { method } as CanonicalRequest;
-  if (host) r.host = host;
-  r.path = path;
-  r.expand = expand;
-  if (events) r.events = events;
-  if (parts.stripeAccount) r.stripeAccount = parts.stripeAccount;
-  if (parts.stripeContext) r.stripeContext = parts.stripeContext;
-  if (parts.apiVersion) r.apiVersion = parts.apiVersion;
-  if (parts.methodId) r.methodId = parts.methodId;
-  r.invalid = invalid;
-  r.unreadable = unreadable;
+/** The parts of a canonical request besides what the parameters say. */
+export interface RequestHead {
+  readonly method: string;
+  readonly host: string | undefined;
+  readonly path: string;
+  readonly stripeAccount?: string | undefined;
+  readonly stripeContext?: string | undefined;
+  readonly apiVersion?: string | undefined;
+  readonly methodId?: string | undefined;
+}
+
+/** The frozen canonical request: properties in one order, absent rather than undefined. */
+export function freezeRequest(into: Collected, head: RequestHead): CanonicalRequest {
+  if (into.expand.length > MAX_EXPANDS) {
+    into.invalid.push(`the request asks for ${into.expand.length} expand paths; at most ${MAX_EXPANDS} are read`);
+    into.expand.length = 0;
+  }
+  const r: { -readonly [K in keyof CanonicalRequest]: CanonicalRequest[K] } = { method: head.method } as CanonicalRequest;
+  if (head.host) r.host = head.host;
+  r.path = head.path;
+  r.expand = into.expand.length ? Object.freeze([...new Set(into.expand)]) : NONE;
+  if (into.events) r.events = Object.freeze([...new Set(into.events)]);
+  if (head.stripeAccount) r.stripeAccount = head.stripeAccount;
+  if (head.stripeContext) r.stripeContext = head.stripeContext;
+  if (head.apiVersion) r.apiVersion = head.apiVersion;
+  if (head.methodId) r.methodId = head.methodId;
+  r.invalid = into.invalid.length ? Object.freeze(into.invalid) : NONE;
+  r.unreadable = into.unreadable.length ? Object.freeze(into.unreadable) : NONE;
   return Object.freeze(r);
 }
 
-/** What a query string alone says, frozen: its expand paths interned, its event types deduplicated. */
-interface QueryRead {
-  readonly expand: readonly string[];
-  readonly events: readonly string[] | undefined;
-  readonly invalid: readonly string[];
-  readonly unreadable: readonly string[];
-}
-
-// Query strings repeat (the same call, the same expands, whatever the ids in the path): each is
-// read once. Bounded in entries and in characters; keys are whole query strings, so they cannot collide.
-const QUERY_LIMIT = 500;
-const QUERY_CHARS = 256 * 1024;
-const MAX_CACHED_QUERY = 2048;
-const queries = new Map<string, QueryRead>();
-let queryChars = 0;
-
-function readQuery(query: string): QueryRead {
-  let hit = queries.get(query);
-  if (hit) return hit;
-  const into = newCollected();
-  readForm(query, into, 'query string');
-  hit = Object.freeze({
-    expand: internList(into.expand),
-    events: into.events && Object.freeze([...new Set(into.events)]),
-    invalid: into.invalid.length ? Object.freeze(into.invalid) : NONE,
-    unreadable: into.unreadable.length ? Object.freeze(into.unreadable) : NONE,
-  });
-  if (query.length <= MAX_CACHED_QUERY) {
-    if (queries.size >= QUERY_LIMIT || queryChars + query.length > QUERY_CHARS) {
-      queries.clear();
-      queryChars = 0;
-    }
-    queries.set(query, hit);
-    queryChars += query.length;
-  }
-  return hit;
-}
-
-function parseJsonBody(body: string, into: Collected): Record<string, unknown> | undefined {
+export function parseJsonBody(body: string, into: Collected): Record<string, unknown> | undefined {
   if (!body.trim()) return undefined;
-  if (body.length > MAX_QUERY_LENGTH * 16) {
+  if (body.length > MAX_FORM_LENGTH * 16) {
     into.unreadable.push('the JSON body is too large to read');
     return undefined;
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    parsed = JSON.parse(body);
   } catch {
-    // fall through
+    // reported below
   }
-  into.unreadable.push('the JSON body is not a JSON object');
-  return undefined;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    into.unreadable.push('the JSON body is not a JSON object');
+    return undefined;
+  }
+  const data = parsed as Record<string, unknown>;
+  // JSON.parse keeps the last of duplicate keys; a server may keep another: read only when there is one.
+  if (LIST_PARAMS.some((name) => Object.hasOwn(data, name))) {
+    const twice = duplicatedListKey(body);
+    if (twice) {
+      into.unreadable.push(`the JSON body gives "${twice}" more than once`);
+      return undefined;
+    }
+  }
+  return data;
 }
 
-// Expand lists repeat (the same call, the same expands): the same paths give the same frozen
-// array, so resolutions can be cached by array identity. Valid paths contain no "\n".
-// Bounded in entries and in characters: a long list is frozen, not interned.
-const INTERN_LIMIT = 2_000;
-const INTERN_CHARS = 256 * 1024;
-const MAX_INTERNED_KEY = 4096;
-const interned = new Map<string, readonly string[]>();
-let internedChars = 0;
-
-function internList(list: readonly string[]): readonly string[] {
-  if (list.length === 0) return NONE;
-  const unique = list.length > 1 ? [...new Set(list)] : list;
-  const key = unique.length > 1 ? unique.join('\n') : unique[0]!;
-  let hit = interned.get(key);
-  if (!hit) {
-    hit = Object.freeze([...unique]);
-    if (key.length > MAX_INTERNED_KEY) return hit;
-    if (interned.size >= INTERN_LIMIT || internedChars + key.length > INTERN_CHARS) {
-      interned.clear();
-      internedChars = 0;
-    }
-    interned.set(key, hit);
-    internedChars += key.length;
+/** The first of expand/enabled_events that the top-level JSON object names twice (however escaped). */
+function duplicatedListKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      if (depth === 1) {
+        let k = j + 1;
+        while (k < text.length && /\s/.test(text[k]!)) k++;
+        if (text[k] === ':') {
+          const key = JSON.parse(text.slice(i, j + 1)) as string;
+          if ((LIST_PARAMS as readonly string[]).includes(key)) {
+            if (seen.has(key)) return key;
+            seen.add(key);
+          }
+        }
+      }
+      i = j;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
   }
-  return hit;
+  return undefined;
 }
 
 /** Whether a path is a v2 API path (JSON bodies). */

@@ -10,15 +10,13 @@ import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resol
 
 export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
 
-/** Resolutions kept at most, over all routes: past it the cache starts again. */
+/** Resolutions kept at most, over all routes, and the characters of their keys: past either the cache starts again. */
 const RESOLUTION_CACHE_LIMIT = 1_000;
+const RESOLUTION_CACHE_CHARS = 512 * 1024;
 /** Per route: resolutions by (strictness, method id, API version, expand paths). Frozen, shared by every caller. */
 let resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
 let cached = 0;
-/** The request model interns expand lists: the same frozen array means the same paths. */
-const newByArray = () =>
-  [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
-let byArray = newByArray();
+let cachedChars = 0;
 
 /**
  * What a request needs. The hot path of every guarded call: a route lookup and, for a
@@ -31,38 +29,28 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   const method = req.method === 'GET' || req.method === 'POST' || req.method === 'DELETE' ? req.method : String(req.method).toUpperCase();
   const route = catalog.routes.match(method, req.path, req.host);
   if (!route) return unknownRoute(method, req, catalog);
-  // Event subscriptions depend on the request body: not cached (webhook endpoint writes are rare).
   if (route.eventsParam) return build(route, method, req, options, catalog);
-  const expand = req.expand;
-  const strict = options.strictReads ? 1 : 0;
-  // Fast path for the guard: interned expand arrays, no method id or version to key on
-  // beyond the default.
-  let fast = !req.methodId && !req.apiVersion && expand !== undefined && Object.isFrozen(expand) ? byArray[strict] : undefined;
-  const fastHit = fast?.get(expand!)?.get(route);
-  if (fastHit) return fastHit;
-  // JSON: no two different requests share a key, whatever their strings contain.
-  const key = JSON.stringify([strict, req.methodId ?? null, req.apiVersion ?? null, expand ?? []]);
+  // Expand paths, method ids and API versions hold no newline (the request model refuses them): the key cannot collide.
+  const expand = req.expand ?? NONE;
+  const key = `${options.strictReads ? 1 : 0}\n${req.methodId ?? ''}\n${req.apiVersion ?? ''}\n${expand.length === 1 ? expand[0] : expand.join('\n')}`;
   let byKey = resolutionCache.get(route);
+  let hit = byKey?.get(key);
+  if (hit) return hit;
+  hit = deepFreeze(build(route, method, req, options, catalog));
+  if (key.length > 8 * 1024) return hit;
+  if (cached >= RESOLUTION_CACHE_LIMIT || cachedChars + key.length > RESOLUTION_CACHE_CHARS) {
+    resolutionCache = new WeakMap();
+    byKey = undefined;
+    cached = cachedChars = 0;
+  }
   if (!byKey) resolutionCache.set(route, (byKey = new Map()));
-  let hit = byKey.get(key);
-  if (!hit) {
-    if (cached >= RESOLUTION_CACHE_LIMIT) {
-      resolutionCache = new WeakMap();
-      byArray = newByArray();
-      resolutionCache.set(route, (byKey = new Map()));
-      cached = 0;
-    }
-    byKey.set(key, (hit = deepFreeze(build(route, method, req, options, catalog))));
-    cached++;
-  }
-  if (fast) {
-    fast = byArray[strict];
-    let byRoute = fast.get(expand!);
-    if (!byRoute) fast.set(expand!, (byRoute = new WeakMap()));
-    byRoute.set(route, hit);
-  }
+  byKey.set(key, hit);
+  cached++;
+  cachedChars += key.length;
   return hit;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 const STRICT: ResolveOptions = Object.freeze({ strictReads: true });
 const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });
@@ -72,31 +60,16 @@ const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });
  * unknown for each part the request model could not read.
  */
 export function resolveCanonical(request: CanonicalRequest, strictReads: boolean): Resolution {
-  // request.ts hands out the same frozen request for the same request: resolve it once. A Map
-  // cleared at its limit rather than a WeakMap: a WeakMap's table keeps the size it grew to.
-  const byRequest = strictReads ? strictByRequest : lenientByRequest;
-  let hit = byRequest.get(request);
-  if (!hit) {
-    if (byRequest.size >= BY_REQUEST_LIMIT) byRequest.clear();
-    byRequest.set(request, (hit = deepFreeze(resolveCanonicalUncached(request, strictReads))));
-  }
-  return hit;
-}
-
-const BY_REQUEST_LIMIT = 1_000;
-const strictByRequest = new Map<CanonicalRequest, Resolution>();
-const lenientByRequest = new Map<CanonicalRequest, Resolution>();
-
-function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolean): Resolution {
+  const version = request.apiVersion ? graphVersion(request.apiVersion) : undefined;
   const shape: RequestShape = {
     method: request.method,
     path: request.path,
     expand: request.expand,
-    ...(request.host ? { host: request.host } : {}),
-    ...(request.methodId ? { methodId: request.methodId } : {}),
-    ...(request.events ? { events: request.events } : {}),
-    ...(request.apiVersion && graphVersion(request.apiVersion) ? { apiVersion: graphVersion(request.apiVersion)! } : {}),
-  };
+    host: request.host,
+    methodId: request.methodId,
+    events: request.events,
+    apiVersion: version,
+  } as RequestShape;
   const resolution = withRefusal(request, resolveRequest(shape, strictReads ? STRICT : LENIENT));
   if (!request.unreadable.length) return resolution;
   const because = callLabel(request, resolution.methodId);
@@ -107,6 +80,7 @@ function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolea
 }
 
 const VERSION_LIMIT = 100;
+const MAX_CACHED_VERSION = 64;
 const graphVersions = new Map<string, string | undefined>();
 /**
  * The recorded API version whose expand graph judges a request's version (the newest recorded
@@ -118,6 +92,7 @@ function graphVersion(apiVersion: string): string | undefined {
   const catalog = getCatalog();
   const chosen = catalog.expandGraph(apiVersion).version.apiVersion;
   const key = chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
+  if (apiVersion.length > MAX_CACHED_VERSION) return key;
   if (graphVersions.size >= VERSION_LIMIT) graphVersions.clear();
   graphVersions.set(apiVersion, key);
   return key;

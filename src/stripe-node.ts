@@ -1,24 +1,39 @@
-// The ONLY module that knows stripe-node internals. Every request of a client (resource
-// methods, auto-pagination, rawRequest, file uploads, any HttpClient) goes through
-// `_requestSender._request(method, host, path, data, authenticator, options, usage, callback,
-// requestDataProcessor)` — the same positions in stripe 14 to 23. It is replaced by a function
-// that reads those arguments once into the canonical request and either calls the original
-// with a snapshot of the params (what was judged is what is sent) or answers the callback.
-import { bodilessRequest, canonicalRequest, isV2Path, snapshotParams } from './request.js';
-import { RefusedRequestError } from './errors.js';
+// The ONLY module that knows stripe-node internals. stripe 14 to 23 send every request of a
+// client — resource methods, auto-pagination, rawRequest, file uploads, retries — through
+// `getApiField('httpClient').makeRequest(host, port, path, method, headers, body, protocol,
+// timeout)`, after the authenticator, header normalisation, encoding and multipart buffering.
+// The guard replaces the client's httpClient with one that reads that tuple (wire.ts), judges
+// it, and either hands the same values to the user's HttpClient or answers with the 403 Stripe
+// would send — so stripe-node itself builds the user's own StripePermissionError, emits its
+// events and does not retry. The request sender's `_request` is wrapped only to settle the
+// caller with the guard's details (the missing permissions on that error, or the guard's own
+// error for a request it refuses); it decides nothing.
+import { readWire } from './wire.js';
 import type { CanonicalRequest } from './types.js';
 
-export type RequestFn = (...args: unknown[]) => unknown;
 export type Callback = (err: unknown, res?: unknown) => void;
+type RequestFn = (...args: unknown[]) => unknown;
 
 /**
- * What the guard decided for one request: `undefined` sends it (the snapshot), `{ error }`
- * answers the caller with the error instead. A promise when the decision waits for a
- * permissions function.
+ * What the guard decided for one request: `undefined` sends it; `{ reject }` answers with the
+ * response Stripe would send, and settles the caller with `reject.error` (or, when
+ * `reject.fields` is set, with stripe-node's own error from that response plus those fields).
  */
-export type Decision = undefined | { readonly error: unknown };
+export type Decision = undefined | { readonly reject: Rejection };
 
-/** The guard's judgement of one request. May throw: the caller's request then settles with the error. */
+export interface Rejection {
+  /** The HTTP status and Stripe error body of the answer. */
+  readonly status: number;
+  readonly type: string;
+  readonly code: string;
+  readonly message: string;
+  /** Added to the StripePermissionError stripe-node builds from a 403 (the missing permissions…). */
+  readonly fields?: object;
+  /** Otherwise: the error the caller gets instead of stripe-node's. */
+  readonly error?: unknown;
+}
+
+/** The guard's judgement of one request, as read from the wire. May throw: the request then settles with the error. */
 export type Handler = (request: CanonicalRequest) => Decision | Promise<Decision>;
 
 /**
@@ -26,26 +41,35 @@ export type Handler = (request: CanonicalRequest) => Decision | Promise<Decision
  * package in a process (ESM and CommonJS builds) sees one guard per client.
  */
 export interface Installation {
-  readonly version: 1;
+  readonly version: 2;
   /** The current handler; `undefined` makes the client send unchecked (unguarded). */
   handler: Handler | undefined;
   /** For a client derived by `withStripeContext`: follow the parent's handler until guarded itself. */
   parent: Installation | undefined;
-  /** Puts the guarded sender in place (again). */
+  /** Puts the guarded HttpClient and sender in place (again). */
   readonly attach: () => void;
-  /** Puts the original sender back: the client, and those derived from it, send unchecked. */
+  /** Puts the originals back: the client, and those derived from it, send unchecked. */
   readonly restore: () => void;
 }
 
 const INSTALLED = Symbol.for('stripe-permission-guard.installation');
+/** On a guarded HttpClient: the HttpClient it sends with. */
+const INNER = Symbol.for('stripe-permission-guard.inner-http-client');
+/** On the error body of a rejection: what settles the caller. */
+const REJECTION = Symbol.for('stripe-permission-guard.rejection');
+
+interface HttpClientLike {
+  makeRequest(...args: unknown[]): unknown;
+  getClientName?(): unknown;
+  [INNER]?: HttpClientLike;
+}
 
 interface Client {
   _requestSender?: { _request?: unknown };
-  getApiField?(key: string): unknown;
-  _api?: Record<string, unknown>;
+  _api?: { httpClient?: unknown };
   withStripeContext?: unknown;
   errors?: { StripePermissionError?: unknown };
-  [INSTALLED]?: Installation;
+  [INSTALLED]?: { version?: unknown };
 }
 
 /** The handler in force for a client: its own, or its parent's, or none. */
@@ -56,21 +80,19 @@ export function activeHandler(inst: Installation | undefined): Handler | undefin
 
 export function installationOf(stripe: object): Installation | undefined {
   const inst = (stripe as Client)[INSTALLED];
-  return inst && inst.version === 1 ? inst : undefined;
+  return inst && inst.version === 2 ? (inst as Installation) : undefined;
 }
 
-/**
- * Why this object cannot be guarded, or undefined. The sender's `_request` must take the
- * arguments by position as stripe 14–23 do (at least the eight before requestDataProcessor).
- */
+/** Why this object cannot be guarded, or undefined. */
 export function unsupportedClient(stripe: unknown): string | undefined {
   const client = stripe as Client;
   if (!client || typeof client !== 'object') return 'it is not an object';
+  const installed = client[INSTALLED];
+  if (installed && installed.version !== 2) return 'it is guarded by another version of stripe-permission-guard (unguard it with that version first)';
   const request = client._requestSender?._request;
   if (typeof request !== 'function') return 'it has no request sender (_requestSender._request)';
-  if (request.length < 5 || request.length > 9)
-    return `its request sender takes ${request.length} arguments, not stripe-node's (method, host, path, data, authenticator, options, usage, callback)`;
-  if (typeof client.getApiField !== 'function') return 'it has no getApiField()';
+  const http = client._api?.httpClient as HttpClientLike | undefined;
+  if (!http || typeof http.makeRequest !== 'function') return 'it has no HttpClient (_api.httpClient.makeRequest)';
   if (typeof client.errors?.StripePermissionError !== 'function') return 'it has no errors.StripePermissionError';
   return undefined;
 }
@@ -81,7 +103,7 @@ export function unsupportedClient(stripe: unknown): string | undefined {
  * it when it is guarded again.
  */
 export function install(stripe: object, handler: Handler | undefined, parent?: Installation): Installation {
-  const client = stripe as Client;
+  const client = stripe as Client & { _api: { httpClient: HttpClientLike }; _requestSender: { _request: RequestFn } };
   const existing = installationOf(client);
   if (existing) {
     // An explicit guard() of a derived client detaches it from its parent.
@@ -90,27 +112,18 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
     existing.attach();
     return existing;
   }
-  const sender = client._requestSender as { _request: RequestFn };
+  const sender = client._requestSender;
   const original = sender._request;
+  // A derived client is given its parent's guarded HttpClient: send with the one underneath.
+  const given = client._api.httpClient;
+  const inner = given[INNER] ?? given;
   const hadOwnWithContext = Object.hasOwn(client, 'withStripeContext');
   const withContext = client.withStripeContext;
-  // By position, as stripe-node calls it: no array is made for a request that is judged and sent.
-  const guardedRequest = function guardedRequest(
-    this: unknown,
-    method: unknown,
-    host: unknown,
-    path: unknown,
-    data: unknown,
-    authenticator: unknown,
-    options: unknown,
-    usage: unknown,
-    callback: unknown,
-    processor: unknown,
-  ) {
-    const active = activeHandler(inst);
-    // eslint-disable-next-line prefer-rest-params -- the arguments exactly as given
-    if (!active) return original.apply(this, arguments as unknown as unknown[]);
-    return handleRequest(client, active, original, this, method, host, path, data, authenticator, options, usage, callback, processor);
+  const guardedClient = guardedHttpClient(inner, () => activeHandler(inst));
+  const guardedRequest = function guardedRequest(this: unknown, ...args: unknown[]) {
+    const callback = args[7];
+    if (typeof callback === 'function') args[7] = (err: unknown, res?: unknown) => (callback as Callback)(settled(err), res);
+    return original.apply(this, args);
   };
   const deriving =
     typeof withContext === 'function'
@@ -123,16 +136,18 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
         }
       : undefined;
   const inst: Installation = {
-    version: 1,
+    version: 2,
     handler,
     parent,
     attach() {
+      client._api.httpClient = guardedClient;
       sender._request = guardedRequest;
       if (deriving) client.withStripeContext = deriving;
     },
     restore() {
       inst.handler = undefined;
       inst.parent = undefined;
+      if (client._api.httpClient === guardedClient) client._api.httpClient = inner;
       if (sender._request === guardedRequest) sender._request = original;
       if (hadOwnWithContext) client.withStripeContext = withContext;
       else delete client.withStripeContext;
@@ -143,225 +158,98 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
   return inst;
 }
 
-function handleRequest(
-  client: Client,
-  handler: Handler,
-  original: RequestFn,
-  self: unknown,
-  method: unknown,
-  host: unknown,
-  path: unknown,
-  data: unknown,
-  authenticator: unknown,
-  options: unknown,
-  usage: unknown,
-  callback: unknown,
-  processor: unknown,
-  rounds = 0,
-): unknown {
-  // What is sent: the arguments as given, the params replaced by the snapshot that is judged.
-  let sent = data;
-  let decision: Decision | Promise<Decision>;
-  let judged: CanonicalRequest;
-  const json = typeof path === 'string' && isV2Path(path);
-  let unreadable: string | undefined;
-  try {
-    if (data && typeof data === 'object') {
-      const snap = snapshotParams(data, json);
-      if (snap) sent = snap.value;
-      else unreadable = 'the request parameters are too large or too deeply nested to read';
-    }
-    judged = readRequest(client, method, host, path, options, sent, json, unreadable);
-    decision = handler(judged);
-  } catch (e) {
-    return answer(options, usage, callback, processor, e);
-  }
-  if (decision === undefined) {
+/**
+ * An HttpClient that judges each request and sends it with `inner` — the same host, port, path,
+ * method, body, protocol and timeout, and the headers as read — or answers as Stripe would.
+ * Everything else is `inner`'s (its prototype).
+ */
+function guardedHttpClient(inner: HttpClientLike, handlerNow: () => Handler | undefined): HttpClientLike {
+  const guarded = Object.create(inner) as HttpClientLike;
+  Object.defineProperty(guarded, INNER, { value: inner });
+  guarded.getClientName = () => inner.getClientName?.();
+  guarded.makeRequest = function makeRequest(host, port, path, method, headers, body, protocol, timeout) {
+    const handler = handlerNow();
+    if (!handler) return inner.makeRequest(host, port, path, method, headers, body, protocol, timeout);
+    // Bytes (a buffered upload) are copied once: whatever mutates the caller's buffer later, what is judged is sent.
+    const sentBody = body instanceof Uint8Array ? body.slice() : body;
+    let decision: Decision | Promise<Decision>;
+    let sentHeaders: unknown = headers;
     try {
-      // Trailing parameters stripe-node was not given arrive as undefined: its defaults apply alike.
-      return original.call(self, method, host, path, sent, authenticator, options, usage, callback, processor);
+      const read = readWire(method, host, port, path, headers, sentBody, protocol);
+      if (headers && typeof headers === 'object') sentHeaders = read.headers;
+      decision = handler(read.request);
     } catch (e) {
-      // stripe-node throws synchronously for some bad inputs (a path it refuses); the caller's
-      // promise must still settle.
-      return answer(options, usage, callback, processor, e);
+      return Promise.resolve(answer({ status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message: errorText(e), error: e }));
     }
-  }
-  if (decision instanceof Promise) {
+    const send = () => inner.makeRequest(host, port, path, method, sentHeaders, sentBody, protocol, timeout);
+    if (decision === undefined) return send();
+    if (!(decision instanceof Promise)) return Promise.resolve(answer(decision.reject));
+    return withTimeout(decision, timeout).then(
+      (d) => (d === undefined ? send() : answer(d.reject)),
+      (e: unknown) => answer({ status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message: errorText(e), error: e }),
+    );
+  };
+  return guarded;
+}
+
+/** A decision that waits for a permissions function: refused once the request's own timeout passes. */
+function withTimeout(decision: Promise<Decision>, timeout: unknown): Promise<Decision> {
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) return decision;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the permissions function did not settle within the request's timeout (${timeout} ms); the request was not sent`)),
+      timeout,
+    );
     decision.then(
       (d) => {
-        if (d !== undefined) return answer(options, usage, callback, processor, d.error);
-        try {
-          // stripe-node reads the client's settings (account, context, API version, host) when it
-          // sends: if they changed while the permissions function ran, the request is judged anew.
-          const now = readRequest(client, method, host, path, options, sent, json, unreadable);
-          const same = sameTarget(now, judged);
-          if (!same && rounds >= MAX_REJUDGED) return answer(options, usage, callback, processor, changedWhileJudged(judged));
-          // Sent by the path above (the decision made), or judged again.
-          return handleRequest(
-            client,
-            same ? SEND : handler,
-            original,
-            self,
-            method,
-            host,
-            path,
-            sent,
-            authenticator,
-            options,
-            usage,
-            callback,
-            processor,
-            rounds + 1,
-          );
-        } catch (e) {
-          return answer(options, usage, callback, processor, e);
-        }
+        clearTimeout(timer);
+        resolve(d);
       },
-      (e: unknown) => answer(options, usage, callback, processor, e),
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
-    return undefined;
-  }
-  return answer(options, usage, callback, processor, decision.error);
-}
-
-const MAX_REJUDGED = 2;
-/** The handler of a request already judged: send it. */
-const SEND: Handler = () => undefined;
-
-function sameTarget(a: CanonicalRequest, b: CanonicalRequest): boolean {
-  return a.host === b.host && a.stripeAccount === b.stripeAccount && a.stripeContext === b.stripeContext && a.apiVersion === b.apiVersion;
-}
-
-function changedWhileJudged(request: CanonicalRequest): RefusedRequestError {
-  const why = "the client's account, context, API version or host kept changing while the permissions function ran";
-  const message = `Refused ${request.method} ${request.path.length > 80 ? `${request.path.slice(0, 80)}…` : request.path}: ${why}. The request was not sent.`;
-  return new RefusedRequestError(message, {
-    kind: 'invalid',
-    method: `${request.method} ${request.path}`,
-    httpMethod: request.method,
-    path: request.path,
-    ...(request.stripeAccount ? { stripeAccount: request.stripeAccount } : {}),
-    missingPermissions: [],
-    requiredPermissions: [],
-    missing: [],
-    unknowns: [],
-    expand: [],
-    invalid: [why],
-    message,
   });
 }
 
-/**
- * Settles the caller's request with `error`: stripe-node's callback (the eighth argument, or the
- * first function after the fifth), on a later microtask.
- */
-function answer(options: unknown, usage: unknown, callback: unknown, processor: unknown, error: unknown): undefined {
-  const cb = [callback, options, usage, processor].find((f) => typeof f === 'function') as Callback | undefined;
-  if (cb) queueMicrotask(() => cb(error));
-  return undefined;
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : 'the request could not be judged';
 }
 
-/** The canonical request for stripe-node's `_request` arguments, `params` being what is sent. */
-function readRequest(
-  client: Client,
-  method: unknown,
-  host: unknown,
-  path: unknown,
-  given: unknown,
-  params: unknown,
-  json: boolean,
-  unreadable: string | undefined,
-): CanonicalRequest {
-  const options = (given && typeof given === 'object' ? given : NO_OPTIONS) as { headers?: unknown; stripeAccount?: unknown; stripeContext?: unknown };
-  const sent = readHeaders(options.headers);
-  // The client's settings as stripe-node reads them: through getApiField() (which a test double
-  // may override), or, when that is stripe-node's own `return this._api[key]`, from _api directly.
-  const api = client.getApiField === plainGetter || isPlainGetter(client.getApiField) ? client._api : undefined;
-  const field = api && typeof api === 'object' ? api : undefined;
-  const account = (sent ? sent.account : undefined) ?? text(options.stripeAccount) ?? text(field ? field.stripeAccount : client.getApiField?.('stripeAccount'));
-  const context = (sent ? sent.context : undefined) ?? text(options.stripeContext) ?? text(field ? field.stripeContext : client.getApiField?.('stripeContext'));
-  const apiVersion = (sent ? sent.version : undefined) ?? text(field ? field.version : client.getApiField?.('version'));
-  const sentHost = typeof host === 'string' && host ? host : field ? field.host : client.getApiField?.('host');
-  if (!unreadable && !(params && typeof params === 'object'))
-    return bodilessRequest(String(method), sentHost, path as string, account || undefined, context || undefined, apiVersion || undefined);
-  return canonicalRequest({
-    method: String(method),
-    host: sentHost,
-    path: path as string,
-    params,
-    json,
-    stripeAccount: account || undefined,
-    stripeContext: context || undefined,
-    apiVersion: apiVersion || undefined,
-    unreadable,
-  });
-}
-
-const NO_OPTIONS = Object.freeze({});
-
-// stripe-node's getApiField, once its source is seen to be `return this._api[<its parameter>]`
-// (stripe 14–23): a client whose getApiField is that function has its settings read from _api.
-// The last function found to be something else is remembered too, so neither is read twice.
-let plainGetter: unknown;
-let otherGetter: unknown;
-const PLAIN_GETTER = /^getApiField\s*\(\s*(\w+)\s*\)\s*\{\s*return\s+this\._api\[\1\];?\s*\}$/;
-
-function isPlainGetter(getter: unknown): boolean {
-  if (typeof getter !== 'function' || getter === otherGetter) return false;
-  if (PLAIN_GETTER.test(Function.prototype.toString.call(getter))) {
-    plainGetter = getter;
-    return true;
-  }
-  otherGetter = getter;
-  return false;
-}
-
-/** The headers that change what a request is judged with, as {@link header} reads each. */
-interface SentHeaders {
-  account: string | null | undefined;
-  context: string | null | undefined;
-  version: string | null | undefined;
+/** The caller's error: the guard's details on stripe-node's error, or the guard's own error. */
+function settled(err: unknown): unknown {
+  const raw = err && typeof err === 'object' ? (err as { raw?: unknown }).raw : undefined;
+  const rejection = raw && typeof raw === 'object' ? (raw as { [REJECTION]?: Rejection })[REJECTION] : undefined;
+  if (!rejection) return err;
+  return rejection.fields ? Object.assign(err as object, rejection.fields) : rejection.error;
 }
 
 /**
- * The headers as stripe-node sends them: user-supplied headers are normalised (`stripe-account` ->
- * `Stripe-Account`) and override the defaults; of keys that normalise alike, the last wins.
- * `null` means "explicitly none", `undefined` "not given". One pass over the keys; `undefined`
- * (nothing allocated) when none of the three is among them.
+ * The response Stripe would send: its status, `request-id`, and `{ error: { type, code,
+ * message } }`; `stripe-should-retry: false`, so stripe-node never retries it. The rejection
+ * rides on the error body (a non-enumerable symbol) to the caller's callback.
  */
-function readHeaders(headers: unknown): SentHeaders | undefined {
-  if (!headers || typeof headers !== 'object') return undefined;
-  const h = headers as Record<string, unknown>;
-  let out: SentHeaders | undefined;
-  // for-in with an own-property test: Object.keys' keys, in its order, without an array per request.
-  for (const key in h) {
-    // The three names are 14 characters long: other keys are not lower-cased (no string made).
-    if (key.length !== 14 || !Object.hasOwn(h, key)) continue;
-    const lower = key.toLowerCase();
-    if (lower === 'stripe-account') (out ??= noHeaders()).account = headerValue(h[key]);
-    else if (lower === 'stripe-context') (out ??= noHeaders()).context = headerValue(h[key]);
-    else if (lower === 'stripe-version') (out ??= noHeaders()).version = headerValue(h[key]);
-  }
-  return out;
+function answer(rejection: Rejection): unknown {
+  const headers = { 'content-type': 'application/json', 'request-id': requestId(), 'stripe-should-retry': 'false' };
+  return {
+    getStatusCode: () => rejection.status,
+    getHeaders: () => headers,
+    getRawResponse: () => undefined,
+    toStream: () => {
+      throw new Error('stripe-permission-guard: a rejected request has no stream');
+    },
+    toJSON: () => {
+      const error = { type: rejection.type, code: rejection.code, message: rejection.message };
+      Object.defineProperty(error, REJECTION, { value: rejection });
+      return Promise.resolve({ error });
+    },
+  };
 }
 
-function noHeaders(): SentHeaders {
-  return { account: undefined, context: undefined, version: undefined };
-}
-
-function headerValue(found: unknown): string | null {
-  if (found === undefined || found === null) return null;
-  return Array.isArray(found) ? found.map(String).join(', ') : String(found);
-}
-
-function text(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const s = typeof value === 'string' ? value : String(value);
-  return s || undefined;
-}
-
-/** The error Stripe would send, built by the user's own stripe copy (so `instanceof` holds). */
-export function stripePermissionError(stripe: object, raw: { message: string; code: string }): Error {
-  const ErrorClass = (stripe as Client).errors!.StripePermissionError as new (raw: Record<string, unknown>) => Error;
-  return new ErrorClass({ message: raw.message, type: 'invalid_request_error', code: raw.code, statusCode: 403 });
+function requestId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let id = 'req_';
+  for (let i = 0; i < 14; i++) id += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return id;
 }

@@ -179,7 +179,7 @@ describe('webhook endpoints: explain()', () => {
     ]);
   });
 
-  it('check() lists what is missing; other webhook routes need no event permissions', () => {
+  it('check() lists what is missing; other webhook and event destination routes need no event permissions', () => {
     const result = check('webhookEndpoints.create', { enabled_events: ['charge.succeeded', 'customer.created'] }, ['webhook_write', 'customer_read']);
     expect(result.missing.map((m) => m.permission)).toEqual(['charge_read']);
     expect(explain('webhookEndpoints.list', { enabled_events: ['charge.succeeded'] }).requirements).toHaveLength(1);
@@ -187,6 +187,8 @@ describe('webhook endpoints: explain()', () => {
     expect(withEvents.map((r) => `${r.verb} ${r.path} ${r.eventsParam}`)).toEqual([
       'POST /v1/webhook_endpoints enabled_events',
       'POST /v1/webhook_endpoints/{webhook_endpoint} enabled_events',
+      'POST /v2/core/event_destinations enabled_events',
+      'POST /v2/core/event_destinations/{event_destination} enabled_events',
     ]);
   });
 });

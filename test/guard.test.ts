@@ -77,12 +77,18 @@ describe('rejection', () => {
     expect(seen).toHaveLength(0);
   });
 
-  it('does not report a response event for a request that was never sent', async () => {
+  it("reports the response event of Stripe's 403, never sent and never retried", async () => {
     const stripe = client();
-    const responses: unknown[] = [];
-    stripe.on('response', (r: unknown) => responses.push(r));
+    (stripe as unknown as { _api: { maxNetworkRetries: number } })._api.maxNetworkRetries = 3;
+    const responses: { status?: number; request_id?: string }[] = [];
+    const requests: unknown[] = [];
+    stripe.on('response', (r: { status?: number; request_id?: string }) => responses.push(r));
+    stripe.on('request', (r: unknown) => requests.push(r));
     await rejection(stripe.customers.del('cus_1'));
-    expect(responses).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]).toMatchObject({ status: 403, request_id: expect.stringMatching(/^req_/) });
   });
 });
 

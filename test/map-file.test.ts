@@ -137,7 +137,7 @@ describe('a Node build without its own map file', () => {
       const Stripe = (await import('node:module')).createRequire(${JSON.stringify(join(root, 'package.json'))})('stripe');
       const { guard } = await import(${JSON.stringify(join(dir, 'dist/index.js'))});
       let sent = 0;
-      const httpClient = new (class extends Stripe.HttpClient { makeRequest() { sent++; throw new Error('sent'); } })();
+      const httpClient = new (class extends Stripe.HttpClient { getClientName() { return 'test'; } makeRequest() { sent++; throw new Error('sent'); } })();
       const stripe = guard(new Stripe('sk_test_map', { httpClient, telemetry: false, maxNetworkRetries: 0 }), { permissions: () => ['customer_read'], mode: ${JSON.stringify(mode)}, logger: { warn() {} } });
       const outcome = await stripe.customers.retrieve('cus_1').then(() => 'resolved', (e) => e.message);
       console.log(JSON.stringify({ sent, outcome }));`;

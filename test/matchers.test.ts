@@ -139,6 +139,8 @@ describe('toBePermissionError (expected rejections)', () => {
           httpClient: Stripe.createFetchHttpClient(() => {
             throw new Error('nothing may leave');
           }),
+          // Each attempt is judged (and recorded) as it leaves: no retries, one record per call.
+          maxNetworkRetries: 0,
         }),
         { permissions: ['customer_read'] },
       ),

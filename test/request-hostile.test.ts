@@ -76,40 +76,27 @@ describe('permissions functions that misbehave', () => {
     expect(http.sent[0]!.body).toBe('metadata[a]=1');
   });
 
-  it("what is judged is what is sent: the client's account changed while an async function runs is judged anew", async () => {
+  it("what is judged is what is sent: the client's account changed while an async function runs does not change the request", async () => {
     const { http, stripe } = client();
     const internal = stripe as unknown as { _setApiField(key: string, value: unknown): void };
     const seen: (string | undefined)[] = [];
     guard(stripe, {
       permissions: async (ctx) => {
         seen.push(ctx.stripeAccount);
-        if (seen.length === 1) internal._setApiField('stripeAccount', 'acct_other');
+        internal._setApiField('stripeAccount', 'acct_other');
         await new Promise((r) => setTimeout(r, 1));
         return ctx.stripeAccount === undefined ? ['customer_read'] : [];
       },
       logger: quiet,
     });
+    await stripe.customers.retrieve('cus_1');
+    expect(seen).toEqual([undefined]);
+    expect(http.sent).toHaveLength(1);
+    expect(Object.keys(http.sent[0]!.headers).map((k) => k.toLowerCase())).not.toContain('stripe-account');
+    // The next request is read with the new account, and judged for it.
     expect(await settle(stripe.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403, missingPermissions: ['customer_read'] });
     expect(seen).toEqual([undefined, 'acct_other']);
-    expect(http.sent).toEqual([]);
-  });
-
-  it('an account that keeps changing while the function runs: refused, nothing sent', async () => {
-    const { http, stripe } = client();
-    const internal = stripe as unknown as { _setApiField(key: string, value: unknown): void };
-    let n = 0;
-    guard(stripe, {
-      permissions: async () => {
-        internal._setApiField('stripeAccount', `acct_${++n}`);
-        await new Promise((r) => setTimeout(r, 1));
-        return ['customer_read'];
-      },
-      logger: quiet,
-    });
-    const e = await settle(stripe.customers.retrieve('cus_1'));
-    expect(e).toBeInstanceOf(RefusedRequestError);
-    expect((e as Error).message).toMatch(/kept changing while the permissions function ran/);
-    expect(http.sent).toEqual([]);
+    expect(http.sent).toHaveLength(1);
   });
 });
 
@@ -149,10 +136,10 @@ describe('hostile expand paths', () => {
     const expand = Array.from({ length: 8 }, (_, i) => Array(4000).fill('latest_charge.payment_intent').join('.') + i);
     const e = await settle(stripe.invoices.retrieve('in_1', { expand }));
     expect(e).toBeInstanceOf(RefusedRequestError);
-    expect((e as Error).message).toMatch(/query string is longer than/);
+    expect((e as Error).message).toMatch(/path is \d+ characters long|query string is longer than/);
     const post = await settle(stripe.invoices.update('in_1', { expand }));
     expect(post).toBeInstanceOf(RefusedRequestError);
-    expect((post as Error).message).toMatch(/an expand path \(\d+ characters\) is not a dot-separated list/);
+    expect((post as Error).message).toMatch(/form body is longer than|an expand path \(\d+ characters\) is not a dot-separated list/);
     // The value itself is not echoed: it may be anything.
     expect((post as Error).message).not.toContain('latest_charge.payment_intent.latest_charge');
     expect((await settle(stripe.invoices.update('in_1', { expand: ['customer.invoice_settings.default_payment_method.customer.x'] }))) as Error).toMatchObject({

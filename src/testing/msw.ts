@@ -5,7 +5,7 @@
 // The request is read by the same model as guard() and judged by the same policy.
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { compilePolicy, decide, PERMISSION_OPTION_NAMES, rejectUnknownOptions, safeWarn, type PermissionOptions, type Policy } from '../policy.js';
-import { canonicalRequest, isV2Path } from '../request.js';
+import { readWire } from '../wire.js';
 import { getCatalog } from '../catalog.js';
 import { GuardOptionsError, PERMISSION_ERROR_CODE } from '../errors.js';
 import type { UnmappedStrategy } from '../policy.js';
@@ -20,8 +20,8 @@ export interface StripePermissionHandlersOptions extends PermissionOptions {
   readonly onUnmapped?: UnmappedStrategy;
 }
 
-const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-const MAX_BODY = 1024 * 1024;
+/** Bodies beyond this are not read (the request is unreadable): file uploads are far smaller. */
+const MAX_BODY = 64 * 1024 * 1024;
 
 /**
  * msw 2.x handlers that enforce your app's permissions on every request to Stripe. Put them
@@ -64,33 +64,55 @@ async function check(policy: Policy, request: Request): Promise<Response | undef
   return undefined;
 }
 
-/** The canonical request of a fetch Request. The body is read from a clone: the answering handler can still read it. */
+/**
+ * A fetch Request as the tuple stripe-node hands an HttpClient, read by the guard's own wire
+ * reader. The body is read from a clone (the answering handler can still read it), as bytes, up
+ * to a bound.
+ */
 async function readRequest(request: Request): Promise<CanonicalRequest> {
   const url = new URL(request.url);
-  const method = request.method.toUpperCase();
-  const headers = {
-    ...(header(request, 'stripe-account') ? { stripeAccount: header(request, 'stripe-account')! } : {}),
-    ...(header(request, 'stripe-context') ? { stripeContext: header(request, 'stripe-context')! } : {}),
-    ...(header(request, 'stripe-version') ? { apiVersion: header(request, 'stripe-version')! } : {}),
-  };
-  const base = { method, host: url.hostname, path: `${url.pathname}${url.search}`, ...headers };
-  if (WITHOUT_BODY.has(method)) return canonicalRequest(base);
-  const type = request.headers.get('content-type') ?? '';
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY) return canonicalRequest({ ...base, unreadable: `the body is larger than ${MAX_BODY} bytes` });
-  const text = await request.clone().text();
-  if (text.length > MAX_BODY) return canonicalRequest({ ...base, unreadable: `the body is larger than ${MAX_BODY} bytes` });
-  if (type.startsWith('multipart/')) {
-    // File uploads: their fields are not read; one that could carry expand paths or event types is unreadable.
-    const listField = /name="\[*(?:expand|enabled_events)[\]["]/.test(text);
-    return canonicalRequest(listField ? { ...base, unreadable: 'a multipart field sets expand or enabled_events' } : base);
-  }
-  const json = type.includes('json') || (isV2Path(url.pathname) && /^\s*[{[]/.test(text));
-  return canonicalRequest({ ...base, body: text, json });
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = request.body ? await readBounded(request.clone()) : undefined;
+  const wire = readWire(
+    request.method,
+    url.hostname,
+    url.port || undefined,
+    `${url.pathname}${url.search}`,
+    headers,
+    body ?? undefined,
+    url.protocol.slice(0, -1),
+  );
+  if (body !== null) return wire.request;
+  return { ...wire.request, unreadable: [...wire.request.unreadable, `the body is larger than ${MAX_BODY} bytes`] };
 }
 
-function header(request: Request, name: string): string | undefined {
-  return request.headers.get(name) || undefined;
+/** The body's bytes, or null past MAX_BODY (the rest is not read). */
+async function readBounded(request: Request): Promise<Uint8Array | null> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY || !request.body) return declared > MAX_BODY ? null : new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /** Stripe's error shape. `stripe-should-retry: false` keeps stripe-node from retrying a 500. */

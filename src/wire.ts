@@ -1,0 +1,337 @@
+// The one wire reader: what stripe-node hands its HttpClient — `makeRequest(host, port, path,
+// method, headers, body, protocol, timeout)`, after the authenticator, header normalisation,
+// encoding and multipart buffering — read once, as Stripe's servers read it, into the canonical
+// request. The guard judges this (stripe-node.ts); the msw handlers turn a fetch Request into
+// the same tuple (testing/msw.ts). Every header value is read once: the copy that is judged is
+// the copy that is sent.
+import {
+  addPair,
+  freezeRequest,
+  listName,
+  newCollected,
+  parseJsonBody,
+  quote,
+  readForm,
+  readJsonParams,
+  readPath,
+  MAX_FORM_LENGTH,
+  type Collected,
+} from './request.js';
+import { API_HOST } from './routes.js';
+import type { CanonicalRequest } from './types.js';
+
+/** What is read, and the headers to send if the request is allowed (each value read once). */
+export interface WireRead {
+  readonly request: CanonicalRequest;
+  readonly headers: Record<string, unknown>;
+}
+
+/** A path (with its query) longer than this is refused: Stripe ids are at most 255 characters. */
+const MAX_PATH = 16 * 1024;
+/** Multipart bodies (file uploads) are scanned for their fields up to this size. */
+const MAX_MULTIPART = 64 * 1024 * 1024;
+const HOST = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.?$|^\[[0-9a-f:.]+\]$/;
+const NO_HEADERS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** The headers that change a verdict, as found (case-insensitively) among the sent ones. */
+interface Judged {
+  account?: string;
+  context?: string;
+  version?: string;
+  contentType?: string;
+}
+
+/**
+ * The canonical request of one HttpClient call. Never throws for what a caller sends (what it
+ * cannot read is `invalid` or `unreadable`); a header object whose reading throws (a hostile
+ * getter) propagates, and the caller settles the request with it.
+ */
+export function readWire(method: unknown, host: unknown, port: unknown, path: unknown, headers: unknown, body: unknown, protocol: unknown): WireRead {
+  const into = newCollected();
+  const verb =
+    typeof method === 'string' && isToken(method) ? method.toUpperCase() : (into.invalid.push('the HTTP method is not a method name'), String(method));
+  const sentHeaders = copyHeaders(headers, into);
+  const judged = judgedHeaders(sentHeaders, into);
+  const hostName = readHost(host, port, protocol, into);
+  let target = '/';
+  if (typeof path !== 'string') into.invalid.push('the path is not a string');
+  else if (path.length > MAX_PATH) into.invalid.push(`the path is ${path.length} characters long; at most ${MAX_PATH} are read`);
+  else {
+    const read = readPath(path, into);
+    target = read.path;
+    readForm(read.query, into, 'query string');
+  }
+  readBody(body, judged.contentType, into);
+  const request = freezeRequest(into, {
+    method: verb,
+    host: hostName,
+    path: target,
+    stripeAccount: judged.account,
+    stripeContext: judged.context,
+    apiVersion: judged.version,
+  });
+  return { request, headers: sentHeaders };
+}
+
+// ---- headers ---------------------------------------------------------------------------------
+
+/** Own enumerable properties, each read once (what node's http and fetch's Headers read). */
+function copyHeaders(headers: unknown, into: Collected): Record<string, unknown> {
+  if (headers === undefined || headers === null) return NO_HEADERS;
+  if (typeof headers !== 'object') {
+    into.invalid.push('the headers are not an object');
+    return NO_HEADERS;
+  }
+  return Object.assign({}, headers) as Record<string, unknown>;
+}
+
+/**
+ * Stripe-Account, Stripe-Context, Stripe-Version and Content-Type as a server reads them: names
+ * compared without case, optional whitespace around the value stripped. A name that is no HTTP
+ * token, a judged header given twice (in two cases) or as several values, or a value that is
+ * not one line of text cannot be read unambiguously: refused.
+ */
+function judgedHeaders(headers: Record<string, unknown>, into: Collected): Judged {
+  const out: Judged = {};
+  let found = 0;
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue;
+    if (!isToken(key)) {
+      into.invalid.push(`the header name ${quote(key)} is not an HTTP token`);
+      continue;
+    }
+    const n = key.length;
+    if (n !== 14 && n !== 12) continue;
+    const lower = key.toLowerCase();
+    const slot =
+      lower === 'stripe-account'
+        ? 'account'
+        : lower === 'stripe-context'
+          ? 'context'
+          : lower === 'stripe-version'
+            ? 'version'
+            : lower === 'content-type'
+              ? 'contentType'
+              : undefined;
+    if (!slot) continue;
+    const bit = slot === 'account' ? 1 : slot === 'context' ? 2 : slot === 'version' ? 4 : 8;
+    if (found & bit) {
+      into.invalid.push(`the ${key} header is given more than once (in another letter case)`);
+      continue;
+    }
+    found |= bit;
+    const value = headerValue(headers[key], key, into);
+    if (value) out[slot] = value;
+  }
+  return out;
+}
+
+function headerValue(value: unknown, name: string, into: Collected): string | undefined {
+  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  if (text === undefined) {
+    into.invalid.push(`the ${name} header is ${Array.isArray(value) ? 'several values' : `not text (${value === null ? 'null' : typeof value})`}`);
+    return undefined;
+  }
+  const trimmed = text.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (/[\u0000-\u0008\u000a-\u001f\u007f,]/.test(trimmed)) {
+    into.invalid.push(`the ${name} header is not one value on one line`);
+    return undefined;
+  }
+  return trimmed || undefined;
+}
+
+/** RFC 9110 token characters: what a header name or method may contain. */
+function isToken(s: string): boolean {
+  if (!s) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // ALPHA / DIGIT / ! # $ % & ' * + - . ^ _ ` | ~
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95) continue;
+    if (c === 33 || (c >= 35 && c <= 39) || c === 42 || c === 43 || c === 46 || c === 94 || c === 96 || c === 124 || c === 126) continue;
+    return false;
+  }
+  return true;
+}
+
+// ---- host ------------------------------------------------------------------------------------
+
+/** The host as a name the URL is built from: a host option carrying a path, port or credentials is refused. */
+function readHost(host: unknown, port: unknown, protocol: unknown, into: Collected): string | undefined {
+  if (protocol !== undefined && protocol !== null && protocol !== 'https' && protocol !== 'http') into.invalid.push('the protocol is neither https nor http');
+  if (
+    port !== undefined &&
+    port !== null &&
+    !(typeof port === 'number' ? Number.isInteger(port) && port > 0 && port < 65536 : typeof port === 'string' && /^\d{1,5}$/.test(port))
+  ) {
+    into.invalid.push('the port is not a port number');
+  }
+  if (host === API_HOST) return undefined;
+  if (typeof host !== 'string' || !HOST.test(host.toLowerCase())) {
+    into.invalid.push(
+      `the host ${typeof host === 'string' ? quote(host) : 'option'} is not a host name (a path, port or credentials in it would become part of the URL)`,
+    );
+    return typeof host === 'string' ? host : undefined;
+  }
+  let h = host.toLowerCase();
+  while (h.endsWith('.')) h = h.slice(0, -1);
+  return h === API_HOST ? undefined : h;
+}
+
+// ---- bodies ----------------------------------------------------------------------------------
+
+/** A body of any verb, read by its Content-Type: form, JSON or multipart; anything else is unreadable. */
+function readBody(body: unknown, contentType: string | undefined, into: Collected): void {
+  if (body === undefined || body === null || body === '') return;
+  const bytes = body instanceof Uint8Array ? body : undefined;
+  if (typeof body !== 'string' && !bytes) {
+    into.unreadable.push('the body is neither text nor bytes');
+    return;
+  }
+  const size = bytes ? bytes.byteLength : (body as string).length;
+  if (size === 0) return;
+  const semi = contentType ? contentType.indexOf(';') : -1;
+  const type = contentType ? (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase() : '';
+  if (type === 'multipart/form-data') {
+    if (size > MAX_MULTIPART) into.unreadable.push(`the multipart body is larger than ${MAX_MULTIPART} bytes`);
+    else readMultipart(bytes ? latin1(bytes) : (body as string), contentType!, into);
+    return;
+  }
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json') {
+    into.unreadable.push(type ? `the body's Content-Type ${quote(type)} is not one Stripe reads` : 'the body has no Content-Type');
+    return;
+  }
+  if (size > MAX_FORM_LENGTH * 16) {
+    into.unreadable.push('the body is too large to read');
+    return;
+  }
+  const text = bytes ? utf8(bytes) : (body as string);
+  if (text === undefined) into.unreadable.push('the body is not UTF-8 text');
+  else if (type === 'application/json') {
+    const parsed = parseJsonBody(text, into);
+    if (parsed) readJsonParams(parsed, into);
+  } else readForm(text, into, 'form body');
+}
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes as one character each: the structure of a multipart body is ASCII. */
+function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
+
+/**
+ * The fields of a multipart/form-data body (RFC 7578) that change what a request needs: each
+ * part's Content-Disposition `name` (any case, quoted or bare). A part that could set expand or
+ * enabled_events but cannot be read as one text field is unreadable.
+ */
+function readMultipart(text: string, contentType: string, into: Collected): void {
+  const boundary = parameter(contentType, 'boundary');
+  if (!boundary || boundary.length > 200) {
+    into.unreadable.push('the multipart body has no readable boundary');
+    return;
+  }
+  const delimiter = `--${boundary}`;
+  let at = text.startsWith(delimiter) ? 0 : text.indexOf(`\r\n${delimiter}`);
+  if (at < 0) {
+    into.unreadable.push('the multipart body has no part');
+    return;
+  }
+  at += at === 0 ? delimiter.length : delimiter.length + 2;
+  for (;;) {
+    if (text.startsWith('--', at)) return;
+    const next = text.indexOf(`\r\n${delimiter}`, at);
+    const headEnd = text.indexOf('\r\n\r\n', at);
+    if (next < 0 || headEnd < 0 || headEnd > next) {
+      into.unreadable.push('the multipart body cannot be read as parts');
+      return;
+    }
+    readPart(text.slice(at, headEnd), text.slice(headEnd + 4, next), into);
+    at = next + 2 + delimiter.length;
+  }
+}
+
+function readPart(head: string, value: string, into: Collected): void {
+  let disposition: string | undefined;
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === 'content-disposition') {
+      if (disposition !== undefined) {
+        into.unreadable.push('a multipart part has two Content-Disposition headers');
+        return;
+      }
+      disposition = line.slice(colon + 1);
+    }
+  }
+  if (disposition === undefined) return;
+  const params = parameters(disposition);
+  if (!params) {
+    into.unreadable.push('a multipart part has a Content-Disposition that cannot be read');
+    return;
+  }
+  const names = params.filter(([k]) => k === 'name' || k === 'name*');
+  if (names.length !== 1 || names[0]![0] !== 'name') {
+    if (names.length) into.unreadable.push('a multipart part names its field more than once');
+    return;
+  }
+  const name = names[0]![1];
+  if (!listName(name)) return;
+  if (params.some(([k]) => k === 'filename' || k === 'filename*')) {
+    into.unreadable.push(`the multipart field ${quote(name)} is sent as a file`);
+    return;
+  }
+  addPair(name, value, into);
+}
+
+/** One parameter of a header value (`boundary`), by name without case; undefined when absent or given twice. */
+function parameter(header: string, name: string): string | undefined {
+  const found = parameters(header)?.filter(([k]) => k === name);
+  return found && found.length === 1 ? found[0]![1] : undefined;
+}
+
+/**
+ * The `; key=value` parameters after a header's first item, keys lower-cased, values unquoted
+ * (`\` escapes). Undefined when they cannot be read.
+ */
+function parameters(header: string): [string, string][] | undefined {
+  const out: [string, string][] = [];
+  let i = header.indexOf(';');
+  if (i < 0) return out;
+  while (i < header.length) {
+    i++; // past ';'
+    while (header[i] === ' ' || header[i] === '\t') i++;
+    if (i >= header.length) break;
+    const eq = header.indexOf('=', i);
+    if (eq < 0) return undefined;
+    const key = header.slice(i, eq).trim().toLowerCase();
+    i = eq + 1;
+    while (header[i] === ' ' || header[i] === '\t') i++;
+    let value = '';
+    if (header[i] === '"') {
+      i++;
+      while (i < header.length && header[i] !== '"') {
+        if (header[i] === '\\') i++;
+        value += header[i] ?? '';
+        i++;
+      }
+      if (header[i] !== '"') return undefined;
+      i++;
+      while (header[i] === ' ' || header[i] === '\t') i++;
+      if (i < header.length && header[i] !== ';') return undefined;
+    } else {
+      const end = header.indexOf(';', i);
+      value = (end < 0 ? header.slice(i) : header.slice(i, end)).trim();
+      i = end < 0 ? header.length : end;
+    }
+    if (!key) return undefined;
+    out.push([key, value]);
+  }
+  return out;
+}
