@@ -9,6 +9,7 @@
 // caller with the guard's details (the missing permissions on that error, or the guard's own
 // error for a request it refuses); it decides nothing.
 import { readWire } from './wire.js';
+import { GuardOptionsError } from './errors.js';
 import type { CanonicalRequest } from './types.js';
 
 export type Callback = (err: unknown, res?: unknown) => void;
@@ -197,7 +198,7 @@ function withTimeout(decision: Promise<Decision>, timeout: unknown): Promise<Dec
   if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) return decision;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`the permissions function did not settle within the request's timeout (${timeout} ms); the request was not sent`)),
+      () => reject(new GuardOptionsError(`The permissions function did not settle within the request's timeout (${timeout} ms); the request was not sent.`)),
       timeout,
     );
     decision.then(

@@ -127,6 +127,126 @@ describe('user callbacks that throw', () => {
     expect(await settle(stripe.customers.create({}))).toMatchObject({ statusCode: 403 });
     expect(http.sent).toEqual([]);
   });
+
+  // An unhandled rejection would fail this file (vitest reports it) and end a Node process.
+  it('an async onViolation and an async logger.warn that reject end nothing: the request settles as it would', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { http, stripe } = client();
+      const rejecting = async () => {
+        throw new Error('async hook down');
+      };
+      guard(stripe, { permissions: [], mode: 'warn', onViolation: rejecting, logger: { warn: rejecting } });
+      expect(await settle(stripe.customers.create({}))).toBe('sent');
+      const strict = client();
+      guard(strict.stripe, { permissions: [], onViolation: rejecting, logger: { warn: rejecting } });
+      expect(await settle(strict.stripe.customers.create({}))).toMatchObject({ statusCode: 403 });
+      // A thenable whose then() throws, and a returned value of any kind.
+      const weird = client();
+      guard(weird.stripe, {
+        permissions: [],
+        mode: 'warn',
+        onViolation: () =>
+          ({
+            then() {
+              throw new Error('then down');
+            },
+          }) as never,
+        logger: { warn: () => 42 as never },
+      });
+      expect(await settle(weird.stripe.customers.create({}))).toBe('sent');
+      await new Promise((r) => setTimeout(r, 10));
+      expect(http.sent).toHaveLength(1);
+      expect(strict.http.sent).toEqual([]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
+describe('what a permissions function returns is read once', () => {
+  it('a Proxy list whose reads disagree: the grant is compiled from one read, and a later client is not judged by it', async () => {
+    let reads = 0;
+    // Reads of index 0 alternate: a cache keyed on one read and compiled from another would mix them.
+    const shifty = new Proxy(['customer_read'], {
+      get(target, key, receiver) {
+        if (key === '0') return reads++ % 2 === 0 ? 'customer_read' : 'customer_write';
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const first = client();
+    guard(first.stripe, { permissions: () => shifty, logger: quiet });
+    expect(await settle(first.stripe.customers.update('cus_1', { name: 'x' }))).toMatchObject({ statusCode: 403, missingPermissions: ['customer_write'] });
+    expect(reads).toBe(1);
+    const second = client();
+    guard(second.stripe, { permissions: () => ['customer_read'], logger: quiet });
+    expect(await settle(second.stripe.customers.update('cus_1', { name: 'x' }))).toMatchObject({ statusCode: 403 });
+    expect(second.http.sent).toEqual([]);
+  });
+
+  it('a list longer than any grant is refused, not read', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: () => Object.assign([], { length: 5_000 }) as never, logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBeInstanceOf(GuardOptionsError);
+    expect(http.sent).toEqual([]);
+  });
+
+  it('a function that never settles: the request is refused at its own timeout, nothing sent', async () => {
+    const { http, stripe } = client(new Recording(), { timeout: 30 });
+    guard(stripe, { permissions: () => new Promise<string[]>(() => {}), logger: quiet });
+    const e = await settle(stripe.customers.retrieve('cus_1'));
+    expect(e).toBeInstanceOf(GuardOptionsError);
+    expect((e as Error).message).toMatch(/did not settle within the request's timeout \(30 ms\)/);
+    expect(http.sent).toEqual([]);
+  });
+});
+
+describe('the grant is what the app declares and the account approved', () => {
+  const manifest = { id: 'com.example.app', version: '1.0.0', permissions: [{ permission: 'customer_read', purpose: 'x' }] };
+  it('a permissions function returning names the manifest does not declare grants them nothing, and says so once', async () => {
+    const warnings: string[] = [];
+    const { http, stripe } = client();
+    guard(stripe, { manifest, permissions: () => ['customer_read', 'customer_write'], logger: { warn: (m) => warnings.push(m) } });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    expect(await settle(stripe.customers.update('cus_1', { name: 'x' }))).toMatchObject({ statusCode: 403, missingPermissions: ['customer_write'] });
+    expect(await settle(stripe.customers.update('cus_1', { name: 'y' }))).toMatchObject({ statusCode: 403 });
+    expect(http.sent).toHaveLength(1);
+    expect(warnings.filter((w) => /does not declare/.test(w))).toHaveLength(1);
+    expect(warnings[0]).toMatch(/"customer_write".*does not declare/);
+  });
+
+  it('a fixed list with a manifest: their intersection, warned at guard()', async () => {
+    const warnings: string[] = [];
+    const { http, stripe } = client();
+    guard(stripe, { manifest, permissions: ['customer_write'], logger: { warn: (m) => warnings.push(m) } });
+    // customer_write is not declared; customer_read is declared but customer_write (which implies it) is all the list grants.
+    expect(await settle(stripe.customers.update('cus_1', { name: 'x' }))).toMatchObject({ statusCode: 403 });
+    expect(http.sent).toEqual([]);
+    expect(warnings.some((w) => /"customer_write".*does not declare/.test(w))).toBe(true);
+  });
+});
+
+describe('Stripe answers the guard gives', () => {
+  it('a streaming call that is rejected settles with the StripePermissionError, not a stream', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { permissions: [], logger: quiet });
+    const e = await settle(stripe.quotes.pdf('qt_1'));
+    expect(e).toBeInstanceOf(stripe.errors.StripePermissionError);
+    expect(e).toMatchObject({ statusCode: 403, code: 'more_permissions_required_for_application', missingPermissions: ['quote_read'] });
+    expect(http.sent).toEqual([]);
+  });
+
+  it('a rejection is never retried, whatever maxNetworkRetries', async () => {
+    const { http, stripe } = client(new Recording(), { maxNetworkRetries: 5 });
+    let asked = 0;
+    guard(stripe, { permissions: () => (asked++, []), logger: quiet });
+    expect(await settle(stripe.customers.create({}))).toMatchObject({ statusCode: 403 });
+    expect(asked).toBe(1);
+    expect(http.sent).toEqual([]);
+  });
 });
 
 describe('hostile expand paths', () => {

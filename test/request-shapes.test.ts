@@ -2,6 +2,7 @@
 // the fetch HttpClients, and the msw handlers. Each row is a request an attacker (or a
 // careless caller) could make; "blocked" means nothing reaches the HttpClient (guard) or the
 // next msw handler, and check() does not call it allowed. Add a row for every bug found.
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { setupServer } from 'msw/node';
@@ -39,6 +40,36 @@ const byAccount =
     return who === 'acct_RICH' ? rich : [];
   };
 const INV = ['invoice_read', 'invoice_write'];
+/** Grants `list` to the platform (no account), nothing on a connected account. */
+const platformOnly =
+  (list: string[]): PermissionsSource =>
+  ({ stripeAccount, stripeContext }) =>
+    stripeAccount || stripeContext ? [] : list;
+
+interface SentRequest {
+  host: string;
+  path: string;
+  method: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+/**
+ * Request options whose authenticator rewrites the request after stripe-node built it: the
+ * tool that shapes any wire tuple through stripe-node (what an authenticator may do).
+ */
+const rewrite = (edit: (r: SentRequest) => void) =>
+  ({
+    authenticator: async (r: SentRequest) => {
+      r.headers.Authorization = `Bearer ${KEY}`;
+      edit(r);
+      if (typeof r.body === 'string') r.headers['Content-Length'] = Buffer.byteLength(r.body);
+    },
+  }) as never;
+const multipart = (type: string, disposition: string) =>
+  rewrite((r) => {
+    r.headers['Content-Type'] = `${type}; boundary=BOUNDARY`;
+    r.body = `--BOUNDARY\r\nContent-Disposition: ${disposition}\r\n\r\ncustomer\r\n--BOUNDARY--\r\n`;
+  });
 
 const rows: Row[] = [
   // Dot segments and separators in ids: a URL parser or server resolves them to another endpoint.
@@ -325,6 +356,286 @@ const rows: Row[] = [
     permissions: ['customer_read'],
     expected: 'blocked',
   },
+  // What stripe-node builds after _request: header normalisation, re-encoding, authenticators, buffering.
+  {
+    name: "a header name that upper-cases to Stripe-Account ('\u017ftripe-account')",
+    call: (s) => s.rawRequest('GET', '/v1/customers/cus_1', {}, { additionalHeaders: { '\u017ftripe-account': 'acct_POOR' } }),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'Stripe-Account': 'acct_POOR' } },
+    permissions: platformOnly(['customer_read']),
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: "a header name that upper-cases to Stripe-Context ('\u017ftripe-context')",
+    call: (s) => s.rawRequest('GET', '/v1/customers/cus_1', {}, { additionalHeaders: { '\u017ftripe-context': 'acct_POOR' } }),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'Stripe-Context': 'acct_POOR' } },
+    permissions: platformOnly(['customer_read']),
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: 'the same call on the platform (the rows above without their header)',
+    call: (s) => s.customers.retrieve('cus_1'),
+    wire: { method: 'GET', path: '/v1/customers/cus_1' },
+    permissions: platformOnly(['customer_read']),
+    expected: 'allowed',
+    skipCheck: true,
+  },
+  {
+    name: 'a Stripe-Version header with spaces around it (HTTP strips them): judged for 2024-06-20',
+    call: (s) => s.rawRequest('GET', '/v1/invoices/in_1', { expand: ['subscription'] }, { additionalHeaders: { '\u017ftripe-version': ' 2024-06-20 ' } }),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=subscription', headers: { 'Stripe-Version': ' 2024-06-20 ' } },
+    permissions: ['invoice_read'],
+    expected: 'blocked',
+  },
+  {
+    name: "an apiVersion option with a leading space (' 2024-06-20')",
+    call: (s) => s.invoices.retrieve('in_1', { expand: ['subscription'] }),
+    wire: { method: 'GET', path: '/v1/invoices/in_1?expand[0]=subscription', headers: { 'Stripe-Version': ' 2024-06-20' } },
+    permissions: ['invoice_read'],
+    client: { apiVersion: ' 2024-06-20' },
+    expected: 'blocked',
+  },
+  {
+    name: 'a stripeAccount option that is an object (node turns it into text after the check)',
+    call: (s) => s.customers.retrieve('cus_1', {}, { stripeAccount: { toString: () => 'acct_POOR' } } as never),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'Stripe-Account': 'acct_POOR' } },
+    permissions: platformOnly(['customer_read']),
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: 'an authenticator that sets Stripe-Account',
+    call: (s) =>
+      s.customers.retrieve(
+        'cus_1',
+        {},
+        rewrite((r) => {
+          r.headers['Stripe-Account'] = 'acct_POOR';
+        }),
+      ),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'Stripe-Account': 'acct_POOR' } },
+    permissions: platformOnly(['customer_read']),
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: 'an authenticator that rewrites the path to another endpoint',
+    call: (s) =>
+      s.customers.update(
+        'cus_1',
+        { name: 'x' },
+        rewrite((r) => {
+          r.path = '/v1/refunds';
+        }),
+      ),
+    wire: { method: 'POST', path: '/v1/refunds', body: 'name=x' },
+    permissions: ['customer_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'an authenticator that adds an expand to the body',
+    call: (s) =>
+      s.invoices.update(
+        'in_1',
+        { description: 'x' },
+        rewrite((r) => {
+          r.body = `${String(r.body)}&expand[0]=customer`;
+        }),
+      ),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: 'description=x&expand[0]=customer' },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'an authenticator that points the request at another host (with a path)',
+    call: (s) =>
+      s.customers.retrieve(
+        'cus_1',
+        {},
+        rewrite((r) => {
+          r.host = 'api.stripe.com/v1/refunds?x=';
+        }),
+      ),
+    wire: { method: 'GET', host: 'api.stripe.com/v1/refunds?x=', path: '/v1/customers/cus_1' },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: 'a host option carrying a path',
+    call: (s) => s.customers.retrieve('cus_1'),
+    wire: { method: 'GET', host: 'api.stripe.com/v1/refunds?x=', path: '/v1/customers/cus_1' },
+    permissions: ['customer_read'],
+    client: { host: 'api.stripe.com/v1/refunds?x=' },
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: "the client's account changed while an upload is buffered",
+    call: (s) => {
+      const sent = s.files.create({ purpose: 'dispute_evidence', file: { data: Readable.from([Buffer.from('x')]) as never, name: 'a.txt', type: 'text/plain' } });
+      (s as unknown as { _setApiField(k: string, v: unknown): void })._setApiField('stripeAccount', 'acct_POOR');
+      return sent;
+    },
+    wire: { method: 'POST', host: 'files.stripe.com', path: '/v1/files', headers: { 'Stripe-Account': 'acct_POOR' } },
+    permissions: byAccount(['file_write']),
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipCheck: true,
+  },
+  {
+    name: 'a multipart body with Content-Type in mixed case',
+    call: (s) => s.invoices.update('in_1', { description: 'x' }, multipart('Multipart/Form-Data', 'form-data; name="expand[]"')),
+    wire: {
+      method: 'POST',
+      path: '/v1/invoices/in_1',
+      headers: { 'Content-Type': 'Multipart/Form-Data; boundary=BOUNDARY' },
+      body: '--BOUNDARY\r\nContent-Disposition: form-data; name="expand[]"\r\n\r\ncustomer\r\n--BOUNDARY--\r\n',
+    },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'a multipart part named with NAME=',
+    call: (s) => s.invoices.update('in_1', { description: 'x' }, multipart('multipart/form-data', 'form-data; NAME="expand[]"')),
+    wire: {
+      method: 'POST',
+      path: '/v1/invoices/in_1',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=BOUNDARY' },
+      body: '--BOUNDARY\r\nContent-Disposition: form-data; NAME="expand[]"\r\n\r\ncustomer\r\n--BOUNDARY--\r\n',
+    },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'a multipart part with a bare name=expand',
+    call: (s) => s.invoices.update('in_1', { description: 'x' }, multipart('multipart/form-data', 'form-data; name=expand')),
+    wire: {
+      method: 'POST',
+      path: '/v1/invoices/in_1',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=BOUNDARY' },
+      body: '--BOUNDARY\r\nContent-Disposition: form-data; name=expand\r\n\r\ncustomer\r\n--BOUNDARY--\r\n',
+    },
+    permissions: INV,
+    expected: 'blocked',
+  },
+  {
+    name: 'a DELETE with a form body',
+    call: (s) =>
+      s.subscriptions.cancel(
+        'sub_1',
+        {},
+        rewrite((r) => {
+          r.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+          r.body = 'expand[]=customer';
+        }),
+      ),
+    wire: { method: 'DELETE', path: '/v1/subscriptions/sub_1', body: 'expand[]=customer' },
+    permissions: ['subscription_read', 'subscription_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'two Stripe-Account headers in different letter case',
+    call: (s) =>
+      s.customers.retrieve(
+        'cus_1',
+        {},
+        rewrite((r) => {
+          r.headers['stripe-account'] = 'acct_POOR';
+        }),
+      ),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'Stripe-Account': 'acct_RICH', 'stripe-account': 'acct_POOR' } },
+    permissions: ['customer_read'],
+    client: { stripeAccount: 'acct_RICH' },
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: 'a JSON body that names enabled_events twice',
+    call: (s) =>
+      s.v2.core.eventDestinations.create(
+        { name: 'x', type: 'webhook_endpoint', event_payload: 'snapshot', enabled_events: [], webhook_endpoint: { url: 'https://example.com/h' } } as never,
+        rewrite((r) => {
+          r.body = String(r.body).replace('"enabled_events":[]', '"enabled_events":["customer.created"],"enabled_events":[]');
+        }),
+      ),
+    wire: { method: 'POST', path: '/v2/core/event_destinations', body: '{"enabled_events":["customer.created"],"enabled_events":[]}' },
+    permissions: ['webhook_write'],
+    expected: 'blocked',
+  },
+  // v2 event destinations subscribe to events as webhook endpoints do.
+  {
+    name: 'v2.core.eventDestinations.create with an event the permissions do not cover',
+    call: (s) =>
+      s.v2.core.eventDestinations.create({
+        name: 'x',
+        type: 'webhook_endpoint',
+        event_payload: 'snapshot',
+        enabled_events: ['customer.created'],
+        webhook_endpoint: { url: 'https://example.com/h' },
+      } as never),
+    wire: { method: 'POST', path: '/v2/core/event_destinations', body: '{"enabled_events":["customer.created"]}' },
+    permissions: ['webhook_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'v2.core.eventDestinations.update with an event the permissions do not cover',
+    call: (s) => s.v2.core.eventDestinations.update('ed_1', { enabled_events: ['customer.created'] } as never),
+    wire: { method: 'POST', path: '/v2/core/event_destinations/ed_1', body: '{"enabled_events":["customer.created"]}' },
+    permissions: ['webhook_write'],
+    expected: 'blocked',
+  },
+  {
+    name: 'v2.core.eventDestinations.create with covered events',
+    call: (s) =>
+      s.v2.core.eventDestinations.create({
+        name: 'x',
+        type: 'webhook_endpoint',
+        event_payload: 'snapshot',
+        enabled_events: ['customer.created'],
+        webhook_endpoint: { url: 'https://example.com/h' },
+      } as never),
+    wire: { method: 'POST', path: '/v2/core/event_destinations', body: '{"enabled_events":["customer.created"]}' },
+    permissions: ['webhook_write', 'customer_read'],
+    expected: 'allowed',
+  },
+  {
+    // Allowed requests leave as stripe-node encoded them: a toJSON that uses its key included.
+    name: 'v2 params with a toJSON(key) and an array with its own toJSON (allowed, sent as encoded)',
+    call: (s) =>
+      s.v2.core.eventDestinations.update('ed_1', {
+        description: { toJSON: (key: string) => `described-as-${key}` },
+        enabled_events: Object.assign([] as string[], { toJSON: () => [] }),
+      } as never),
+    wire: { method: 'POST', path: '/v2/core/event_destinations/ed_1', body: '{"description":"described-as-description","enabled_events":[]}' },
+    permissions: ['webhook_write'],
+    expected: 'allowed',
+  },
+  // Cost: refused before any walk, whatever the size.
+  {
+    name: '10,000 expand entries in a body',
+    call: (s) => s.invoices.update('in_1', { expand: Array.from({ length: 10_000 }, () => 'customer') }),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', body: Array.from({ length: 10_000 }, (_, i) => `expand[${i}]=customer`).join('&') },
+    permissions: ['invoice_read', 'invoice_write', 'customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: '200 distinct expand entries in a query',
+    call: (s) => s.invoices.retrieve('in_1', { expand: Array.from({ length: 200 }, (_, i) => `x${i}`) }),
+    wire: { method: 'GET', path: `/v1/invoices/in_1?${Array.from({ length: 200 }, (_, i) => `expand[${i}]=x${i}`).join('&')}` },
+    permissions: ['invoice_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'a 100 KB id on an unknown route',
+    call: (s) => s.rawRequest('GET', `/v1/not_a_route/${'x'.repeat(100_000)}`),
+    wire: { method: 'GET', path: `/v1/not_a_route/${'x'.repeat(100_000)}` },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+    // msw's node interceptor never settles a request line this long (it never reaches a handler).
+    skipMsw: true,
+  },
   {
     name: 'an unknown route',
     call: (s) => s.rawRequest('GET', '/v1/not_a_route/x'),
@@ -372,7 +683,14 @@ describe.each(rows)('guard() (node HttpClient): $name', (row) => {
       expect(recording.sent).toEqual([]);
       expect(outcome).toBeInstanceOf(Error);
       if (isPermissionError(outcome)) expect(readPermissionError(outcome).missingPermissions).toEqual(outcome.missingPermissions ?? []);
-    } else expect(recording.sent).toHaveLength(1);
+    } else {
+      expect(recording.sent).toHaveLength(1);
+      // An allowed request leaves exactly as the bare client sends it.
+      const bare = new Recording();
+      await settle(row.call(new Stripe(KEY, { httpClient: bare, telemetry: false, maxNetworkRetries: 0, ...row.client })));
+      const comparable = (sent: typeof bare.sent) => sent.map((r) => ({ ...r, headers: { ...r.headers, 'Idempotency-Key': undefined } }));
+      expect(comparable(recording.sent)).toEqual(comparable(bare.sent));
+    }
   });
 });
 
