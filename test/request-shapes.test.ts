@@ -474,7 +474,10 @@ const rows: Row[] = [
   {
     name: "the client's account changed while an upload is buffered",
     call: (s) => {
-      const sent = s.files.create({ purpose: 'dispute_evidence', file: { data: Readable.from([Buffer.from('x')]) as never, name: 'a.txt', type: 'text/plain' } });
+      const sent = s.files.create({
+        purpose: 'dispute_evidence',
+        file: { data: Readable.from([Buffer.from('x')]) as never, name: 'a.txt', type: 'text/plain' },
+      });
       (s as unknown as { _setApiField(k: string, v: unknown): void })._setApiField('stripeAccount', 'acct_POOR');
       return sent;
     },
