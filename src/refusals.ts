@@ -18,11 +18,15 @@ let byRouteMap: ReadonlyMap<string, Entry> | undefined;
 const byRoute = (): ReadonlyMap<string, Entry> =>
   (byRouteMap ??= new Map(Object.values((data as { refusals: Entry[] | Record<string, Entry> }).refusals).map((e) => [e.route, e])));
 
+// The entry of each resolved route (by its route object): one lookup per request, no key built.
+const entryOf = new WeakMap<object, Entry | null>();
+
 /** The refusal that applies to a resolved request, if any. */
 export function refusalFor(request: CanonicalRequest, resolution: Resolution): Refusal | undefined {
   const route = resolution.route;
   if (!route) return undefined;
-  const entry = byRoute().get(`${route.method} ${route.path}`);
+  let entry = entryOf.get(route);
+  if (entry === undefined) entryOf.set(route, (entry = byRoute().get(`${route.method} ${route.path}`) ?? null));
   if (!entry) return undefined;
   if (entry.when === 'own-account') {
     const own = request.stripeAccount ?? request.stripeContext;

@@ -293,7 +293,7 @@ export interface RequestHead {
   readonly methodId?: string | undefined;
 }
 
-/** The frozen canonical request: properties in one order, absent rather than undefined. */
+/** The canonical request: properties in one order, absent rather than undefined. */
 export function freezeRequest(into: Collected, head: RequestHead): CanonicalRequest {
   if (into.expand.length > MAX_EXPANDS) {
     into.invalid.push(`the request asks for ${into.expand.length} expand paths; at most ${MAX_EXPANDS} are read`);
@@ -310,7 +310,8 @@ export function freezeRequest(into: Collected, head: RequestHead): CanonicalRequ
   if (head.methodId) r.methodId = head.methodId;
   r.invalid = into.invalid.length ? Object.freeze(into.invalid) : NONE;
   r.unreadable = into.unreadable.length ? Object.freeze(into.unreadable) : NONE;
-  return Object.freeze(r);
+  // Not frozen: one request per call, never cached or shared (freezing measured ~3% of the guard's time).
+  return r;
 }
 
 export function parseJsonBody(body: string, into: Collected): Record<string, unknown> | undefined {

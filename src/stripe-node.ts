@@ -121,10 +121,22 @@ export function install(stripe: object, handler: Handler | undefined, parent?: I
   const hadOwnWithContext = Object.hasOwn(client, 'withStripeContext');
   const withContext = client.withStripeContext;
   const guardedClient = guardedHttpClient(inner, () => activeHandler(inst));
-  const guardedRequest = function guardedRequest(this: unknown, ...args: unknown[]) {
-    const callback = args[7];
-    if (typeof callback === 'function') args[7] = (err: unknown, res?: unknown) => (callback as Callback)(settled(err), res);
-    return original.apply(this, args);
+  // By position, as stripe 14–23 call it (trailing parameters not given arrive as undefined:
+  // stripe-node's defaults apply alike); only the callback is wrapped.
+  const guardedRequest = function guardedRequest(
+    this: unknown,
+    method: unknown,
+    host: unknown,
+    path: unknown,
+    data: unknown,
+    authenticator: unknown,
+    options: unknown,
+    usage: unknown,
+    callback: unknown,
+    processor: unknown,
+  ) {
+    const settle = typeof callback === 'function' ? (err: unknown, res?: unknown) => (callback as Callback)(settled(err), res) : callback;
+    return original.call(this, method, host, path, data, authenticator, options, usage, settle, processor);
   };
   const deriving =
     typeof withContext === 'function'
@@ -174,20 +186,19 @@ function guardedHttpClient(inner: HttpClientLike, handlerNow: () => Handler | un
     // Bytes (a buffered upload) are copied once: whatever mutates the caller's buffer later, what is judged is sent.
     const sentBody = body instanceof Uint8Array ? body.slice() : body;
     let decision: Decision | Promise<Decision>;
-    let sentHeaders: unknown = headers;
+    let sentHeaders: unknown;
     try {
       const read = readWire(method, host, port, path, headers, sentBody, protocol);
-      if (headers && typeof headers === 'object') sentHeaders = read.headers;
+      sentHeaders = headers !== null && typeof headers === 'object' ? read.headers : headers;
       decision = handler(read.request);
     } catch (e) {
-      return Promise.resolve(answer({ status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message: errorText(e), error: e }));
+      return Promise.resolve(answer(failed(e)));
     }
-    const send = () => inner.makeRequest(host, port, path, method, sentHeaders, sentBody, protocol, timeout);
-    if (decision === undefined) return send();
+    if (decision === undefined) return inner.makeRequest(host, port, path, method, sentHeaders, sentBody, protocol, timeout);
     if (!(decision instanceof Promise)) return Promise.resolve(answer(decision.reject));
     return withTimeout(decision, timeout).then(
-      (d) => (d === undefined ? send() : answer(d.reject)),
-      (e: unknown) => answer({ status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message: errorText(e), error: e }),
+      (d) => (d === undefined ? inner.makeRequest(host, port, path, method, sentHeaders, sentBody, protocol, timeout) : answer(d.reject)),
+      (e: unknown) => answer(failed(e)),
     );
   };
   return guarded;
@@ -214,8 +225,10 @@ function withTimeout(decision: Promise<Decision>, timeout: unknown): Promise<Dec
   });
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : 'the request could not be judged';
+/** A request that could not be judged (a header getter threw, a permissions function timed out): not sent, settled with the error. */
+function failed(e: unknown): Rejection {
+  const message = e instanceof Error ? e.message : 'the request could not be judged';
+  return { status: 400, type: 'invalid_request_error', code: 'stripe_permission_guard_error', message, error: e };
 }
 
 /** The caller's error: the guard's details on stripe-node's error, or the guard's own error. */
