@@ -229,6 +229,43 @@ describe('the grant is what the app declares and the account approved', () => {
   });
 });
 
+describe('clients built with their own authenticator or HttpClient', () => {
+  it('a client authenticator that sets Stripe-Account: judged for that account, on the client and on its withStripeContext clients', async () => {
+    const http = new Recording();
+    const stripe = new Stripe('', {
+      httpClient: http,
+      telemetry: false,
+      maxNetworkRetries: 0,
+      authenticator: async (request: { headers: Record<string, unknown> }) => {
+        request.headers.Authorization = `Bearer ${KEY}`;
+        request.headers['Stripe-Account'] = 'acct_POOR';
+      },
+    } as never);
+    const asked: (string | undefined)[] = [];
+    guard(stripe, { permissions: ({ stripeAccount }) => (asked.push(stripeAccount), stripeAccount ? [] : ['customer_read']), logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403 });
+    const derived = stripe.withStripeContext('ctx_1' as never);
+    expect(await settle(derived.customers.retrieve('cus_1'))).toMatchObject({ statusCode: 403 });
+    expect(asked).toEqual(['acct_POOR', 'acct_POOR']);
+    expect(http.sent).toEqual([]);
+  });
+
+  it('a guarded client whose HttpClient is handed to another client does not judge twice, and unguard() restores the original', async () => {
+    const { http, stripe } = client();
+    let asked = 0;
+    guard(stripe, { permissions: () => (asked++, ['customer_read']), logger: quiet });
+    await stripe.customers.retrieve('cus_1');
+    const derived = stripe.withStripeContext('ctx_1' as never);
+    await derived.customers.retrieve('cus_1');
+    expect(asked).toBe(2);
+    expect(http.sent).toHaveLength(2);
+    unguard(stripe);
+    expect((stripe as unknown as { getApiField(k: string): unknown }).getApiField('httpClient')).toBe(http);
+    expect(await settle(stripe.customers.update('cus_1', { name: 'x' }))).toBe('sent');
+    expect(await settle(derived.customers.update('cus_1', { name: 'x' }))).toBe('sent');
+  });
+});
+
 describe('Stripe answers the guard gives', () => {
   it('a streaming call that is rejected settles with the StripePermissionError, not a stream', async () => {
     const { http, stripe } = client();
