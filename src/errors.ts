@@ -13,7 +13,13 @@ export { PREFIX, prefixed };
  * @example
  * if (err.code === PERMISSION_ERROR_CODE) console.log(err.missingPermissions);
  */
-export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application';
+export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application' as const;
+
+/**
+ * The `code` of the 403 Stripe answers when the app declares the permission but the signed-in
+ * Dashboard user of a UI extension does not hold it (stripe-apps #851).
+ */
+export const SESSION_PERMISSION_ERROR_CODE = 'more_permissions_required_for_session' as const;
 
 /** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
 export interface Violation {
@@ -41,6 +47,8 @@ export interface Violation {
   readonly invalid?: readonly string[];
   /** The message a rejection carries (or a warning prints). */
   readonly message: string;
+  /** Stripe's error code for a `missing` violation: the app's, or the signed-in user's (session). */
+  readonly code?: typeof PERMISSION_ERROR_CODE | typeof SESSION_PERMISSION_ERROR_CODE;
 }
 
 /** The fields the guard adds to the `StripePermissionError` it throws. */
@@ -62,6 +70,8 @@ export interface MissingContext {
   readonly runtime?: boolean;
   /** With a manifest as well: the missing permissions it does not declare either. */
   readonly undeclared?: readonly string[];
+  /** The app has every permission the request needs; the signed-in Dashboard user lacks these. */
+  readonly session?: boolean;
 }
 
 /**
@@ -81,6 +91,15 @@ export function rejectionMessage(v: Omit<Violation, 'message'>, context: Missing
     .map((m) => `${m.expand ? `${v.method} with ${m.because}` : m.because} needs ${m.anyOf.length > 1 ? `one of ${m.anyOf.join(', ')}` : m.anyOf[0]}`)
     .join('; ');
   const grantCmd = (list: readonly string[]) => list.map((p) => `stripe apps grant permission "${p}" "<purpose>"`).join(' && ');
+  if (ctx.session) {
+    return (
+      `The signed-in user does not have the required permissions for this endpoint${on}. ${having}\n` +
+      prefixed(
+        `${needs}: ${manifestName} declares it, but the signed-in Dashboard user does not hold it (userPermissions). ` +
+          'Check isPermissionAuthorized() before the call and hide the action, or have an administrator give the user a role that holds it.',
+      )
+    );
+  }
   let tail: string;
   if (!ctx.runtime) tail = `, which ${manifestName} does not declare. Fix: ${grantCmd(perms)}`;
   else {
@@ -125,6 +144,7 @@ export function missingViolation(
     kind: 'missing' as const,
     missingPermissions: [...new Set(missing.map((m) => m.permission))],
     expand: [...new Set(missing.flatMap((m) => (m.expand ? [m.expand] : [])))],
+    code: typeof context === 'object' && context.session ? SESSION_PERMISSION_ERROR_CODE : PERMISSION_ERROR_CODE,
   };
   return { ...partial, message: rejectionMessage(partial, context) };
 }

@@ -135,7 +135,7 @@ function decisionOf(verdict: Verdict): Decision {
       ...(v.expand[0] ? { expandPath: v.expand[0] } : {}),
       violation: v,
     };
-    return { reject: { status: 403, type: 'invalid_request_error', code: PERMISSION_ERROR_CODE, message: v.message, fields } };
+    return { reject: { status: 403, type: 'invalid_request_error', code: v.code ?? PERMISSION_ERROR_CODE, message: v.message, fields } };
   }
   const error = v.kind === 'invalid' ? new RefusedRequestError(v.message, v) : new UnmappedRequestError(v.message, v);
   return {

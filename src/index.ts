@@ -21,7 +21,15 @@ export { guard, unguard, isGuarded } from './guard.js';
 export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';
 export { loadManifest, parseManifest } from './manifest.js';
 export type { Manifest, ManifestPermission, ManifestOptions, ManifestIssue } from './manifest.js';
-export { ManifestError, UnmappedRequestError, RefusedRequestError, GuardOptionsError, PERMISSION_ERROR_CODE, missingViolation } from './errors.js';
+export {
+  ManifestError,
+  UnmappedRequestError,
+  RefusedRequestError,
+  GuardOptionsError,
+  PERMISSION_ERROR_CODE,
+  SESSION_PERMISSION_ERROR_CODE,
+  missingViolation,
+} from './errors.js';
 export type { Violation, GuardErrorFields, ManifestProblem } from './errors.js';
 export { setRecorder } from './record.js';
 export type { CheckRecord, Recorder } from './record.js';

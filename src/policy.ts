@@ -44,6 +44,12 @@ export interface PermissionOptions {
   /** Called for every violation, before the request is answered. What it throws is ignored. */
   readonly onViolation?: (violation: Violation) => void;
   /**
+   * In a UI extension: the permissions the signed-in Dashboard user holds (what
+   * `getUserAuthorizedPermissions()` returns). A call the app may make but the user may not is
+   * rejected as Stripe does, with `more_permissions_required_for_session`.
+   */
+  readonly userPermissions?: readonly string[];
+  /**
    * Your own entries, as an object or the path of a JSON file: `{ permissions?: [names the
    * catalog does not know yet], routes?: { "GET /v1/climate/**": ["climate_read"], "climate.orders.*": "none" } }`.
    * An override beats the map.
@@ -60,6 +66,7 @@ export const PERMISSION_OPTION_NAMES: readonly (keyof PermissionOptions)[] = [
   'logger',
   'onViolation',
   'overrides',
+  'userPermissions',
 ];
 
 /**
@@ -96,6 +103,8 @@ export interface Policy {
   readonly onViolation: ((violation: Violation) => void) | undefined;
   readonly warned: WarnOnce;
   readonly overrides: CompiledOverrides | undefined;
+  /** The signed-in Dashboard user's permissions (UI extensions): the grant is narrowed to them. */
+  readonly user?: Grant;
   /** The last request this policy's fixed grant allowed. */
   readonly lastAllowed: { request: CanonicalRequest | undefined };
 }
@@ -136,7 +145,13 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
     if (manifest.file !== '(inline manifest)') manifestName = manifest.file;
     warnings = manifest.warnings.map((w) => `${w.file}: ${w.entry}: ${w.message}`);
   }
-  const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}) };
+  let user: Grant | undefined;
+  if (options.userPermissions !== undefined) {
+    if (!Array.isArray(options.userPermissions))
+      throw new GuardOptionsError(`${caller}: userPermissions must be an array of permission names, got ${describe(options.userPermissions)}.`);
+    user = compileGrant(Object.freeze(validateNames(copyNames(options.userPermissions) ?? [], caller, extraPermissions)));
+  }
+  const shared = { ...base, manifestName, warnings, ...(declared ? { declared } : {}), ...(user ? { user } : {}) };
   const permissions = options.permissions;
   if (Array.isArray(permissions)) {
     const names = Object.freeze(validateNames(copyNames(permissions) ?? [], caller, extraPermissions));
@@ -400,9 +415,11 @@ let empty: Grant | undefined;
 const EMPTY_GRANT = () => (empty ??= compileGrant(Object.freeze([])));
 
 /** The one verdict (verdictOf), acted on: violations built, reported and recorded. */
-function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution, grant: Grant, runtime = false): Verdict {
+function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution, appGrant: Grant, runtime = false): Verdict {
   const account = request.stripeAccount;
   const recorder = activeRecorder();
+  // What the signed-in user may do is what the app may do and the user holds.
+  const grant = policy.user ? intersected(appGrant, policy.user) : appGrant;
   const v = verdictOf(request.invalid.length ? { ...resolution, invalid: request.invalid } : resolution, grant);
   if (v.kind === 'allowed' || (v.kind === 'unknown' && policy.onUnmapped === 'allow' && !v.unknowns.some((u) => u.kind === 'request'))) {
     if (recorder) recorder(toRecord(resolution, grant, v.satisfied, v.missing, 'allowed', account));
@@ -415,12 +432,15 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
     if (policy.enforce) reject = violations[0];
   } else {
     if (v.kind === 'missing') {
+      // The app may make the call and only the user lacks a permission: Stripe's session error.
+      const appMissing = policy.user ? evaluate(resolution, appGrant).missing : v.missing;
       const declaredMissing = runtime && policy.declared ? evaluate(resolution, policy.declared).missing.map((m) => m.permission) : undefined;
       violations.push(
-        missingViolation(resolution, v.missing, account, {
+        missingViolation(resolution, appMissing.length ? appMissing : v.missing, account, {
           manifestName: policy.manifestName,
           runtime,
           ...(declaredMissing ? { undeclared: declaredMissing } : {}),
+          ...(appMissing.length ? {} : { session: true }),
         }),
       );
       if (policy.enforce) reject = violations[0];

@@ -266,6 +266,36 @@ describe('clients built with their own authenticator or HttpClient', () => {
   });
 });
 
+describe("the signed-in user's permissions (UI extensions)", () => {
+  const manifest = {
+    id: 'com.example.app',
+    version: '1.0.0',
+    permissions: [
+      { permission: 'customer_read', purpose: 'x' },
+      { permission: 'customer_write', purpose: 'x' },
+    ],
+  };
+  it('a call the app declares but the user lacks: more_permissions_required_for_session, naming the permission', async () => {
+    const { http, stripe } = client();
+    guard(stripe, { manifest, userPermissions: ['customer_read'], logger: quiet });
+    expect(await settle(stripe.customers.retrieve('cus_1'))).toBe('sent');
+    const e = await settle(stripe.customers.update('cus_1', { name: 'x' }));
+    expect(e).toBeInstanceOf(stripe.errors.StripePermissionError);
+    expect(e).toMatchObject({ statusCode: 403, code: 'more_permissions_required_for_session', missingPermissions: ['customer_write'] });
+    expect((e as Error).message).toMatch(/^The signed-in user does not have the required permissions/);
+    expect((e as Error).message).toMatch(/declares it, but the signed-in Dashboard user does not hold it/);
+    expect(http.sent).toHaveLength(1);
+  });
+  it('a call the app does not declare stays the application error, whatever the user holds', async () => {
+    const { stripe } = client();
+    guard(stripe, { manifest, userPermissions: ['customer_read', 'invoice_write'], logger: quiet });
+    expect(await settle(stripe.invoices.update('in_1', { description: 'x' }))).toMatchObject({
+      code: 'more_permissions_required_for_application',
+      missingPermissions: ['invoice_write'],
+    });
+  });
+});
+
 describe('Stripe answers the guard gives', () => {
   it('a streaming call that is rejected settles with the StripePermissionError, not a stream', async () => {
     const { http, stripe } = client();

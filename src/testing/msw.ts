@@ -58,7 +58,8 @@ async function check(policy: Policy, request: Request): Promise<Response | undef
   const verdict = await decide(policy, canonical);
   if (verdict.error) return stripeError(500, 'api_error', 'stripe_permission_guard_error', verdict.error.message);
   const v = verdict.reject;
-  if (v?.kind === 'missing' || v?.kind === 'refused') return stripeError(403, 'invalid_request_error', PERMISSION_ERROR_CODE, v.message, v.missingPermissions);
+  if (v?.kind === 'missing' || v?.kind === 'refused')
+    return stripeError(403, 'invalid_request_error', v.code ?? PERMISSION_ERROR_CODE, v.message, v.missingPermissions);
   if (v?.kind === 'invalid') return stripeError(400, 'invalid_request_error', 'stripe_permission_guard_refused', v.message);
   if (v) return stripeError(500, 'api_error', 'stripe_permission_guard_unmapped', v.message);
   return undefined;
