@@ -66,7 +66,7 @@ function readPart(head: string, value: string, into: Collected): void {
 }
 
 /** One parameter of a header value (`boundary`), by name without case; undefined when absent or given twice. */
-function parameter(header: string, name: string): string | undefined {
+export function parameter(header: string, name: string): string | undefined {
   const found = parameters(header)?.filter(([k]) => k === name);
   return found && found.length === 1 ? found[0]![1] : undefined;
 }

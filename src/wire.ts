@@ -4,7 +4,7 @@
 // request. The guard judges this (stripe-node.ts); the msw handlers turn a fetch Request into
 // the same tuple (testing/msw.ts). Every header value is read once: the copy that is judged is
 // the copy that is sent.
-import { readMultipart } from './multipart.js';
+import { parameter, readMultipart } from './multipart.js';
 import { freezeRequest, newCollected, parseJsonBody, quote, readForm, readJsonParams, readPath, MAX_FORM_LENGTH, type Collected } from './request.js';
 import { API_HOST } from './routes.js';
 import type { CanonicalRequest } from './types.js';
@@ -28,6 +28,8 @@ interface Judged {
   context?: string;
   version?: string;
   contentType?: string;
+  host?: string;
+  contentEncoding?: string;
 }
 
 /**
@@ -67,7 +69,12 @@ export function readWire(method: unknown, host: unknown, port: unknown, path: un
     target = read.path;
     readForm(read.query, into, 'query string');
   }
-  readBody(body, judged.contentType, into);
+  if (judged.host !== undefined && normalizedHost(judged.host) !== (hostName ?? API_HOST)) {
+    into.invalid.push('the Host header names another host than the one the request is sent to');
+  }
+  if (judged.contentEncoding !== undefined && judged.contentEncoding.toLowerCase() !== 'identity' && body !== undefined && body !== null && body !== '') {
+    into.unreadable.push(`the body is sent with Content-Encoding ${quote(judged.contentEncoding)}, which is not read`);
+  } else readBody(body, judged.contentType, into);
   const request = freezeRequest(into, {
     method: verb,
     host: hostName,
@@ -169,19 +176,23 @@ function judgedHeaders(headers: Record<string, unknown>, keys: readonly string[]
 }
 
 const NOT_JUDGED = -1;
-const SLOT_NAMES = ['account', 'context', 'version', 'contentType'] as const;
+const SLOT_NAMES = ['account', 'context', 'version', 'contentType', 'host', 'contentEncoding'] as const;
 const SLOT_OF: ReadonlyMap<string, number> = new Map([
   ['stripe-account', 0],
   ['stripe-context', 1],
   ['stripe-version', 2],
   ['content-type', 3],
+  ['host', 4],
+  ['content-encoding', 5],
 ]);
+/** Headers some servers read as another method: a request carrying one names no single endpoint. */
+const METHOD_OVERRIDES: ReadonlySet<string> = new Set(['x-http-method-override', 'x-http-method', 'x-method-override']);
 let lastKeys: readonly string[] | undefined;
 let lastSlots: readonly number[] | undefined;
 /** A value no header has: nothing matches it until a slot is read. */
 const UNSET = Symbol('unset');
-const lastValues: unknown[] = [UNSET, UNSET, UNSET, UNSET];
-const lastTexts: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+const lastValues: unknown[] = SLOT_NAMES.map(() => UNSET);
+const lastTexts: (string | undefined)[] = SLOT_NAMES.map(() => undefined);
 
 function sameKeys(a: readonly string[], b: readonly string[] | undefined): boolean {
   if (!b || a.length !== b.length) return false;
@@ -202,8 +213,13 @@ function classify(keys: readonly string[], into: Collected): readonly number[] |
       refused = true;
       continue;
     }
-    if (key.length !== 14 && key.length !== 12) continue;
-    const slot = SLOT_OF.get(key.toLowerCase());
+    const lower = key.toLowerCase();
+    if (METHOD_OVERRIDES.has(lower)) {
+      into.invalid.push(`the ${key} header would make a server read another method`);
+      refused = true;
+      continue;
+    }
+    const slot = SLOT_OF.get(lower);
     if (slot === undefined) continue;
     if (seen & (1 << slot)) {
       into.invalid.push(`the ${key} header is given more than once (in another letter case)`);
@@ -278,6 +294,15 @@ function readHost(host: unknown, port: unknown, protocol: unknown, into: Collect
   return h === API_HOST ? undefined : h;
 }
 
+/** A Host header's host: lower case, without its port or trailing dot. */
+function normalizedHost(value: string): string {
+  let h = value.toLowerCase();
+  const colon = h.startsWith('[') ? h.indexOf(':', h.indexOf(']')) : h.indexOf(':');
+  if (colon >= 0) h = h.slice(0, colon);
+  while (h.endsWith('.')) h = h.slice(0, -1);
+  return h;
+}
+
 // ---- bodies ----------------------------------------------------------------------------------
 
 /** A body of any verb, read by its Content-Type: form, JSON or multipart; anything else is unreadable. */
@@ -303,6 +328,11 @@ function readBody(body: unknown, contentType: string | undefined, into: Collecte
   }
   if (size > MAX_FORM_LENGTH * 16) {
     into.unreadable.push('the body is too large to read');
+    return;
+  }
+  const charset = parameter(contentType!, 'charset');
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    into.unreadable.push(`the body's charset ${quote(charset)} is not UTF-8`);
     return;
   }
   const text = bytes ? utf8(bytes) : (body as string);

@@ -567,6 +567,69 @@ const rows: Row[] = [
     permissions: ['webhook_write'],
     expected: 'blocked',
   },
+  {
+    name: 'a Host header naming another host (files.stripe.com) than the one connected to',
+    call: (s) =>
+      s.customers.retrieve(
+        'cus_1',
+        {},
+        rewrite((r) => {
+          r.headers.Host = 'files.stripe.com';
+        }),
+      ),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { Host: 'files.stripe.com' } },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: 'a method override header',
+    call: (s) =>
+      s.customers.retrieve(
+        'cus_1',
+        {},
+        rewrite((r) => {
+          r.headers['X-HTTP-Method-Override'] = 'DELETE';
+        }),
+      ),
+    wire: { method: 'GET', path: '/v1/customers/cus_1', headers: { 'X-HTTP-Method-Override': 'DELETE' } },
+    permissions: ['customer_read'],
+    expected: 'blocked',
+  },
+  {
+    name: 'a body sent with Content-Encoding (the server would decode what the guard cannot read)',
+    call: (s) =>
+      s.invoices.update(
+        'in_1',
+        { description: 'x' },
+        rewrite((r) => {
+          r.headers['Content-Encoding'] = 'gzip';
+        }),
+      ),
+    wire: { method: 'POST', path: '/v1/invoices/in_1', headers: { 'Content-Encoding': 'gzip' }, body: 'description=x' },
+    permissions: INV,
+    expected: 'blocked',
+    skipMsw: true,
+  },
+  {
+    name: 'a form body declared in another charset',
+    call: (s) =>
+      s.invoices.update(
+        'in_1',
+        { description: 'x' },
+        rewrite((r) => {
+          r.headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-16';
+        }),
+      ),
+    wire: {
+      method: 'POST',
+      path: '/v1/invoices/in_1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-16' },
+      body: 'description=x',
+    },
+    permissions: INV,
+    expected: 'blocked',
+  },
   // v2 event destinations subscribe to events as webhook endpoints do.
   {
     name: 'v2.core.eventDestinations.create with an event the permissions do not cover',
