@@ -75,8 +75,6 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
   }
   const graph = catalog.expandGraph(ctx.apiVersion);
   let types: readonly string[] = shape.returns;
-  // The object types whose family covers properties returned only when expanded.
-  let owners: readonly string[] = shape.returns;
   let lastExpandable = false;
   for (; i < segs.length; i++) {
     const seg = segs[i]!;
@@ -103,10 +101,9 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
     const targets = [...new Set(found.flatMap(([, p]) => p.to))];
     lastExpandable = expandable.length > 0;
     if (lastExpandable) {
-      const req = crossing(expandable, owners, prefix, path, strict, catalog);
+      const req = crossing(expandable, prefix, path, strict, catalog);
       if ('reason' in req) unknowns.push(req);
       else requirements.push(req);
-      owners = targets.length ? targets : owners;
     }
     types = targets;
     // A list property (Customer.subscriptions) is walked through its `data`; a map through any key.
@@ -119,48 +116,54 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
   return { requirements, unknowns };
 }
 
-function crossing(
-  found: readonly [string, ExpandProp][],
-  owners: readonly string[],
-  prefix: string,
-  path: string,
-  strict: boolean,
-  catalog: Catalog,
-): Requirement | UnknownItem {
+/**
+ * What crossing one expandable property needs. The reference: "you must also request at least one
+ * corresponding permission for each API object you expand" — so the objects the field holds decide,
+ * for an ID (`Invoice.customer`) and for a field returned only when expanded (`Customer.subscriptions`
+ * holds Subscription objects: subscription_read) alike, never the object holding the field. A hand
+ * rule (mappings/overrides.json `properties`, each with its source) decides fields whose objects
+ * have no family of their own, or marks them unknown with the reason. Every object the field can
+ * hold must have a known family: one candidate without one makes the field unknown.
+ */
+function crossing(found: readonly [string, ExpandProp][], prefix: string, path: string, strict: boolean, catalog: Catalog): Requirement | UnknownItem {
   const because = `expand ${prefix}`;
+  const seg = prefix.slice(prefix.lastIndexOf('.') + 1);
   for (const [holder] of found) {
-    const hand = catalog.properties.get(`${holder}.${prefix.slice(prefix.lastIndexOf('.') + 1)}`);
+    const hand = catalog.properties.get(`${holder}.${seg}`);
+    if (!hand) continue;
     const anyOf = readAnyOf(hand, strict, catalog);
     if (anyOf) return { anyOf, because, expand: path };
+    return { kind: 'expand', because, expand: path, reason: `no permission is known for expanding ${holder}.${seg}: ${hand.source ?? 'no source names one'}` };
   }
-  const included = found.every(([, p]) => p.expand === 'included');
-  // Fields returned only when expanded belong to the object holding them (Checkout.Session.line_items).
-  const candidatesTypes = included ? owners : [...new Set(found.flatMap(([, p]) => p.to))];
-  const candidates: ExpandCandidate[] = [];
-  const unknownTypes: string[] = [];
-  const listed = new Set(candidatesTypes);
-  for (const type of listed) {
-    // Deleted* variants share their object's family: list the object once.
-    if (type.replace(/^(.*\.)?Deleted/, '$1') !== type && listed.has(type.replace(/^(.*\.)?Deleted/, '$1'))) continue;
-    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
-    if (anyOf) candidates.push({ type, anyOf });
-    else unknownTypes.push(type);
-  }
-  if (candidates.length === 0) {
+  const targets = [...new Set(found.flatMap(([, p]) => p.to))];
+  if (targets.length === 0) {
+    const holders = found.map(([holder]) => `${holder}.${seg}`).join(' | ');
     return {
       kind: 'object',
       because,
       expand: path,
-      reason: `no permission family is known for ${unknownTypes.join(' | ')}`,
+      reason: `${holders} holds no API object with a permission family of its own, and no source in mappings/ names the permission expanding it needs`,
     };
+  }
+  const candidates: ExpandCandidate[] = [];
+  const unknownTypes: string[] = [];
+  const listed = new Set(targets);
+  // Deleted* variants share their object's family: list the object once.
+  const kinds = [...listed].filter((type) => type.replace(/^(.*\.)?Deleted/, '$1') === type || !listed.has(type.replace(/^(.*\.)?Deleted/, '$1')));
+  for (const type of kinds) {
+    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
+    if (anyOf) candidates.push({ type, anyOf });
+    else unknownTypes.push(type);
+  }
+  if (unknownTypes.length) {
+    const of = kinds.length > 1 ? ` (one of the objects it can hold: ${kinds.join(' | ')})` : '';
+    return { kind: 'object', because, expand: path, reason: `no permission family is known for ${unknownTypes.join(' | ')}${of}` };
   }
   const anyOf = [...new Set(candidates.flatMap((c) => c.anyOf))];
   return {
     anyOf,
     because,
     expand: path,
-    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length
-      ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] }
-      : {}),
+    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 ? { candidates } : {}),
   };
 }

@@ -246,7 +246,12 @@ describe('route table shape', () => {
       return typeof r[k] === 'string' && r[k]!.trim() ? [] : [`${r.match}: empty ${k} text`];
     });
     expect(problems).toEqual([]);
-    for (const [k, p] of Object.entries(overrides.properties)) expect(p.reason && p.source, k).toBeTruthy();
+    for (const [k, p] of Object.entries(overrides.properties)) {
+      if (k.startsWith('$')) continue;
+      const rule = p as { family?: string; permission?: string; unknown?: string; reason?: string; source?: string };
+      expect([rule.family, rule.permission, rule.unknown].filter(Boolean), k).toHaveLength(1);
+      expect((rule.reason ?? rule.unknown) && rule.source, k).toBeTruthy();
+    }
   });
 });
 

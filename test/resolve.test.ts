@@ -228,11 +228,44 @@ describe('expand paths', () => {
       ],
     ],
     [
-      'checkout.sessions.retrieve',
-      'line_items',
+      'customers.retrieve',
+      'subscriptions',
       [
-        ['checkout_session_read', 'checkout_session_write'],
-        ['checkout_session_read', 'checkout_session_write'],
+        ['customer_read', 'customer_write'],
+        ['subscription_read', 'subscription_write'],
+      ],
+    ],
+    [
+      'customers.retrieve',
+      'subscriptions.data.default_payment_method',
+      [
+        ['customer_read', 'customer_write'],
+        ['subscription_read', 'subscription_write'],
+        ['payment_method_read', 'payment_method_write'],
+      ],
+    ],
+    [
+      'charges.retrieve',
+      'refunds',
+      [
+        ['charge_read', 'charge_write'],
+        ['charge_read', 'charge_write'],
+      ],
+    ],
+    [
+      'files.retrieve',
+      'links',
+      [
+        ['file_read', 'file_write'],
+        ['file_read', 'file_write'],
+      ],
+    ],
+    [
+      'apps.secrets.find',
+      'payload',
+      [
+        ['secret_read', 'secret_write'],
+        ['secret_read', 'secret_write'],
       ],
     ],
     [
@@ -273,14 +306,36 @@ describe('expand paths', () => {
     expect(e.requirements.slice(1).every((r) => r.expand === path)).toBe(true);
   });
 
-  it('lists each candidate type of a polymorphic expand (Invoice.default_source)', () => {
-    const req = explain('invoices.retrieve', { expand: ['default_source'] }).requirements[1]!;
-    expect(req.anyOf).toEqual(['connected_account_read', 'source_read', 'source_write']);
-    expect(req.candidates?.map((c) => c.type).sort()).toEqual(['Account', 'BankAccount', 'Card', 'Source']);
-    expect(req.candidates?.find((c) => c.type === 'Source')?.anyOf).toEqual(['source_read', 'source_write']);
-    const result = check('invoices.retrieve', { expand: ['default_source'] }, ['invoice_read', 'source_read']);
-    expect(result.allowed).toBe(true);
-    expect(result.satisfied[1]?.uncoveredCandidates).toEqual(['Account', 'BankAccount', 'Card']);
+  it('a field a customer source fills needs the customer family (Invoice.default_source)', () => {
+    const e = explain('invoices.retrieve', { expand: ['default_source'] });
+    expect(e.unknowns).toEqual([]);
+    expect(e.requirements[1]?.anyOf).toEqual(['customer_read', 'customer_write']);
+  });
+
+  // The reference: "at least one corresponding permission for each API object you expand": the
+  // objects a field holds decide, never the object holding it; what no source decides is unknown.
+  it.each<[string, string, string, RegExp]>([
+    ['checkout.sessions.retrieve', 'line_items', 'expand', /Checkout\.Session\.line_items: Line items are LineItem objects.*403/],
+    ['paymentLinks.retrieve', 'line_items', 'expand', /PaymentLink\.line_items/],
+    ['quotes.retrieve', 'line_items', 'expand', /Quote\.line_items/],
+    ['issuing.cards.retrieve', 'number', 'expand', /Issuing\.Card\.number: the full card number is sensitive/],
+    [
+      'paymentIntents.retrieve',
+      'source',
+      'object',
+      /^no permission family is known for BankAccount \| Card \(one of the objects it can hold: Account \| BankAccount \| Card \| Source\)$/,
+    ],
+    ['payouts.retrieve', 'destination', 'object', /^no permission family is known for BankAccount \| Card/],
+  ])('%s + %s is unknown (%s)', (id, path, kind, reason) => {
+    const e = explain(id, { expand: [path] });
+    expect(e.unknowns).toEqual([expect.objectContaining({ kind, expand: path, reason: expect.stringMatching(reason) })]);
+    expect(e.requirements.slice(1)).toEqual([]);
+  });
+
+  it('an embedded object of a family makes the field need it (line item taxes hold TaxRate objects)', () => {
+    const e = explain('checkout.sessions.retrieve', { expand: ['line_items.data.taxes'] });
+    expect(e.requirements.map((r) => r.anyOf)).toContainEqual(['tax_rate_read', 'tax_rate_write']);
+    expect(e.unknowns.map((u) => u.expand)).toEqual(['line_items.data.taxes']);
   });
 });
 
