@@ -37,22 +37,56 @@ function propsOf(graph: ExpandGraph, type: string, catalog: Catalog): ReadonlyMa
   return undefined;
 }
 
-/** In which other recorded API versions `seg` is a property of one of `types`, said as a clause. */
+const named = (v: ApiVersionInfo): string => `${v.apiVersion}${v.stripeVersion ? ` (stripe ${v.stripeVersion})` : ''}`;
+
+/**
+ * In which other recorded API versions `seg` is a property of one of `types`, said as a clause:
+ * a change is dated by the two recorded versions around it ("added between 2026-02-25.clover and
+ * 2026-10-28.endive"), never by the first recording that happens to show it.
+ */
 function versionHistory(graph: ExpandGraph, types: readonly string[], seg: string, catalog: Catalog): string {
-  const versions = catalog.apiVersions; // newest first
+  // Hand-listed versions (judged with another version's graph) say nothing of their own.
+  const versions = catalog.apiVersions.filter((v) => !v.graph); // newest first
   const has = (v: ApiVersionInfo) => types.some((t) => catalog.expandGraph(v.apiVersion).types.get(t)?.has(seg));
-  const at = versions.indexOf(graph.version);
+  const judged = graph.version.graph ?? graph.version.apiVersion;
+  const at = versions.findIndex((v) => v.apiVersion === judged);
   const present = versions.map(has);
   if (!present.some(Boolean)) return '';
-  const name = (v: ApiVersionInfo) => `${v.apiVersion}${v.stripeVersion ? ` (stripe ${v.stripeVersion})` : ''}`;
   const older = present.findIndex((p, i) => p && i > at);
   let newer = -1;
   for (let i = at - 1; i >= 0 && newer < 0; i--) if (present[i]) newer = i;
   const parts: string[] = [];
-  if (older >= 0) parts.push(`it was removed in ${versions[older - 1]!.apiVersion} (present up to ${name(versions[older]!)})`);
-  if (newer >= 0)
-    parts.push(`it was added in ${versions[newer]!.apiVersion}${versions[newer + 1] ? ` (absent up to ${versions[newer + 1]!.apiVersion})` : ''}`);
+  if (older >= 0) {
+    const [withIt, without] = [versions[older]!, versions[older - 1]!];
+    parts.push(
+      `it was removed between ${withIt.apiVersion} and ${without.apiVersion} (the newest recorded version with it: ${named(withIt)}; the oldest without it: ${named(without)})`,
+    );
+  }
+  if (newer >= 0) {
+    const [without, withIt] = [versions[newer + 1]!, versions[newer]!];
+    parts.push(
+      `it was added between ${without.apiVersion} and ${withIt.apiVersion} (the newest recorded version without it: ${named(without)}; the oldest with it: ${named(withIt)})`,
+    );
+  }
   return `; ${parts.join(', and ')}`;
+}
+
+/** Whether `apiVersion` is dated after the newest recorded version (an SDK newer than the map). */
+export function newerThanRecorded(apiVersion: string | undefined, catalog: Catalog): boolean {
+  const newest = catalog.apiVersions[0];
+  return !!apiVersion && !!newest && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) && apiVersion.slice(0, 10) > newest.apiVersion.slice(0, 10);
+}
+
+/** How a message names the API version a request was judged in. */
+function versionClause(requested: string | undefined, graph: ExpandGraph, catalog: Catalog): string {
+  const judged = graph.version.apiVersion;
+  const newest = catalog.apiVersions[0]!;
+  if (!requested) return ` in API version ${judged} (the newest recorded; the request names none)`;
+  if (requested === judged) return ` in API version ${judged}`;
+  if (judged === newest.apiVersion && newerThanRecorded(requested, catalog)) {
+    return ` in API version ${requested}, newer than the newest recorded version (${named(newest)}), judged with that version's graph`;
+  }
+  return ` in API version ${requested} (judged with the graph recorded for ${judged})`;
 }
 
 /** What one expand path needs, walked from the response type of `shape`. */
@@ -87,14 +121,7 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
     if (found.length === 0) {
       const where = types.length ? types.join(' | ') : 'a value that has no properties';
       const history = types.length ? versionHistory(graph, types, seg, catalog) : '';
-      const judged = graph.version.apiVersion;
-      const version = !history
-        ? ''
-        : !ctx.apiVersion
-          ? ` in API version ${judged} (the newest recorded; the request names none)`
-          : ctx.apiVersion === judged
-            ? ` in API version ${judged}`
-            : ` in API version ${ctx.apiVersion} (judged with the graph recorded for ${judged})`;
+      const version = history || newerThanRecorded(ctx.apiVersion, catalog) ? versionClause(ctx.apiVersion, graph, catalog) : '';
       return unknown(`"${seg}" is not an expandable property of ${where}${version}${history} (in expand path "${path}")`);
     }
     const expandable = found.filter(([, p]) => p.expand);

@@ -2,7 +2,7 @@
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
 import { callLabel } from './request.js';
 import { getCatalog, type Catalog } from './catalog.js';
-import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
+import { newerThanRecorded, walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
 import { eventRequirements } from './event-requirements.js';
 import { withRefusal } from './refusals.js';
@@ -110,14 +110,16 @@ const VERSION_LIMIT = 100;
 const graphVersions = new Map<string, string | undefined>();
 /**
  * The recorded API version whose expand graph judges a request's version (the newest recorded
- * one at or before it), or undefined for the newest: resolutions are cached per graph, not per
+ * one at or before it), or undefined for the newest (a version newer than every recorded one is kept,
+ * so that messages name it): resolutions are cached per graph, not per
  * version string, so any number of distinct versions costs a handful of cache entries.
  */
 function graphVersion(apiVersion: string): string | undefined {
   if (graphVersions.has(apiVersion)) return graphVersions.get(apiVersion);
   const catalog = getCatalog();
   const chosen = catalog.expandGraph(apiVersion).version.apiVersion;
-  const key = chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
+  // A version newer than every recorded one keeps its own name: messages say it is newer.
+  const key = newerThanRecorded(apiVersion, catalog) ? apiVersion : chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
   if (graphVersions.size >= VERSION_LIMIT) graphVersions.clear();
   graphVersions.set(apiVersion, key);
   return key;

@@ -12,15 +12,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
 import { buildGraphs, encodeProps } from './expand-graph.mjs';
+import { endpointsFile, recordedSdks } from './sdks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
 
 const overrides = readJson('overrides.json');
 const catalog = readJson('generated/permissions.json');
-// endpoints-*.json hold other SDK majors recorded by the compatibility job; endpoints.json is the dev dependency.
-const endpointFiles = ['generated/endpoints.json', ...['14', '17', '20'].map((m) => `generated/endpoints-stripe${m}.json`)]
-  .filter((f) => existsSync(resolve(root, f)));
+// endpoints.json is the dev dependency `stripe`; endpoints-stripeNN.json each `stripe-NN` alias (scripts/sdks.mjs).
+const endpointFiles = recordedSdks().map(endpointsFile).filter((f) => existsSync(resolve(root, f)));
 const recordings = endpointFiles.map((f) => ({ file: f, ...readJson(f) }));
 
 const API_HOST = 'api.stripe.com';
