@@ -10,6 +10,10 @@ interface Entry {
   readonly reason: string;
   readonly instead: string;
   readonly source: string;
+  /** `high`: Stripe's refusal was observed; `medium`: Stripe's docs imply it, none observed. */
+  readonly confidence: 'high' | 'medium';
+  /** Why that confidence. */
+  readonly note: string;
 }
 
 // Read on first use (nothing is decoded at import). tsup may bundle a JSON array as an object
@@ -29,7 +33,8 @@ export function refusalFor(request: CanonicalRequest, resolution: Resolution): R
     const id = request.path.slice(request.path.lastIndexOf('/') + 1);
     if (!own || id !== own) return undefined;
   }
-  return { reason: entry.reason, instead: entry.instead, source: entry.source };
+  // The source carries the confidence, so every message that cites the source states it too.
+  return { reason: entry.reason, instead: entry.instead, source: `${entry.source}; confidence ${entry.confidence}: ${entry.note}` };
 }
 
 /** The resolution with its refusal, for explain() and the verdict. */
