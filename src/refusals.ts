@@ -33,8 +33,9 @@ export function refusalFor(request: CanonicalRequest, resolution: Resolution): R
     const id = request.path.slice(request.path.lastIndexOf('/') + 1);
     if (!own || id !== own) return undefined;
   }
-  // The source carries the confidence, so every message that cites the source states it too.
-  return { reason: entry.reason, instead: entry.instead, source: `${entry.source}; confidence ${entry.confidence}: ${entry.note}` };
+  // A refusal Stripe's docs only imply says so wherever its source is cited; an observed one is stated as fact.
+  const source = entry.confidence === 'high' ? entry.source : `${entry.source}; confidence ${entry.confidence}: ${entry.note}`;
+  return { reason: entry.reason, instead: entry.instead, source };
 }
 
 /** The resolution with its refusal, for explain() and the verdict. */

@@ -60,7 +60,14 @@ function expandables(graph, methodIds) {
   return out;
 }
 
-const files = recordedSdks().map(endpointsFile).filter((f) => existsSync(resolve(root, f)));
+// Newest release first.
+const semver = (v) => v.split('.').map(Number);
+const files = recordedSdks()
+  .map(endpointsFile)
+  .filter((f) => existsSync(resolve(root, f)))
+  .map((f) => [f, semver(readJson(f).stripeVersion)])
+  .sort(([, a], [, b]) => b[0] - a[0] || b[1] - a[1] || b[2] - a[2])
+  .map(([f]) => f);
 console.log(`stripe (installed ${installed}); map recorded from ${routes.stripeVersions.join(', ')}`);
 console.log(`permissions in catalog: ${Object.keys(catalog.permissions).length} (${Object.keys(catalog.families).length} families, ${Object.keys(catalog.events).length} event types)`);
 console.log(`routes (HTTP contracts): ${routes.routes.length}; methods that send no request: ${Object.keys(routes.local ?? {}).length}`);
