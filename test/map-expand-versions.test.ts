@@ -248,3 +248,30 @@ describe('the stored form: one base graph plus per-version deltas', () => {
     );
   });
 });
+
+// The expand rule holds in every recorded (and hand-listed) version: the objects a field holds decide.
+describe.each(catalog.apiVersions.map((v) => [v.apiVersion]))('in %s', (apiVersion) => {
+  it.each([
+    ['customers.retrieve', 'subscriptions', ['subscription_read', 'subscription_write']],
+    ['customers.retrieve', 'tax_ids', ['customer_read', 'customer_write']],
+    ['charges.retrieve', 'refunds', ['charge_read', 'charge_write']],
+    ['files.retrieve', 'links', ['file_read', 'file_write']],
+    ['invoices.retrieve', 'customer', ['customer_read', 'customer_write']],
+  ])('%s expand %s needs %j', (method, path, anyOf) => {
+    const result = walkExpand(catalog.shapes.get(method), method, path, { strict: false, apiVersion }, catalog);
+    expect(result.unknowns).toEqual([]);
+    expect(result.requirements.at(-1)?.anyOf).toEqual(anyOf);
+  });
+
+  it('a field holding LineItem objects (no family of their own) is unknown, never the holder’s permission', () => {
+    const result = walkExpand(
+      catalog.shapes.get('checkout.sessions.retrieve'),
+      'checkout.sessions.retrieve',
+      'line_items',
+      { strict: false, apiVersion },
+      catalog,
+    );
+    expect(result.requirements).toEqual([]);
+    expect(result.unknowns).toEqual([expect.objectContaining({ kind: 'expand', reason: expect.stringContaining('Checkout.Session.line_items') })]);
+  });
+});
