@@ -15,10 +15,20 @@ const RESOLUTION_CACHE_LIMIT = 1_000;
 /** Per route: resolutions by (strictness, method id, API version, expand paths). Frozen, shared by every caller. */
 let resolutionCache = new WeakMap<RouteEntry, Map<string, Resolution>>();
 let cached = 0;
-/** The request model interns expand lists: the same frozen array means the same paths. */
-const newByArray = () =>
-  [new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>(), new WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>()] as const;
+type ByArray = WeakMap<readonly string[], WeakMap<RouteEntry, Resolution>>;
+/**
+ * The request model interns expand lists: the same frozen array means the same paths. One table
+ * per recorded API version a request names ('' for none): a handful, since only recorded versions
+ * (never an arbitrary string) take this path.
+ */
+const newByArray = () => [new Map<string, ByArray>(), new Map<string, ByArray>()] as const;
 let byArray = newByArray();
+const fastTable = (strict: 0 | 1, version: string): ByArray => {
+  const tables = byArray[strict];
+  let table = tables.get(version);
+  if (!table) tables.set(version, (table = new WeakMap()));
+  return table;
+};
 
 /**
  * What a request needs. The hot path of every guarded call: a route lookup and, for a
@@ -35,10 +45,10 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   if (route.eventsParam) return build(route, method, req, options, catalog);
   const expand = req.expand;
   const strict = options.strictReads ? 1 : 0;
-  // Fast path for the guard: interned expand arrays, no method id or version to key on
-  // beyond the default.
-  let fast = !req.methodId && !req.apiVersion && expand !== undefined && Object.isFrozen(expand) ? byArray[strict] : undefined;
-  const fastHit = fast?.get(expand!)?.get(route);
+  // Fast path for the guard: interned expand arrays, no method id, no version or a recorded one.
+  const version = req.apiVersion ?? '';
+  const fastPath = !req.methodId && expand !== undefined && Object.isFrozen(expand) && (!version || catalog.apiVersions.some((v) => v.apiVersion === version));
+  const fastHit = fastPath ? fastTable(strict, version).get(expand!)?.get(route) : undefined;
   if (fastHit) return fastHit;
   // JSON: no two different requests share a key, whatever their strings contain.
   const key = JSON.stringify([strict, req.methodId ?? null, req.apiVersion ?? null, expand ?? []]);
@@ -55,8 +65,8 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
     byKey.set(key, (hit = deepFreeze(build(route, method, req, options, catalog))));
     cached++;
   }
-  if (fast) {
-    fast = byArray[strict];
+  if (fastPath) {
+    const fast = fastTable(strict, version);
     let byRoute = fast.get(expand!);
     if (!byRoute) fast.set(expand!, (byRoute = new WeakMap()));
     byRoute.set(route, hit);
@@ -95,7 +105,7 @@ function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolea
     ...(request.host ? { host: request.host } : {}),
     ...(request.methodId ? { methodId: request.methodId } : {}),
     ...(request.events ? { events: request.events } : {}),
-    ...(request.apiVersion && graphVersion(request.apiVersion) ? { apiVersion: graphVersion(request.apiVersion)! } : {}),
+    ...(request.apiVersion ? { apiVersion: graphVersion(request.apiVersion) } : {}),
   };
   const resolution = withRefusal(request, resolveRequest(shape, strictReads ? STRICT : LENIENT));
   if (!request.unreadable.length) return resolution;
@@ -107,19 +117,20 @@ function resolveCanonicalUncached(request: CanonicalRequest, strictReads: boolea
 }
 
 const VERSION_LIMIT = 100;
-const graphVersions = new Map<string, string | undefined>();
+const graphVersions = new Map<string, string>();
 /**
  * The recorded API version whose expand graph judges a request's version (the newest recorded
- * one at or before it), or undefined for the newest (a version newer than every recorded one is kept,
- * so that messages name it): resolutions are cached per graph, not per
- * version string, so any number of distinct versions costs a handful of cache entries.
+ * one at or before it); a version newer than every recorded one is kept as it is, so that messages
+ * name it. Resolutions are cached per graph, not per version string, so older versions in any
+ * number cost a handful of cache entries.
  */
-function graphVersion(apiVersion: string): string | undefined {
-  if (graphVersions.has(apiVersion)) return graphVersions.get(apiVersion);
+function graphVersion(apiVersion: string): string {
+  const known = graphVersions.get(apiVersion);
+  if (known !== undefined) return known;
   const catalog = getCatalog();
   const chosen = catalog.expandGraph(apiVersion).version.apiVersion;
   // A version newer than every recorded one keeps its own name: messages say it is newer.
-  const key = newerThanRecorded(apiVersion, catalog) ? apiVersion : chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
+  const key = newerThanRecorded(apiVersion, catalog) ? apiVersion : chosen;
   if (graphVersions.size >= VERSION_LIMIT) graphVersions.clear();
   graphVersions.set(apiVersion, key);
   return key;

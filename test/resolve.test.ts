@@ -2,7 +2,8 @@
 // table and routes.json as reviewed), never computed from mappings/ at test time.
 import { describe, it, expect } from 'vitest';
 import { explain, check } from '../src/explain.js';
-import { resolveRequest } from '../src/resolve.js';
+import { resolveCanonical, resolveRequest } from '../src/resolve.js';
+import { canonicalRequest } from '../src/request.js';
 
 const anyOf = (id: string, expand: string[] = [], strictReads = false) => explain(id, { expand }, { strictReads }).requirements.map((r) => r.anyOf);
 
@@ -405,5 +406,22 @@ describe('check() semantics', () => {
 
   it('names the declared permission that satisfied a read', () => {
     expect(check('customers.retrieve', {}, ['customer_write']).satisfied[0]).toMatchObject({ satisfiedBy: 'customer_write', via: 'customer_write' });
+  });
+});
+
+// What guard() and the msw handlers judge (a canonical request with the Stripe-Version sent): a
+// version newer than every recorded one is named as such, not as "none named".
+describe('canonical requests name the API version they are sent with', () => {
+  const reasonAt = (apiVersion: string | undefined) =>
+    resolveCanonical(
+      canonicalRequest({ method: 'GET', path: '/v1/subscriptions/sub_1?expand[]=latest_invoice.payment_intent', apiVersion }),
+      false,
+    ).unknowns.map((u) => u.reason);
+  it.each<[string | undefined, RegExp]>([
+    ['2027-03-01.future', /in API version 2027-03-01\.future, newer than the newest recorded version \(2026-11-18\.endive \(stripe 23\.2\.0\)\)/],
+    ['2026-11-18.endive', /in API version 2026-11-18\.endive;/],
+    ['2025-12-01.clover', /in API version 2025-10-29\.clover;/],
+  ])('%s', (apiVersion, reason) => {
+    expect(reasonAt(apiVersion)).toEqual([expect.stringMatching(reason)]);
   });
 });
