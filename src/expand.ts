@@ -37,22 +37,56 @@ function propsOf(graph: ExpandGraph, type: string, catalog: Catalog): ReadonlyMa
   return undefined;
 }
 
-/** In which other recorded API versions `seg` is a property of one of `types`, said as a clause. */
+const named = (v: ApiVersionInfo): string => `${v.apiVersion}${v.stripeVersion ? ` (stripe ${v.stripeVersion})` : ''}`;
+
+/**
+ * In which other recorded API versions `seg` is a property of one of `types`, said as a clause:
+ * a change is dated by the two recorded versions around it ("added between 2026-02-25.clover and
+ * 2026-10-28.endive"), never by the first recording that happens to show it.
+ */
 function versionHistory(graph: ExpandGraph, types: readonly string[], seg: string, catalog: Catalog): string {
-  const versions = catalog.apiVersions; // newest first
+  // Hand-listed versions (judged with another version's graph) say nothing of their own.
+  const versions = catalog.apiVersions.filter((v) => !v.graph); // newest first
   const has = (v: ApiVersionInfo) => types.some((t) => catalog.expandGraph(v.apiVersion).types.get(t)?.has(seg));
-  const at = versions.indexOf(graph.version);
+  const judged = graph.version.graph ?? graph.version.apiVersion;
+  const at = versions.findIndex((v) => v.apiVersion === judged);
   const present = versions.map(has);
   if (!present.some(Boolean)) return '';
-  const name = (v: ApiVersionInfo) => `${v.apiVersion}${v.stripeVersion ? ` (stripe ${v.stripeVersion})` : ''}`;
   const older = present.findIndex((p, i) => p && i > at);
   let newer = -1;
   for (let i = at - 1; i >= 0 && newer < 0; i--) if (present[i]) newer = i;
   const parts: string[] = [];
-  if (older >= 0) parts.push(`it was removed in ${versions[older - 1]!.apiVersion} (present up to ${name(versions[older]!)})`);
-  if (newer >= 0)
-    parts.push(`it was added in ${versions[newer]!.apiVersion}${versions[newer + 1] ? ` (absent up to ${versions[newer + 1]!.apiVersion})` : ''}`);
+  if (older >= 0) {
+    const [withIt, without] = [versions[older]!, versions[older - 1]!];
+    parts.push(
+      `it was removed between ${withIt.apiVersion} and ${without.apiVersion} (the newest recorded version with it: ${named(withIt)}; the oldest without it: ${named(without)})`,
+    );
+  }
+  if (newer >= 0) {
+    const [without, withIt] = [versions[newer + 1]!, versions[newer]!];
+    parts.push(
+      `it was added between ${without.apiVersion} and ${withIt.apiVersion} (the newest recorded version without it: ${named(without)}; the oldest with it: ${named(withIt)})`,
+    );
+  }
   return `; ${parts.join(', and ')}`;
+}
+
+/** Whether `apiVersion` is dated after the newest recorded version (an SDK newer than the map). */
+export function newerThanRecorded(apiVersion: string | undefined, catalog: Catalog): boolean {
+  const newest = catalog.apiVersions[0];
+  return !!apiVersion && !!newest && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) && apiVersion.slice(0, 10) > newest.apiVersion.slice(0, 10);
+}
+
+/** How a message names the API version a request was judged in. */
+function versionClause(requested: string | undefined, graph: ExpandGraph, catalog: Catalog): string {
+  const judged = graph.version.apiVersion;
+  const newest = catalog.apiVersions[0]!;
+  if (!requested) return ` in API version ${judged} (the newest recorded; the request names none)`;
+  if (requested === judged) return ` in API version ${judged}`;
+  if (judged === newest.apiVersion && newerThanRecorded(requested, catalog)) {
+    return ` in API version ${requested}, newer than the newest recorded version (${named(newest)}), judged with that version's graph`;
+  }
+  return ` in API version ${requested} (judged with the graph recorded for ${judged})`;
 }
 
 /** What one expand path needs, walked from the response type of `shape`. */
@@ -75,8 +109,6 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
   }
   const graph = catalog.expandGraph(ctx.apiVersion);
   let types: readonly string[] = shape.returns;
-  // The object types whose family covers properties returned only when expanded.
-  let owners: readonly string[] = shape.returns;
   let lastExpandable = false;
   for (; i < segs.length; i++) {
     const seg = segs[i]!;
@@ -89,24 +121,16 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
     if (found.length === 0) {
       const where = types.length ? types.join(' | ') : 'a value that has no properties';
       const history = types.length ? versionHistory(graph, types, seg, catalog) : '';
-      const judged = graph.version.apiVersion;
-      const version = !history
-        ? ''
-        : !ctx.apiVersion
-          ? ` in API version ${judged} (the newest recorded; the request names none)`
-          : ctx.apiVersion === judged
-            ? ` in API version ${judged}`
-            : ` in API version ${ctx.apiVersion} (judged with the graph recorded for ${judged})`;
+      const version = history || newerThanRecorded(ctx.apiVersion, catalog) ? versionClause(ctx.apiVersion, graph, catalog) : '';
       return unknown(`"${seg}" is not an expandable property of ${where}${version}${history} (in expand path "${path}")`);
     }
     const expandable = found.filter(([, p]) => p.expand);
     const targets = [...new Set(found.flatMap(([, p]) => p.to))];
     lastExpandable = expandable.length > 0;
     if (lastExpandable) {
-      const req = crossing(expandable, owners, prefix, path, strict, catalog);
+      const req = crossing(expandable, prefix, path, strict, catalog);
       if ('reason' in req) unknowns.push(req);
       else requirements.push(req);
-      owners = targets.length ? targets : owners;
     }
     types = targets;
     // A list property (Customer.subscriptions) is walked through its `data`; a map through any key.
@@ -119,48 +143,54 @@ export function walkExpand(shape: MethodShape | undefined, origin: string, path:
   return { requirements, unknowns };
 }
 
-function crossing(
-  found: readonly [string, ExpandProp][],
-  owners: readonly string[],
-  prefix: string,
-  path: string,
-  strict: boolean,
-  catalog: Catalog,
-): Requirement | UnknownItem {
+/**
+ * What crossing one expandable property needs. The reference: "you must also request at least one
+ * corresponding permission for each API object you expand" — so the objects the field holds decide,
+ * for an ID (`Invoice.customer`) and for a field returned only when expanded (`Customer.subscriptions`
+ * holds Subscription objects: subscription_read) alike, never the object holding the field. A hand
+ * rule (mappings/overrides.json `properties`, each with its source) decides fields whose objects
+ * have no family of their own, or marks them unknown with the reason. Every object the field can
+ * hold must have a known family: one candidate without one makes the field unknown.
+ */
+function crossing(found: readonly [string, ExpandProp][], prefix: string, path: string, strict: boolean, catalog: Catalog): Requirement | UnknownItem {
   const because = `expand ${prefix}`;
+  const seg = prefix.slice(prefix.lastIndexOf('.') + 1);
   for (const [holder] of found) {
-    const hand = catalog.properties.get(`${holder}.${prefix.slice(prefix.lastIndexOf('.') + 1)}`);
+    const hand = catalog.properties.get(`${holder}.${seg}`);
+    if (!hand) continue;
     const anyOf = readAnyOf(hand, strict, catalog);
     if (anyOf) return { anyOf, because, expand: path };
+    return { kind: 'expand', because, expand: path, reason: `no permission is known for expanding ${holder}.${seg}: ${hand.source ?? 'no source names one'}` };
   }
-  const included = found.every(([, p]) => p.expand === 'included');
-  // Fields returned only when expanded belong to the object holding them (Checkout.Session.line_items).
-  const candidatesTypes = included ? owners : [...new Set(found.flatMap(([, p]) => p.to))];
-  const candidates: ExpandCandidate[] = [];
-  const unknownTypes: string[] = [];
-  const listed = new Set(candidatesTypes);
-  for (const type of listed) {
-    // Deleted* variants share their object's family: list the object once.
-    if (type.replace(/^(.*\.)?Deleted/, '$1') !== type && listed.has(type.replace(/^(.*\.)?Deleted/, '$1'))) continue;
-    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
-    if (anyOf) candidates.push({ type, anyOf });
-    else unknownTypes.push(type);
-  }
-  if (candidates.length === 0) {
+  const targets = [...new Set(found.flatMap(([, p]) => p.to))];
+  if (targets.length === 0) {
+    const holders = found.map(([holder]) => `${holder}.${seg}`).join(' | ');
     return {
       kind: 'object',
       because,
       expand: path,
-      reason: `no permission family is known for ${unknownTypes.join(' | ')}`,
+      reason: `${holders} holds no API object with a permission family of its own, and no source in mappings/ names the permission expanding it needs`,
     };
+  }
+  const candidates: ExpandCandidate[] = [];
+  const unknownTypes: string[] = [];
+  const listed = new Set(targets);
+  // Deleted* variants share their object's family: list the object once.
+  const kinds = [...listed].filter((type) => type.replace(/^(.*\.)?Deleted/, '$1') === type || !listed.has(type.replace(/^(.*\.)?Deleted/, '$1')));
+  for (const type of kinds) {
+    const anyOf = readAnyOf(catalog.objects.get(type), strict, catalog);
+    if (anyOf) candidates.push({ type, anyOf });
+    else unknownTypes.push(type);
+  }
+  if (unknownTypes.length) {
+    const of = kinds.length > 1 ? ` (one of the objects it can hold: ${kinds.join(' | ')})` : '';
+    return { kind: 'object', because, expand: path, reason: `no permission family is known for ${unknownTypes.join(' | ')}${of}` };
   }
   const anyOf = [...new Set(candidates.flatMap((c) => c.anyOf))];
   return {
     anyOf,
     because,
     expand: path,
-    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 || unknownTypes.length
-      ? { candidates: [...candidates, ...unknownTypes.map((type) => ({ type, anyOf: [] }))] }
-      : {}),
+    ...(new Set(candidates.map((c) => c.anyOf.join())).size > 1 ? { candidates } : {}),
   };
 }

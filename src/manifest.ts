@@ -1,10 +1,10 @@
 // Reads and validates stripe-app.json (and local manifests that `extends` it). Manifest files are
 // hostile input: only regular files of bounded size are read, and no message quotes a file that is
 // not a JSON manifest. Every problem is collected with its file, entry and fix, then thrown once.
-import misnamedJson from '../mappings/sources/misnamed-permissions.json' with { type: 'json' };
 import { getCatalog } from './catalog.js';
 import { GuardOptionsError, ManifestError, prefixed, type ManifestProblem } from './errors.js';
 import { inspectJson, parseJson, type JsonPath } from './json.js';
+import { checkPermissionName } from './names.js';
 import { nearest } from './nearest.js';
 
 /** One entry of a manifest's `permissions` array. */
@@ -60,24 +60,12 @@ export interface ManifestOptions {
   readonly extraPermissions?: Iterable<string>;
 }
 
-interface Misnamed {
-  readonly name: string;
-  readonly intended: string | null;
-  readonly reason: string;
-}
-// Object.values: the bundler turns a JSON file into an object keyed by index.
-let misnamedMap: ReadonlyMap<string, Misnamed> | undefined;
-/** Read on first use: nothing is decoded at import. */
-const misnamedNames = (): ReadonlyMap<string, Misnamed> =>
-  (misnamedMap ??= new Map(Object.values(misnamedJson as readonly Misnamed[]).map((m) => [m.name, m])));
-
 const INLINE = '(inline manifest)';
 const MAX_BYTES = 1024 * 1024;
 const MAX_PERMISSIONS = 500;
 const MAX_EXTENDS_DEPTH = 5;
 const MAX_EXTRA = 10_000;
 const LIMITS = { maxDepth: 32, maxMembers: 1000, maxValues: 20_000, forbiddenKeys: new Set(['__proto__', 'constructor']) };
-const NAME = /^[a-z][a-z0-9_]*$/;
 const ENTRY_KEYS = ['permission', 'purpose'];
 // stripe-app.json fields (Stripe's schema and the app manifest reference), and `extends` of local manifests.
 const ROOT_KEYS = [
@@ -310,7 +298,7 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
       if (!meant.has('permission')) add('name_invalid', at('permission'), `must be a permission name string, got ${describe(name)}`);
       return;
     }
-    const problem = nameProblem(name, catalog, extra);
+    const problem = nameProblem(name, extra);
     if (problem) return add(problem[0], at('permission'), problem[1]);
     const first = seen.get(name);
     if (first !== undefined)
@@ -329,33 +317,11 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
   });
 }
 
-type Catalog = ReturnType<typeof getCatalog>;
-
-/** Why a name is not a permission, with the one to declare instead; undefined when it is one. */
-function nameProblem(name: string, catalog: Catalog, extra: ReadonlySet<string>): [ManifestProblemCode, string] | undefined {
-  if (catalog.permissions.has(name) || extra.has(name)) return undefined;
-  const quoted = `"${clip(name)}"`;
-  if (name.includes(',')) {
-    const parts = name
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    return [
-      'several_names',
-      `${quoted} names several permissions; Stripe rejects this at upload. Use one entry each: ${parts.map((p) => `"${clip(p)}"`).join(', ')}`,
-    ];
-  }
-  const misnamed = misnamedNames().get(name);
-  if (misnamed) {
-    const fix = misnamed.intended ? `Declare "${misnamed.intended}" instead` : 'Remove the entry';
-    return ['misnamed_permission', `${quoted} is not a Stripe Apps permission: ${misnamed.reason}. ${fix}`];
-  }
-  const event = catalog.events.get(name);
-  if (event) return ['event_type', `${quoted} is an event type, not a permission. To receive it, declare ${event.map((p) => `"${p}"`).join(' or ')}`];
-  const guess = NAME.test(name) && name.length < 80 ? nearest(name, [...catalog.permissions.keys(), ...extra]) : undefined;
-  const hint = guess ? ` — did you mean "${guess}"?` : '';
-  const override = extra.size || guess ? '' : '. If the catalog is behind Stripe, pass it in extraPermissions';
-  return ['unknown_permission', `unknown permission ${quoted}${hint} (Stripe rejects unknown names at upload)${override}`];
+/** Why a name is not a permission, with the one to declare instead (src/names.ts); undefined when it is one. */
+function nameProblem(name: string, extra: ReadonlySet<string>): [ManifestProblemCode, string] | undefined {
+  const check = checkPermissionName(name, extra);
+  if (check.ok) return undefined;
+  return [check.code === 'name_invalid' ? 'name_invalid' : check.code, check.message];
 }
 
 // node:fs and node:path are loaded on demand, so that bundling the package for a UI

@@ -10,6 +10,10 @@ interface Entry {
   readonly reason: string;
   readonly instead: string;
   readonly source: string;
+  /** `high`: Stripe's refusal was observed; `medium`: Stripe's docs imply it, none observed. */
+  readonly confidence: 'high' | 'medium';
+  /** Why that confidence. */
+  readonly note: string;
 }
 
 // Read on first use (nothing is decoded at import). tsup may bundle a JSON array as an object
@@ -33,7 +37,9 @@ export function refusalFor(request: CanonicalRequest, resolution: Resolution): R
     const id = request.path.slice(request.path.lastIndexOf('/') + 1);
     if (!own || id !== own) return undefined;
   }
-  return { reason: entry.reason, instead: entry.instead, source: entry.source };
+  // A refusal Stripe's docs only imply says so wherever its source is cited; an observed one is stated as fact.
+  const source = entry.confidence === 'high' ? entry.source : `${entry.source}; confidence ${entry.confidence}: ${entry.note}`;
+  return { reason: entry.reason, instead: entry.instead, source };
 }
 
 /** The resolution with its refusal, for explain() and the verdict. */

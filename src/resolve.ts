@@ -2,7 +2,7 @@
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
 import { callLabel } from './request.js';
 import { getCatalog, type Catalog } from './catalog.js';
-import { walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
+import { newerThanRecorded, walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
 import type { RouteEntry } from './routes.js';
 import { eventRequirements } from './event-requirements.js';
 import { withRefusal } from './refusals.js';
@@ -81,17 +81,20 @@ export function resolveCanonical(request: CanonicalRequest, strictReads: boolean
 
 const VERSION_LIMIT = 100;
 const MAX_CACHED_VERSION = 64;
-const graphVersions = new Map<string, string | undefined>();
+const graphVersions = new Map<string, string>();
 /**
  * The recorded API version whose expand graph judges a request's version (the newest recorded
- * one at or before it), or undefined for the newest: resolutions are cached per graph, not per
- * version string, so any number of distinct versions costs a handful of cache entries.
+ * one at or before it); a version newer than every recorded one is kept as it is, so that messages
+ * name it. Resolutions are cached per graph, not per version string, so older versions in any
+ * number cost a handful of cache entries.
  */
-function graphVersion(apiVersion: string): string | undefined {
-  if (graphVersions.has(apiVersion)) return graphVersions.get(apiVersion);
+function graphVersion(apiVersion: string): string {
+  const known = graphVersions.get(apiVersion);
+  if (known !== undefined) return known;
   const catalog = getCatalog();
   const chosen = catalog.expandGraph(apiVersion).version.apiVersion;
-  const key = chosen === catalog.apiVersions[0]?.apiVersion ? undefined : chosen;
+  // A version newer than every recorded one keeps its own name: messages say it is newer.
+  const key = newerThanRecorded(apiVersion, catalog) ? apiVersion : chosen;
   if (apiVersion.length > MAX_CACHED_VERSION) return key;
   if (graphVersions.size >= VERSION_LIMIT) graphVersions.clear();
   graphVersions.set(apiVersion, key);

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { mapFile } from '../mappings/generated/runtime.js';
 import { getCatalog } from '../src/catalog.js';
+// @ts-expect-error -- a plain .mjs script without declarations
+import { recordedSdks } from '../mappings/scripts/sdks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(join(root, rel), 'utf8')) as T;
@@ -75,13 +77,15 @@ const overrides = readJson<OverridesDoc>('mappings/overrides.json');
 const catalog = new Set(Object.keys(permsDoc.permissions));
 const API = 'api.stripe.com';
 
-// The dev dependency and the latest of each older major the peer range (>=14) promises.
-const SDKS = [
-  { module: 'stripe', version: '23.1.0', file: 'mappings/generated/endpoints.json', min: 600 },
-  { module: 'stripe-20', version: '20.4.1', file: 'mappings/generated/endpoints-stripe20.json', min: 500 },
-  { module: 'stripe-17', version: '17.7.0', file: 'mappings/generated/endpoints-stripe17.json', min: 500 },
-  { module: 'stripe-14', version: '14.25.0', file: 'mappings/generated/endpoints-stripe14.json', min: 450 },
-];
+// The dev dependency and the latest of each major the peer range (>=14) promises, and the newest
+// release (mappings/scripts/sdks.mjs reads them from package.json's devDependencies).
+const devDependencies = readJson<{ devDependencies: Record<string, string> }>('package.json').devDependencies;
+const SDKS = (recordedSdks() as { module: string; suffix: string }[]).map(({ module, suffix }) => ({
+  module,
+  version: module === 'stripe' ? devDependencies.stripe! : devDependencies[module]!.replace(/^npm:stripe@/, ''),
+  file: `mappings/generated/endpoints${suffix}.json`,
+  min: 450,
+}));
 const recordings = new Map<string, Recorded>();
 function record(module: string): Recorded {
   const dir = mkdtempSync(join(tmpdir(), 'spg-record-'));
@@ -246,7 +250,12 @@ describe('route table shape', () => {
       return typeof r[k] === 'string' && r[k]!.trim() ? [] : [`${r.match}: empty ${k} text`];
     });
     expect(problems).toEqual([]);
-    for (const [k, p] of Object.entries(overrides.properties)) expect(p.reason && p.source, k).toBeTruthy();
+    for (const [k, p] of Object.entries(overrides.properties)) {
+      if (k.startsWith('$')) continue;
+      const rule = p as { family?: string; permission?: string; unknown?: string; reason?: string; source?: string };
+      expect([rule.family, rule.permission, rule.unknown].filter(Boolean), k).toHaveLength(1);
+      expect((rule.reason ?? rule.unknown) && rule.source, k).toBeTruthy();
+    }
   });
 });
 

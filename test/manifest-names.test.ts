@@ -41,8 +41,19 @@ describe('names that are not permissions name the intended one', () => {
       'event_type',
       '"account.application.authorized" is an event type, not a permission. To receive it, declare "event_read"',
     ],
-    ['customer_reed', 'unknown_permission', 'unknown permission "customer_reed" — did you mean "customer_read"? (Stripe rejects unknown names at upload)'],
-    ['zz_nothing_like_it', 'unknown_permission', '(Stripe rejects unknown names at upload). If the catalog is behind Stripe, pass it in extraPermissions'],
+    [
+      'customer_reed',
+      'unknown_permission',
+      '"customer_reed" is not a Stripe Apps permission (did you mean "customer_read"?); Stripe rejects unknown names at upload',
+    ],
+    ['Customer_Read', 'unknown_permission', '"Customer_Read" is not a Stripe Apps permission (did you mean "customer_read"?)'],
+    ['customer-read ', 'unknown_permission', '(did you mean "customer_read"?)'],
+    ['Webhook_Endpoint_Write', 'misnamed_permission', 'Declare "webhook_write" instead'],
+    [
+      'zz_nothing_like_it',
+      'unknown_permission',
+      'Stripe rejects unknown names at upload. If Stripe added it after this catalog, list it in overrides.permissions',
+    ],
   ];
   it.each(rows)('%s', (name, code, message) => {
     expect(problems(() => parseManifest({ permissions: [entry(name)] }, 'stripe-app.json'))).toEqual([

@@ -1,13 +1,15 @@
 // Editor support generated from the catalog (issue 10, items 5 and 8): the stripe-app.json
 // JSON Schema shipped as stripe-permission-guard/stripe-app.schema.json, and the PermissionName type.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getCatalog } from '../src/catalog.js';
 import type { PermissionName } from '../src/index.js';
+import type { AnyPermissionName } from '../src/generated/permission-name.js';
+import { Ajv } from 'ajv';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8');
@@ -16,7 +18,7 @@ interface Schema {
   $comment: string;
   properties: Record<string, { type?: string; items?: { properties: Record<string, unknown>; required: string[] } }>;
   additionalProperties: boolean;
-  definitions: { permissionName: { enum: string[]; enumDescriptions: string[] } };
+  definitions: { permissionName: { enum: string[]; anyOf: { const: string; description: string; deprecated?: true }[] } };
 }
 const schema = JSON.parse(read('mappings/generated/stripe-app.schema.json')) as Schema;
 const names = schema.definitions.permissionName;
@@ -28,15 +30,17 @@ describe('stripe-app.schema.json', () => {
     );
   });
 
-  it('lists every current permission of the catalog, each with a description, and no legacy one', () => {
-    const current = [...catalog.permissions.values()]
-      .filter((p) => p.status === 'current')
-      .map((p) => p.name)
-      .sort();
-    expect(names.enum).toEqual(current);
-    expect(names.enumDescriptions).toHaveLength(current.length);
-    expect(names.enumDescriptions.every((d) => d.trim().length > 10)).toBe(true);
-    for (const legacy of ['datastore_read', 'elements_write', 'mandate_write']) expect(names.enum).not.toContain(legacy);
+  it('lists every permission of the catalog, each with a description; names outside the current reference are deprecated, not removed', () => {
+    expect(names.enum).toEqual([...catalog.permissions.keys()].sort());
+    expect(names.anyOf.map((b) => b.const)).toEqual(names.enum);
+    expect(names.anyOf.every((b) => b.description.trim().length > 10)).toBe(true);
+    const deprecated = names.anyOf.filter((b) => b.deprecated).map((b) => b.const);
+    expect(deprecated).toEqual(['datastore_read', 'datastore_write', 'elements_write', 'mandate_write', 'stripecli_session_write']);
+    for (const b of names.anyOf)
+      expect(b.description.startsWith('Deprecated: not in the current Stripe Apps permissions reference'), b.const).toBe(!!b.deprecated);
+    for (const name of ['elements_write', 'mandate_write', 'datastore_read', 'datastore_write', 'customer_read']) expect(names.enum).toContain(name);
+    // Stripe's schema typos and names that are not permissions stay out.
+    for (const name of ['apply_pay_domain_read', 'shpping_rate_write', 'webhook_endpoint_write']) expect(names.enum).not.toContain(name);
   });
 
   it('describes permission entries, extends, and permits the other manifest fields loosely', () => {
@@ -45,13 +49,26 @@ describe('stripe-app.schema.json', () => {
     expect(schema.additionalProperties).toBe(true);
   });
 
-  it.each(['examples/backend/stripe-app.json', 'examples/backend/stripe-app.dev.json', 'examples/ui-extension/stripe-app.json'])(
-    'accepts the names of %s',
-    (file) => {
-      const manifest = JSON.parse(read(file)) as { permissions?: { permission: string }[] };
-      expect((manifest.permissions ?? []).map((p) => p.permission).filter((n) => !names.enum.includes(n))).toEqual([]);
-    },
-  );
+  // ajv in its default strict mode refuses unknown keywords (editors' enumDescriptions, x-… annotations).
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const manifests = readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(^|\/)stripe-app(\.[^/]+)?\.json$/.test(f) && !f.includes('node_modules'))
+    .map((f) => `examples/${f}`)
+    .sort();
+
+  it('loads in ajv strict mode and finds the examples', () => {
+    expect(manifests.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(manifests.filter((f) => !f.includes('broken-manifest')))('validates %s', (file) => {
+    expect(validate(JSON.parse(read(file))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('rejects the broken example where Stripe would', () => {
+    expect(validate(JSON.parse(read('examples/broken-manifest/stripe-app.json')))).toBe(false);
+    const paths = new Set(validate.errors!.map((e) => e.instancePath));
+    expect([...paths]).toEqual(expect.arrayContaining(['/permissions/0/permission', '/permissions/1/permission', '/permissions/2']));
+  });
 
   it('is shipped: package.json exports it and lists it in files', () => {
     const pkg = JSON.parse(read('package.json')) as { exports: Record<string, unknown>; files: string[] };
@@ -74,14 +91,17 @@ describe('stripecli_session_write (issue 10, item 5)', () => {
 });
 
 describe('PermissionName', () => {
-  it('lists every catalog name and stays open to others', () => {
+  it('is a strict union of every catalog name; AnyPermissionName is the escape hatch for newer names', () => {
     const source = read('src/generated/permission-name.ts');
-    const listed = [...source.matchAll(/^ {2}\| '([a-z0-9_]+)'$/gm)].map((m) => m[1]);
+    const listed = [...source.matchAll(/^ {2}\| '([a-z0-9_]+)';?$/gm)].map((m) => m[1]);
     expect(listed).toEqual([...catalog.permissions.keys()].sort());
-    expect(source).toMatch(/\| \(string & \{\}\);/);
-    // Type-checked by `tsc --noEmit` (npm test): catalog names and override names alike.
-    const wanted: PermissionName[] = ['customer_read', 'stripecli_session_write', 'my_override_read'];
-    expect(wanted).toHaveLength(3);
+    expect(source).toMatch(/export type AnyPermissionName = PermissionName \| \(string & \{\}\);/);
+    // Type-checked by `tsc --noEmit` (npm test): a misspelt literal does not compile; other names go through AnyPermissionName.
+    const wanted: PermissionName[] = ['customer_read', 'stripecli_session_write', 'elements_write'];
+    // @ts-expect-error -- a misspelt name is a type error
+    const misspelt: PermissionName = 'customer_reed';
+    const later: AnyPermissionName[] = ['customer_read', 'my_override_read'];
+    expect([...wanted, misspelt, ...later]).toHaveLength(6);
   });
 });
 

@@ -2,7 +2,8 @@
 // table and routes.json as reviewed), never computed from mappings/ at test time.
 import { describe, it, expect } from 'vitest';
 import { explain, check } from '../src/explain.js';
-import { resolveRequest } from '../src/resolve.js';
+import { resolveCanonical, resolveRequest } from '../src/resolve.js';
+import { canonicalRequest } from '../src/request.js';
 
 const anyOf = (id: string, expand: string[] = [], strictReads = false) => explain(id, { expand }, { strictReads }).requirements.map((r) => r.anyOf);
 
@@ -228,11 +229,44 @@ describe('expand paths', () => {
       ],
     ],
     [
-      'checkout.sessions.retrieve',
-      'line_items',
+      'customers.retrieve',
+      'subscriptions',
       [
-        ['checkout_session_read', 'checkout_session_write'],
-        ['checkout_session_read', 'checkout_session_write'],
+        ['customer_read', 'customer_write'],
+        ['subscription_read', 'subscription_write'],
+      ],
+    ],
+    [
+      'customers.retrieve',
+      'subscriptions.data.default_payment_method',
+      [
+        ['customer_read', 'customer_write'],
+        ['subscription_read', 'subscription_write'],
+        ['payment_method_read', 'payment_method_write'],
+      ],
+    ],
+    [
+      'charges.retrieve',
+      'refunds',
+      [
+        ['charge_read', 'charge_write'],
+        ['charge_read', 'charge_write'],
+      ],
+    ],
+    [
+      'files.retrieve',
+      'links',
+      [
+        ['file_read', 'file_write'],
+        ['file_read', 'file_write'],
+      ],
+    ],
+    [
+      'apps.secrets.find',
+      'payload',
+      [
+        ['secret_read', 'secret_write'],
+        ['secret_read', 'secret_write'],
       ],
     ],
     [
@@ -273,14 +307,36 @@ describe('expand paths', () => {
     expect(e.requirements.slice(1).every((r) => r.expand === path)).toBe(true);
   });
 
-  it('lists each candidate type of a polymorphic expand (Invoice.default_source)', () => {
-    const req = explain('invoices.retrieve', { expand: ['default_source'] }).requirements[1]!;
-    expect(req.anyOf).toEqual(['connected_account_read', 'source_read', 'source_write']);
-    expect(req.candidates?.map((c) => c.type).sort()).toEqual(['Account', 'BankAccount', 'Card', 'Source']);
-    expect(req.candidates?.find((c) => c.type === 'Source')?.anyOf).toEqual(['source_read', 'source_write']);
-    const result = check('invoices.retrieve', { expand: ['default_source'] }, ['invoice_read', 'source_read']);
-    expect(result.allowed).toBe(true);
-    expect(result.satisfied[1]?.uncoveredCandidates).toEqual(['Account', 'BankAccount', 'Card']);
+  it('a field a customer source fills needs the customer family (Invoice.default_source)', () => {
+    const e = explain('invoices.retrieve', { expand: ['default_source'] });
+    expect(e.unknowns).toEqual([]);
+    expect(e.requirements[1]?.anyOf).toEqual(['customer_read', 'customer_write']);
+  });
+
+  // The reference: "at least one corresponding permission for each API object you expand": the
+  // objects a field holds decide, never the object holding it; what no source decides is unknown.
+  it.each<[string, string, string, RegExp]>([
+    ['checkout.sessions.retrieve', 'line_items', 'expand', /Checkout\.Session\.line_items: Line items are LineItem objects.*403/],
+    ['paymentLinks.retrieve', 'line_items', 'expand', /PaymentLink\.line_items/],
+    ['quotes.retrieve', 'line_items', 'expand', /Quote\.line_items/],
+    ['issuing.cards.retrieve', 'number', 'expand', /Issuing\.Card\.number: the full card number is sensitive/],
+    [
+      'paymentIntents.retrieve',
+      'source',
+      'object',
+      /^no permission family is known for BankAccount \| Card \(one of the objects it can hold: Account \| BankAccount \| Card \| Source\)$/,
+    ],
+    ['payouts.retrieve', 'destination', 'object', /^no permission family is known for BankAccount \| Card/],
+  ])('%s + %s is unknown (%s)', (id, path, kind, reason) => {
+    const e = explain(id, { expand: [path] });
+    expect(e.unknowns).toEqual([expect.objectContaining({ kind, expand: path, reason: expect.stringMatching(reason) })]);
+    expect(e.requirements.slice(1)).toEqual([]);
+  });
+
+  it('an embedded object of a family makes the field need it (line item taxes hold TaxRate objects)', () => {
+    const e = explain('checkout.sessions.retrieve', { expand: ['line_items.data.taxes'] });
+    expect(e.requirements.map((r) => r.anyOf)).toContainEqual(['tax_rate_read', 'tax_rate_write']);
+    expect(e.unknowns.map((u) => u.expand)).toEqual(['line_items.data.taxes']);
   });
 });
 
@@ -350,5 +406,22 @@ describe('check() semantics', () => {
 
   it('names the declared permission that satisfied a read', () => {
     expect(check('customers.retrieve', {}, ['customer_write']).satisfied[0]).toMatchObject({ satisfiedBy: 'customer_write', via: 'customer_write' });
+  });
+});
+
+// What guard() and the msw handlers judge (a canonical request with the Stripe-Version sent): a
+// version newer than every recorded one is named as such, not as "none named".
+describe('canonical requests name the API version they are sent with', () => {
+  const reasonAt = (apiVersion: string | undefined) =>
+    resolveCanonical(
+      canonicalRequest({ method: 'GET', path: '/v1/subscriptions/sub_1?expand[]=latest_invoice.payment_intent', apiVersion }),
+      false,
+    ).unknowns.map((u) => u.reason);
+  it.each<[string | undefined, RegExp]>([
+    ['2027-03-01.future', /in API version 2027-03-01\.future, newer than the newest recorded version \(2026-11-18\.endive \(stripe 23\.2\.0\)\)/],
+    ['2026-11-18.endive', /in API version 2026-11-18\.endive;/],
+    ['2025-12-01.clover', /in API version 2025-10-29\.clover;/],
+  ])('%s', (apiVersion, reason) => {
+    expect(reasonAt(apiVersion)).toEqual([expect.stringMatching(reason)]);
   });
 });

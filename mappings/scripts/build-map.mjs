@@ -12,15 +12,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
 import { buildGraphs, encodeProps } from './expand-graph.mjs';
+import { endpointsFile, recordedSdks } from './sdks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
 
 const overrides = readJson('overrides.json');
 const catalog = readJson('generated/permissions.json');
-// endpoints-*.json hold other SDK majors recorded by the compatibility job; endpoints.json is the dev dependency.
-const endpointFiles = ['generated/endpoints.json', ...['14', '17', '20'].map((m) => `generated/endpoints-stripe${m}.json`)]
-  .filter((f) => existsSync(resolve(root, f)));
+// endpoints.json is the dev dependency `stripe`; endpoints-stripeNN.json each `stripe-NN` alias (scripts/sdks.mjs).
+const endpointFiles = recordedSdks().map(endpointsFile).filter((f) => existsSync(resolve(root, f)));
 const recordings = endpointFiles.map((f) => ({ file: f, ...readJson(f) }));
 
 const API_HOST = 'api.stripe.com';
@@ -182,7 +182,13 @@ for (const type of allTypes) {
     };
   }
 }
-for (const [key, value] of Object.entries(overrides.properties)) {
+const handProperties = Object.fromEntries(Object.entries(overrides.properties).filter(([k]) => !k.startsWith('$')));
+for (const [key, value] of Object.entries(handProperties)) {
+  if ([value.family, value.permission, value.unknown].filter(Boolean).length !== 1 || !value.source || !(value.reason || value.unknown)) {
+    problems.push(`overrides.properties.${key} needs exactly one of family, permission or unknown, a reason and a source`);
+  }
+  const dot = key.lastIndexOf('.');
+  if (!objectDocs.some((d) => d.types[key.slice(0, dot)]?.props[key.slice(dot + 1)])) problems.push(`overrides.properties names ${key}, which no SDK's types have`);
   for (const p of [value.permission, ...(value.family ? Object.values(catalog.families[value.family] ?? {}) : [])]) {
     if (p && !perms[p]) problems.push(`overrides.properties.${key} names ${p}, which is not in the catalog`);
   }
@@ -196,7 +202,7 @@ const doc = {
   routes: out,
   local,
   objects,
-  properties: overrides.properties,
+  properties: handProperties,
 };
 // The expand graph the runtime walks, one per recorded API version, stored as the newest
 // graph plus per-version deltas (see expand-graph.mjs).
@@ -356,7 +362,7 @@ if (problems.length) {
     methodIndex: ['Record<method id, [route group, row]>', methodIndex],
     routeText: ['the reasons and sources of routes, by number', text.list],
     objects: ['Record<type, [family, permission, ambiguous csv, source]>', Object.fromEntries(Object.entries(doc.objects).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', csv(o.ambiguous), o.source ?? '']]))],
-    properties: ['Record<Type.prop, [family, permission, source]>', Object.fromEntries(Object.entries(doc.properties).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', o.source ?? '']]))],
+    properties: ['Record<Type.prop, [family, permission, source]> (neither family nor permission: unknown, source says why)', Object.fromEntries(Object.entries(doc.properties).map(([k, o]) => [k, [o.family ?? '', o.permission ?? '', o.unknown ? `${o.unknown} (${o.source})` : (o.source ?? '')]]))],
     versions: ['[apiVersion, stripeVersion, graph, source][], newest first', expandDoc.versions.map((v) => [v.apiVersion, v.stripeVersion ?? '', v.graph ?? '', v.source ?? ''])],
     local: ['Record<method id, [reason, source]>', Object.fromEntries(Object.entries(local).map(([m, e]) => [m, [e.reason, e.source ?? '']]))],
   };

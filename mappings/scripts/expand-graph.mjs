@@ -13,10 +13,32 @@ export const newestFirst = (a, b) => b.slice(0, 10).localeCompare(a.slice(0, 10)
  * such when they lead to something expandable (Account.company → …document.front), so that
  * `expand: ['name']` stays an unknown path while `company.verification.document.front` is walked.
  */
-function graphOf(doc, included) {
+/** Whether a recorded API version falls in a graphAdditions entry's [from, until] (by date prefix). */
+const inRange = (apiVersion, { from, until }) => (!from || apiVersion.slice(0, 10) >= from) && (!until || apiVersion.slice(0, 10) <= until);
+
+/**
+ * The doc's types with the hand-listed properties of overrides.graphAdditions that apply to its
+ * API version; a property the SDK already declares as expandable stays as declared.
+ */
+function withAdditions(doc, additions) {
+  const types = Object.fromEntries(Object.entries(doc.types).map(([type, t]) => [type, { ...t, props: { ...t.props } }]));
+  for (const entry of additions) {
+    if (!inRange(doc.apiVersion, entry)) continue;
+    for (const [key, prop] of Object.entries(entry.props)) {
+      const dot = key.lastIndexOf('.');
+      const [type, name] = [key.slice(0, dot), key.slice(dot + 1)];
+      types[type] ??= { props: {} };
+      if (!types[type].props[name]?.expand) types[type].props[name] = prop;
+    }
+  }
+  return types;
+}
+
+function graphOf(doc, included, additions) {
   const isIncluded = (type, name, prop) => prop.expand === 'included' && (prop.list || Object.hasOwn(included, `${type}.${name}`));
   const plain = ({ expand: _expand, scalar: _scalar, ...rest }) => rest;
   const graph = {};
+  doc = { ...doc, types: withAdditions(doc, additions) };
   for (const [type, t] of Object.entries(doc.types)) {
     graph[type] = {};
     for (const [name, prop] of Object.entries(t.props)) {
@@ -61,8 +83,13 @@ function delta(base, graph) {
 
 export function buildGraphs(objectDocs, overrides, problems) {
   const included = Object.fromEntries(Object.entries(overrides.included ?? {}).filter(([k]) => !k.startsWith('$')));
+  const additions = overrides.graphAdditions?.entries ?? [];
+  for (const [i, entry] of additions.entries()) {
+    if (!entry.reason || !entry.source || !entry.props || !Object.keys(entry.props).length) problems.push(`overrides.graphAdditions.entries[${i}] needs props, a reason and a source`);
+    if (!objectDocs.some((doc) => inRange(doc.apiVersion, entry))) problems.push(`overrides.graphAdditions.entries[${i}] applies to no recorded API version`);
+  }
   const recorded = objectDocs
-    .map((doc) => ({ apiVersion: doc.apiVersion, stripeVersion: doc.stripeVersion, graph: graphOf(doc, included) }))
+    .map((doc) => ({ apiVersion: doc.apiVersion, stripeVersion: doc.stripeVersion, graph: graphOf(doc, included, additions) }))
     .sort((a, b) => newestFirst(a.apiVersion, b.apiVersion));
   for (const [i, r] of recorded.entries()) {
     if (recorded.findIndex((x) => x.apiVersion === r.apiVersion) !== i) problems.push(`two SDKs pin API version ${r.apiVersion}`);

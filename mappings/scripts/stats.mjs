@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endpointsFile, recordedSdks } from './sdks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
@@ -48,15 +49,25 @@ function expandables(graph, methodIds) {
     for (const [name, p] of Object.entries(graph[type])) {
       todo.push(...p.to);
       if (!p.expand) continue;
+      // As src/expand.ts: a hand rule decides (or keeps it unknown); else every object the field holds needs a family.
       const hand = routes.properties[`${type}.${name}`];
-      const targets = p.expand === 'included' ? [type] : p.to;
-      out.set(`${type}.${name}`, !!hand || targets.some((t) => routes.objects[t]?.family || routes.objects[t]?.permission));
+      const base = (t) => t.replace(/^(.*\.)?Deleted/, '$1');
+      const targets = p.to.filter((t) => base(t) === t || !p.to.includes(base(t)));
+      const known = (t) => routes.objects[t]?.family || routes.objects[t]?.permission;
+      out.set(`${type}.${name}`, hand ? !!(hand.family || hand.permission) : targets.length > 0 && targets.every(known));
     }
   }
   return out;
 }
 
-const files = ['generated/endpoints.json', ...['20', '17', '14'].map((m) => `generated/endpoints-stripe${m}.json`)].filter((f) => existsSync(resolve(root, f)));
+// Newest release first.
+const semver = (v) => v.split('.').map(Number);
+const files = recordedSdks()
+  .map(endpointsFile)
+  .filter((f) => existsSync(resolve(root, f)))
+  .map((f) => [f, semver(readJson(f).stripeVersion)])
+  .sort(([, a], [, b]) => b[0] - a[0] || b[1] - a[1] || b[2] - a[2])
+  .map(([f]) => f);
 console.log(`stripe (installed ${installed}); map recorded from ${routes.stripeVersions.join(', ')}`);
 console.log(`permissions in catalog: ${Object.keys(catalog.permissions).length} (${Object.keys(catalog.families).length} families, ${Object.keys(catalog.events).length} event types)`);
 console.log(`routes (HTTP contracts): ${routes.routes.length}; methods that send no request: ${Object.keys(routes.local ?? {}).length}`);
