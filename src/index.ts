@@ -15,7 +15,9 @@ export type {
 export type { Requirement, ExpandCandidate, UnknownItem, Resolution, ResolveOptions, RequestShape, PermissionContext, CanonicalRequest } from './types.js';
 export { permissionInfo, listPermissions, impliedPermissions } from './permissions.js';
 export type { PermissionInfo } from './catalog.js';
-export type { PermissionName } from './generated/permission-name.js';
+export type { PermissionName, AnyPermissionName } from './generated/permission-name.js';
+export { checkPermissionName } from './names.js';
+export type { NameCheck, NameProblemCode } from './names.js';
 export { formatExplanation } from './format.js';
 export { guard, unguard, isGuarded } from './guard.js';
 export type { GuardOptions, GuardMode, UnmappedStrategy, PermissionsSource, PermissionsFunction, StripeClientLike } from './guard.js';

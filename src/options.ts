@@ -1,10 +1,10 @@
 // The permission options guard() and the msw handlers share: validated and compiled once into
 // a Policy (policy.ts decides per request with it).
 import { compileGrant, type Grant } from './grant.js';
-import { getCatalog } from './catalog.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { compileOverrides, type CompiledOverrides, type Overrides } from './overrides.js';
 import { nearest } from './nearest.js';
+import { checkPermissionName } from './names.js';
 import { GuardOptionsError, type Violation } from './errors.js';
 import { WarnOnce, type Logger } from './callbacks.js';
 import { noun } from './text.js';
@@ -163,13 +163,13 @@ export function compilePolicy(options: PermissionOptions, caller: string, enforc
 /** A static permission list: every entry a known name, all problems at once (GuardOptionsError with the nearest names). */
 export function validateNames(names: readonly unknown[], caller: string, extra: readonly string[] = []): string[] {
   if (!Array.isArray(names)) throw new GuardOptionsError(`${caller}: the permissions must be an array of permission names, got ${describe(names)}.`);
-  const catalog = getCatalog();
   const problems: string[] = [];
   names.forEach((name, i) => {
     if (typeof name !== 'string') problems.push(`permissions[${i}] is ${describe(name)}, not a permission name`);
-    else if (!catalog.permissions.has(name) && !extra.includes(name)) {
-      const guess = nearest(name, catalog.permissions.keys());
-      problems.push(`permissions[${i}] ${JSON.stringify(name)} is not a Stripe Apps permission${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    else {
+      // The one name check: the same words as the manifest, check(), the matchers and the ESLint rule.
+      const verdict = checkPermissionName(name, extra);
+      if (!verdict.ok) problems.push(`permissions[${i}] ${verdict.message}`);
     }
   });
   if (problems.length) throw new GuardOptionsError(`${caller}: ${problems.join('; ')}.`);

@@ -4,6 +4,7 @@
 import { callLabel } from './request.js';
 import { compileGrant, evaluate, type Grant } from './grant.js';
 import { verdictOf } from './verdict.js';
+import { checkPermissionName } from './names.js';
 import { getCatalog } from './catalog.js';
 import { resolveCanonical } from './resolve.js';
 import { applyOverrides } from './overrides.js';
@@ -41,11 +42,10 @@ export function grantFor(returned: unknown, policy: Policy): Grant | GuardOption
   if (!g) {
     const catalog = getCatalog();
     for (const n of names) {
-      if (!catalog.permissions.has(n) && !policy.overrides?.permissions.includes(n) && policy.warned.first(`unknown name ${n}`)) {
-        safeWarn(
-          policy.logger,
-          `The permissions function returned ${JSON.stringify(n.slice(0, 80))}, which is not a permission this version knows; it grants nothing it does not name.`,
-        );
+      if (catalog.permissions.has(n)) continue;
+      const verdict = checkPermissionName(n, policy.overrides?.permissions ?? []);
+      if (!verdict.ok && policy.warned.first(`unknown name ${n}`)) {
+        safeWarn(policy.logger, `The permissions function returned ${verdict.message}; it grants nothing it does not name.`);
       }
     }
     g = compileGrant(Object.freeze(names));

@@ -39,7 +39,7 @@ describe('validation collects every problem, naming the entry and the fix', () =
       [
         ['permissions[0].permission', 'did you mean "customer_read"?'],
         ['permissions[1].purpose', 'is missing'],
-        ['permissions[2].permission', /unknown permission "nonsense_thing_xyz" \(Stripe rejects/],
+        ['permissions[2].permission', /"nonsense_thing_xyz" is not a Stripe Apps permission; Stripe rejects/],
       ],
     ],
   ];
@@ -59,7 +59,7 @@ describe('validation collects every problem, naming the entry and the fix', () =
       }
     })();
     expect(err?.message).toMatch(/^\[stripe-permission-guard\] Invalid manifest stripe-app.json: 2 errors\./);
-    expect(err?.message).toContain('✗ stripe-app.json: permissions[0].permission: unknown permission "customer_reed"');
+    expect(err?.message).toContain('✗ stripe-app.json: permissions[0].permission: "customer_reed" is not a Stripe Apps permission');
     expect(err?.message).toContain('✗ stripe-app.json: permissions[1].purpose: is missing');
   });
 
