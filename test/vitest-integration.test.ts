@@ -100,6 +100,12 @@ describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 
     expect(run.status).toBe(0);
   });
 
+  it('with STRIPE_PERMISSION_GUARD_MODE=off, says that nothing was recorded and why', () => {
+    const off = runFixture({ STRIPE_PERMISSION_GUARD_MODE: 'off' });
+    expect(off.stdout).toContain('Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked.');
+    expect(off.stdout).not.toContain('unused in tests');
+  });
+
   it('without the setup file, says so instead of listing every permission unused', () => {
     const bare = runFixture({ SPG_NO_SETUP: '1' });
     expect(bare.stdout).toContain("No test ran the setup file, so no call was recorded. Add setupFiles: ['stripe-permission-guard/vitest/setup']");
