@@ -18,12 +18,13 @@ const JEST = 'node,jest,stripe-permission-guard/jest/setup';
 // [setting, module, moduleResolution, fixture folder, "types", files, extra flags]. A project uses
 // one runner: the vitest and the Jest matcher declarations are not compiled together.
 const CASES: [string, string, string, 'esm' | 'cjs', string, string[], string[]][] = [
-  ['node16, ES modules, vitest', 'node16', 'node16', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts'], []],
+  // examples/typescript/errors.ts is the README's error handling.
+  ['node16, ES modules, vitest', 'node16', 'node16', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts', '../../../../examples/typescript/errors.ts'], []],
   // vitest is ESM only: under node16 its own types refuse CommonJS test files.
   ['node16, CommonJS, Jest', 'node16', 'node16', 'cjs', JEST, ['jest.spec.ts', 'errors.ts'], []],
   ['nodenext, ES modules, vitest', 'nodenext', 'nodenext', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts'], []],
   ['nodenext, CommonJS, Jest', 'nodenext', 'nodenext', 'cjs', JEST, ['jest.spec.ts', 'errors.ts'], []],
-  ['bundler, vitest', 'esnext', 'bundler', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts'], []],
+  ['bundler, vitest', 'esnext', 'bundler', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts', '../../../../examples/typescript/errors.ts'], []],
   ['bundler, Jest', 'esnext', 'bundler', 'esm', JEST, ['jest.spec.ts'], []],
   ['commonjs + node10, vitest', 'commonjs', 'node10', 'esm', VITEST, ['vitest.spec.ts', 'errors.ts'], ['--esModuleInterop']],
   ['commonjs + node10, Jest', 'commonjs', 'node10', 'esm', JEST, ['jest.spec.ts'], ['--esModuleInterop']],

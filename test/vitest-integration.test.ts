@@ -100,6 +100,20 @@ describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 
     expect(run.status).toBe(0);
   });
 
+  it("vitest's own --merge-reports gives the reporter the blob's checks: the same report as the run", () => {
+    const blobs = mkdtempSync(join(tmpdir(), 'spg-vitest-blobs-'));
+    const config = ['--config', 'test/fixtures/vitest-concurrent/vitest.config.mjs'];
+    const vitest = (args: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    vitest(['run', ...config, '--reporter=blob', `--outputFile=${join(blobs, 'shard-1.json')}`]);
+    const out = join(blobs, 'merged.json');
+    const merged = vitest(['run', ...config, `--merge-reports=${blobs}`], { SPG_OUTPUT: out });
+    expect(merged.stdout).toContain('Stripe permission coverage');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as CoverageReport;
+    expect(report.calls).toEqual(run.report!.calls);
+    expect(report.expectedRejections).toEqual(run.report!.expectedRejections);
+  });
+
   it('with STRIPE_PERMISSION_GUARD_MODE=off, says that nothing was recorded and why', () => {
     const off = runFixture({ STRIPE_PERMISSION_GUARD_MODE: 'off' });
     expect(off.stdout).toContain('Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked.');
