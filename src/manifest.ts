@@ -152,7 +152,7 @@ function filePathOf(url: URL, problems: Problems): string | undefined {
   adder(problems, INLINE)(
     'unreadable',
     '(file)',
-    `a manifest URL must be a local file: URL, got ${url.protocol === 'file:' ? 'one that names no local file' : `a ${scheme} URL`}. Pass the path, new URL('./stripe-app.json', import.meta.url), or the parsed manifest (fetch it yourself)`,
+    `a manifest URL must be a local file: URL, got ${url.protocol === 'file:' ? 'one that names no local file' : `a ${scheme} URL${scheme === 'http:' ? " (import.meta.url is one in vitest's jsdom and happy-dom environments)" : ''}`}. Pass a path (relative to the current directory), a file: URL, or the parsed manifest`,
   );
   return undefined;
 }

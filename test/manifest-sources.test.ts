@@ -75,12 +75,13 @@ describe('manifest sources', () => {
     expect(parseManifest(foreign).names).toEqual(['customer_read']);
   });
   it.each([
-    ['https://example.com/stripe-app.json', 'a manifest URL must be a local file: URL, got a https: URL'],
+    ['https://example.com/stripe-app.json', 'a manifest URL must be a local file: URL, got a https: URL. Pass a path'],
+    ['http://localhost:3000/stripe-app.json', "got a http: URL (import.meta.url is one in vitest's jsdom and happy-dom environments). Pass a path"],
     ['file://server/share/stripe-app.json', 'a manifest URL must be a local file: URL, got one that names no local file'],
   ])('%s is refused, saying what to pass instead', (href, message) => {
     const [problem] = problemsOf(() => parseManifest(new URL(href)));
     expect(problem).toContain(message);
-    expect(problem).toContain('Pass the path');
+    expect(problem).toContain('Pass a path (relative to the current directory), a file: URL, or the parsed manifest');
   });
   it('a plain object is validated as the manifest itself, never read as a URL', () => {
     const manifest = parseManifest({ href: pathToFileURL(manifestPath).href, protocol: 'file:', pathname: '/stripe-app.json' });
