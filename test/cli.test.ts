@@ -92,14 +92,14 @@ describe('check', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it.each([
-    [['--manifest', 'stripe-app.json', 'warn.json']],
-    [['stripe-app.json', 'warn.json']],
-  ])('two manifests (%j) are a usage error naming both', (args) => {
-    const r = run('check', ...args);
-    expect(r).toMatchObject({ code: 2, out: '' });
-    expect(r.err).toContain('check takes one manifest, got 2: stripe-app.json warn.json. Pass it as --manifest <file>.');
-  });
+  it.each([[['--manifest', 'stripe-app.json', 'warn.json']], [['stripe-app.json', 'warn.json']]])(
+    'two manifests (%j) are a usage error naming both',
+    (args) => {
+      const r = run('check', ...args);
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain('check takes one manifest, got 2: stripe-app.json warn.json. Pass it as --manifest <file>.');
+    },
+  );
 
   it('--json has the same result and exit code', () => {
     const r = run('check', 'bad.json', '--json');

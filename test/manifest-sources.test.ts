@@ -52,7 +52,10 @@ describe('decodeUtf8: strict UTF-8, as TextDecoder with fatal: true', () => {
     expect(decodeUtf8(u8, { keepBom: true })).toBe(fatal(u8, true));
   });
   it('agrees with TextDecoder on random bytes and on every string encoded', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (u8) => decodeUtf8(u8) === fatal(u8)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (u8) => decodeUtf8(u8) === fatal(u8)),
+      { numRuns: 3000 },
+    );
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 64 }), (s) => decodeUtf8(new TextEncoder().encode(s), { keepBom: true }) === s));
   });
   it('decodes more than one chunk of text', () => {

@@ -31,28 +31,32 @@ const CASES: [string, string, string, 'esm' | 'cjs', string, string[], string[]]
 ];
 
 describe('types under each module resolution', () => {
-  it.concurrent.each(CASES)('%s', async (_, module, resolution, kind, types, files, extra) => {
-    const args = [
-      TSC,
-      '--noEmit',
-      '--strict',
-      // Our declarations are checked in full by test/jest-types.test.ts; here what matters is which
-      // files each setting resolves. (Under node10 vitest's own declarations need it anyway.)
-      '--skipLibCheck',
-      '--target',
-      'es2022',
-      '--module',
-      module,
-      '--moduleResolution',
-      resolution,
-      '--types',
-      types,
-      ...extra,
-      ...files,
-    ];
-    const output = await new Promise<string>((done) =>
-      execFile(process.execPath, args, { cwd: dir(kind), encoding: 'utf8' }, (error, stdout, stderr) => done(error ? stdout + stderr || String(error) : '')),
-    );
-    expect(output).toBe('');
-  }, 120_000);
+  it.concurrent.each(CASES)(
+    '%s',
+    async (_, module, resolution, kind, types, files, extra) => {
+      const args = [
+        TSC,
+        '--noEmit',
+        '--strict',
+        // Our declarations are checked in full by test/jest-types.test.ts; here what matters is which
+        // files each setting resolves. (Under node10 vitest's own declarations need it anyway.)
+        '--skipLibCheck',
+        '--target',
+        'es2022',
+        '--module',
+        module,
+        '--moduleResolution',
+        resolution,
+        '--types',
+        types,
+        ...extra,
+        ...files,
+      ];
+      const output = await new Promise<string>((done) =>
+        execFile(process.execPath, args, { cwd: dir(kind), encoding: 'utf8' }, (error, stdout, stderr) => done(error ? stdout + stderr || String(error) : '')),
+      );
+      expect(output).toBe('');
+    },
+    120_000,
+  );
 });

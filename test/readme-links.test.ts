@@ -96,7 +96,7 @@ describe('README links, as npm renders them', () => {
   });
 
   it('GitHub slugs, as the anchors are written', () => {
-    expect([...anchors('# guard(stripe, options)\n## In production\n## msw handlers\n## msw handlers\n## Stripe\'s refusals')]).toEqual([
+    expect([...anchors("# guard(stripe, options)\n## In production\n## msw handlers\n## msw handlers\n## Stripe's refusals")]).toEqual([
       'guardstripe-options',
       'in-production',
       'msw-handlers',
@@ -117,6 +117,10 @@ describe('documentation links', () => {
   ];
   it.each(docs)('%s: every relative link and anchor resolves', (doc) => {
     const text = readFileSync(join(root, doc), 'utf8');
-    expect(links(text).map((l) => check(doc, l)).filter(Boolean)).toEqual([]);
+    expect(
+      links(text)
+        .map((l) => check(doc, l))
+        .filter(Boolean),
+    ).toEqual([]);
   });
 });

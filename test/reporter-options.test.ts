@@ -48,7 +48,11 @@ describe('a Jest run that recorded nothing', () => {
       false,
       "No test ran the setup file, so no call was recorded. Add setupFilesAfterEnv: ['stripe-permission-guard/jest/setup'] to jest.config.",
     ],
-    ['the setup ran, no guarded call', true, "No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() in mode 'throw' or 'warn'"],
+    [
+      'the setup ran, no guarded call',
+      true,
+      "No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() in mode 'throw' or 'warn'",
+    ],
     // The setup file is listed, but the only suite threw on import: adding it again is not the fix.
     [
       'the only test file crashed',
