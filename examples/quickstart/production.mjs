@@ -3,7 +3,7 @@
 //   cd examples/quickstart && STRIPE_SECRET_KEY=sk_test_… node production.mjs
 import Stripe from 'stripe';
 
-let stripe = new Stripe(process.env.STRIPE_SECRET_KEY, { maxNetworkRetries: 0 });
+let stripe = new Stripe(process.env.STRIPE_SECRET_KEY);
 if (process.env.NODE_ENV !== 'production') {
   const { guard } = await import('stripe-permission-guard');
   stripe = guard(stripe, { manifest: './stripe-app.json' });
