@@ -114,6 +114,12 @@ describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 
     expect(report.expectedRejections).toEqual(run.report!.expectedRejections);
   });
 
+  it('names a test file that failed before its tests ran, under the summary', () => {
+    const crashed = runFixture({ SPG_CRASH: '1' });
+    expect(crashed.stdout).toContain('Stripe permission coverage');
+    expect(crashed.stdout).toContain('1 test file failed before its tests ran (crash/crash.spec.mjs): its calls are not in this report.');
+  });
+
   it('with STRIPE_PERMISSION_GUARD_MODE=off, says that nothing was recorded and why', () => {
     const off = runFixture({ STRIPE_PERMISSION_GUARD_MODE: 'off' });
     expect(off.stdout).toContain('Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked.');

@@ -153,7 +153,7 @@ export function finishRun(run: RunRecords, o: ResolvedReporterOptions, runner: R
     const color = !!(out as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR;
     out.write(`\n${formatReportText(report, { color })}\n`);
   }
-  if (crashed.length) out.write(prefixed(`${crashedList}: their calls are not in this report.\n`));
+  if (crashed.length) out.write(prefixed(`${crashedList}: ${crashed.length === 1 ? 'its' : 'their'} calls are not in this report.\n`));
   const failures: string[] = [];
   if (o.failOnUndeclared && report.undeclared.length) failures.push(`${report.undeclared.length} permission(s) required but not declared`);
   if (o.failOnUnused && report.unusedInTests.length) failures.push(`${report.unusedInTests.length} declared permission(s) unused in tests`);
