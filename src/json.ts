@@ -298,3 +298,57 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * Strict UTF-8 bytes → text, or undefined when the bytes are not UTF-8 (overlong forms,
+ * surrogates, code points past U+10FFFF, truncated sequences). Written out rather than
+ * TextDecoder: Jest's jsdom environment has no global TextDecoder, and a manifest is small.
+ * A leading byte-order mark is dropped unless `keepBom`.
+ *
+ * @example
+ * decodeUtf8(new Uint8Array([0x63, 0xc3, 0xa9])) // 'cé'
+ * decodeUtf8(new Uint8Array([0xc0, 0xaf])) // undefined (an overlong '/')
+ */
+export function decodeUtf8(bytes: Uint8Array, options: { keepBom?: boolean } = {}): string | undefined {
+  let i = !options.keepBom && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const units: number[] = [];
+  const chunks: string[] = [];
+  // A continuation byte (10xxxxxx) at j, within [lo, hi] for the first one after the lead.
+  const cont = (j: number, lo = 0x80, hi = 0xbf): number => {
+    const b = bytes[j];
+    return b !== undefined && b >= lo && b <= hi ? b & 0x3f : -1;
+  };
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let cp: number;
+    if (b < 0x80) {
+      cp = b;
+      i += 1;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      const c1 = cont(i + 1);
+      if (c1 < 0) return undefined;
+      cp = ((b & 0x1f) << 6) | c1;
+      i += 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      // E0: no overlongs (A0..BF); ED: no surrogates (80..9F).
+      const c1 = cont(i + 1, b === 0xe0 ? 0xa0 : 0x80, b === 0xed ? 0x9f : 0xbf);
+      const c2 = cont(i + 2);
+      if (c1 < 0 || c2 < 0) return undefined;
+      cp = ((b & 0x0f) << 12) | (c1 << 6) | c2;
+      i += 3;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      // F0: no overlongs (90..BF); F4: nothing past U+10FFFF (80..8F).
+      const c1 = cont(i + 1, b === 0xf0 ? 0x90 : 0x80, b === 0xf4 ? 0x8f : 0xbf);
+      const c2 = cont(i + 2);
+      const c3 = cont(i + 3);
+      if (c1 < 0 || c2 < 0 || c3 < 0) return undefined;
+      cp = ((b & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+      i += 4;
+    } else return undefined;
+    if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+    if (units.length >= 8192) chunks.push(String.fromCharCode(...units.splice(0)));
+  }
+  chunks.push(String.fromCharCode(...units));
+  return chunks.join('');
+}

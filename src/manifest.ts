@@ -3,7 +3,7 @@
 // not a JSON manifest. Every problem is collected with its file, entry and fix, then thrown once.
 import { getCatalog } from './catalog.js';
 import { GuardOptionsError, ManifestError, prefixed, type ManifestProblem } from './errors.js';
-import { inspectJson, parseJson, type JsonPath } from './json.js';
+import { decodeUtf8, inspectJson, parseJson, type JsonPath } from './json.js';
 import { checkPermissionName } from './names.js';
 import { nearest } from './nearest.js';
 
@@ -96,23 +96,59 @@ const adder =
 
 /**
  * Loads and validates a manifest file. Follows `"extends"`: fields of the local manifest
- * replace the base's, `permissions` included (the local list is the whole list).
+ * replace the base's, `permissions` included (the local list is the whole list). A relative
+ * path resolves against `process.cwd()`; a `file:` URL names the file wherever the code runs from.
  *
  * @example
  * loadManifest('./stripe-app.dev.json').names // ['customer_read', …]
+ * loadManifest(new URL('./stripe-app.json', import.meta.url))
  * loadManifest('./stripe-app.json', { extraPermissions: ['tax_settings_write'] })
  * @throws {ManifestError} with every problem found
  */
-export function loadManifest(path: string, options: ManifestOptions = {}): Manifest {
+export function loadManifest(location: string | URL, options: ManifestOptions = {}): Manifest {
   const extra = extraNames(options);
   const problems: Problems = [];
+  const path = typeof location === 'string' ? location : filePathOf(location, problems);
+  if (path === undefined) return finish(undefined, INLINE, INLINE, problems, extra);
   const read = readWithExtends(resolve(path), problems, [], undefined);
   return finish(read?.value, read?.permissionsFile ?? displayName(path), displayName(path), problems, extra);
 }
 
+// A URL object may come from another realm (jsdom's URL under Jest), so it is recognized by shape.
+function isUrl(v: unknown): v is URL {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !isPlainObject(v) &&
+    typeof (v as URL).href === 'string' &&
+    typeof (v as URL).protocol === 'string' &&
+    typeof (v as URL).pathname === 'string'
+  );
+}
+
+/** The path of a `file:` URL (`new URL('./stripe-app.json', import.meta.url)`); other URLs are a problem. */
+function filePathOf(url: URL, problems: Problems): string | undefined {
+  if (url.protocol === 'file:') {
+    const { fileURLToPath } = node<{ fileURLToPath(u: string): string }>('node:url');
+    try {
+      return fileURLToPath(url.href);
+    } catch {
+      // A file: URL with a host or an encoded separator names no local file.
+    }
+  }
+  const scheme = clip(url.protocol, 20);
+  adder(problems, INLINE)(
+    'unreadable',
+    '(file)',
+    `a manifest URL must be a local file: URL, got ${url.protocol === 'file:' ? 'one that names no local file' : `a ${scheme} URL${scheme === 'http:' ? " (import.meta.url is one in vitest's jsdom and happy-dom environments)" : ''}`}. Pass a path (relative to the current directory), a file: URL, or the parsed manifest`,
+  );
+  return undefined;
+}
+
 /**
  * Validates a manifest you already parsed (a UI extension's imported stripe-app.json), or its
- * JSON text. A string second argument names the file in messages.
+ * JSON text. A string second argument names the file in messages. A `file:` URL object is
+ * loaded like a path (see {@link loadManifest}).
  *
  * @example
  * parseManifest({ permissions: [{ permission: 'customer_read', purpose: 'Show customers' }] })
@@ -122,6 +158,7 @@ export function parseManifest(value: unknown, options: string | (ManifestOptions
   const { file = INLINE, ...rest } = typeof options === 'string' ? { file: options } : options;
   const extra = extraNames(rest);
   const problems: Problems = [];
+  if (isUrl(value)) return loadManifest(value, rest);
   const root = typeof value === 'string' ? fromText(value, file, problems, undefined) : checkRoot(value, file, problems);
   return finish(root, file, file, problems, extra);
 }
@@ -349,7 +386,7 @@ interface NodePath {
   basename(p: string): string;
   isAbsolute(p: string): boolean;
 }
-function node<T>(id: 'node:fs' | 'node:path'): T {
+function node<T>(id: 'node:fs' | 'node:path' | 'node:url'): T {
   const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(id);
   if (!mod)
     throw new TypeError(
@@ -415,11 +452,8 @@ export function readTextFile(path: string, maxBytes: number, options: { keepBom?
         buffer = grown;
       }
     }
-    try {
-      return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepBom === true }).decode(buffer.subarray(0, length)) };
-    } catch {
-      return { ok: false, code: 'not_utf8', message: 'is not UTF-8 text' };
-    }
+    const text = decodeUtf8(buffer.subarray(0, length), options);
+    return text === undefined ? { ok: false, code: 'not_utf8', message: 'is not UTF-8 text' } : { ok: true, text };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, code: 'not_found', message: 'no such file' };

@@ -67,6 +67,7 @@ describe('check', () => {
       ['did you mean "customer_read"?', 'permissions[1].purpose: is missing', 'Use one entry each', 'bad.json: 3 errors.'],
     ],
     ['broken JSON, with line and column', ['broken.json'], 1, ['is not valid JSON at line 3, column']],
+    ['--manifest, as every other command takes it', ['--manifest', 'bad.json'], 1, ['bad.json: 3 errors.']],
     ['covered events', ['--events', 'customer.created,charge.succeeded'], 0, ['✓ customer.created  covered by customer_read']],
     [
       'a missing and an unknown event',
@@ -90,6 +91,15 @@ describe('check', () => {
     expect(r.err).toMatch(/^\[stripe-permission-guard\] Cannot read manifest nope.json: no such file/);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
+
+  it.each([[['--manifest', 'stripe-app.json', 'warn.json']], [['stripe-app.json', 'warn.json']]])(
+    'two manifests (%j) are a usage error naming both',
+    (args) => {
+      const r = run('check', ...args);
+      expect(r).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toContain('check takes one manifest, got 2: stripe-app.json warn.json. Pass it as --manifest <file>.');
+    },
+  );
 
   it('--json has the same result and exit code', () => {
     const r = run('check', 'bad.json', '--json');
@@ -118,6 +128,18 @@ describe('explain', () => {
     ],
     ['--strict-reads', ['customers.retrieve', '--strict-reads'], 0, ['customers.retrieve: customer_read\n']],
     ['events only, without a manifest', ['--events', 'coupon.created'], 0, ['• coupon.created  needs one of coupon_read, coupon_write\n']],
+    [
+      '--api-version before basil: Invoice.subscription is expandable',
+      ['invoices.retrieve', '--expand', 'subscription', '--api-version', '2024-06-20'],
+      0,
+      ['• expand subscription: subscription_read or subscription_write'],
+    ],
+    [
+      '--api-version basil: it is not',
+      ['invoices.retrieve', '--expand', 'subscription', '--api-version', '2025-03-31.basil'],
+      0,
+      ['? expand subscription: unknown — "subscription" is not an expandable property of Invoice in API version 2025-03-31.basil'],
+    ],
   ])('%s', (_, args, code, fragments) => {
     const r = run('explain', ...args);
     expect([r.code, r.err]).toEqual([code, '']);
@@ -132,6 +154,21 @@ describe('explain', () => {
     const r = run('explain', call);
     expect(r.code).toBe(2);
     expect(r.err).toContain(fragment);
+  });
+
+  it('--api-version that is not a version is a usage error', () => {
+    const r = run('explain', 'invoices.retrieve', '--api-version', 'latest');
+    expect(r).toMatchObject({ code: 2, out: '' });
+    expect(r.err).toContain('--api-version takes a Stripe API version such as 2024-06-20');
+  });
+
+  it('--json of a misspelled method: an unknown call, with nothing "invalid" about it', () => {
+    const r = run('explain', 'customers.retreive', '--json');
+    expect(r.code).toBe(2);
+    const { call } = JSON.parse(r.out);
+    expect(call).toMatchObject({ status: 'unknown', methodId: 'customers.retreive' });
+    expect(call.reason).toContain('did you mean "customers.retrieve"?');
+    expect(call).not.toHaveProperty('invalid');
   });
 
   it('--json parses, with coverage and the same exit code', () => {

@@ -46,6 +46,7 @@ const RUNS: Record<string, Run> = {
   'examples/quickstart/explain.mjs': script('explain.mjs'),
   'examples/quickstart/api-versions.mjs': script('api-versions.mjs'),
   'examples/quickstart/errors.mjs': script('errors.mjs'),
+  'examples/quickstart/production.mjs': script('production.mjs'),
   'examples/vitest-project': {
     cwd: 'examples/vitest-project',
     args: ['--import', OFFLINE, join(root, 'node_modules/vitest/vitest.mjs'), 'run'],

@@ -48,19 +48,40 @@ describe('a Jest run that recorded nothing', () => {
       false,
       "No test ran the setup file, so no call was recorded. Add setupFilesAfterEnv: ['stripe-permission-guard/jest/setup'] to jest.config.",
     ],
-    ['the setup ran, no guarded call', true, 'No guarded Stripe call was recorded in this run.'],
-  ])('%s: says so, instead of listing every permission unused', (_, setupRan, message) => {
+    [
+      'the setup ran, no guarded call',
+      true,
+      "No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() in mode 'throw' or 'warn'",
+    ],
+    // The setup file is listed, but the only suite threw on import: adding it again is not the fix.
+    [
+      'the only test file crashed',
+      false,
+      'Nothing was recorded: 1 test file failed before its tests ran (crash.spec.ts). Fix the errors printed above and run again.',
+      { crashed: true },
+    ],
+    [
+      'the guard is turned off by the environment',
+      true,
+      'Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked.',
+      { env: 'off' },
+    ],
+  ])('%s: says so, instead of listing every permission unused', (_, setupRan, message, how: { crashed?: boolean; env?: string } = {}) => {
     const reporter = new JestReporter({ rootDir: root }, { manifest: 'stripe-app.json', outputFile: false, markdownFile: false, failOnUnused: true });
     let printed = '';
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((printed += String(s)), true));
+    if (how.env) vi.stubEnv('STRIPE_PERMISSION_GUARD_MODE', how.env);
     try {
       reporter.onRunStart();
       if (setupRan) writeFileRecords(process.env[HANDOFF_ENV]!, { testPath: join(root, 'a.spec.ts'), tests: [] });
-      reporter.onRunComplete(undefined, { testResults: [] });
+      const testResults = how.crashed ? [{ testFilePath: join(root, 'crash.spec.ts'), testExecError: new Error('boom'), testResults: [] }] : [];
+      reporter.onRunComplete(undefined, { testResults });
     } finally {
       write.mockRestore();
+      vi.unstubAllEnvs();
     }
     expect(printed).toContain(message);
+    if (how.crashed || how.env) expect(printed).not.toContain('Add setupFilesAfterEnv');
     expect(printed).not.toContain('unused in tests');
     // failOnUnused cannot judge a run without checks: it does not fail it.
     expect(reporter.getLastError()).toBeUndefined();

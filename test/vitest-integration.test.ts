@@ -100,6 +100,32 @@ describe('concurrent tests and expected rejections (vitest)', { timeout: 60_000 
     expect(run.status).toBe(0);
   });
 
+  it("vitest's own --merge-reports gives the reporter the blob's checks: the same report as the run", () => {
+    const blobs = mkdtempSync(join(tmpdir(), 'spg-vitest-blobs-'));
+    const config = ['--config', 'test/fixtures/vitest-concurrent/vitest.config.mjs'];
+    const vitest = (args: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    vitest(['run', ...config, '--reporter=blob', `--outputFile=${join(blobs, 'shard-1.json')}`]);
+    const out = join(blobs, 'merged.json');
+    const merged = vitest(['run', ...config, `--merge-reports=${blobs}`], { SPG_OUTPUT: out });
+    expect(merged.stdout).toContain('Stripe permission coverage');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as CoverageReport;
+    expect(report.calls).toEqual(run.report!.calls);
+    expect(report.expectedRejections).toEqual(run.report!.expectedRejections);
+  });
+
+  it('names a test file that failed before its tests ran, under the summary', () => {
+    const crashed = runFixture({ SPG_CRASH: '1' });
+    expect(crashed.stdout).toContain('Stripe permission coverage');
+    expect(crashed.stdout).toContain('1 test file failed before its tests ran (crash/crash.spec.mjs): its calls are not in this report.');
+  });
+
+  it('with STRIPE_PERMISSION_GUARD_MODE=off, says that nothing was recorded and why', () => {
+    const off = runFixture({ STRIPE_PERMISSION_GUARD_MODE: 'off' });
+    expect(off.stdout).toContain('Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked.');
+    expect(off.stdout).not.toContain('unused in tests');
+  });
+
   it('without the setup file, says so instead of listing every permission unused', () => {
     const bare = runFixture({ SPG_NO_SETUP: '1' });
     expect(bare.stdout).toContain("No test ran the setup file, so no call was recorded. Add setupFiles: ['stripe-permission-guard/vitest/setup']");

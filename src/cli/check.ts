@@ -1,4 +1,4 @@
-// `check [manifest]`: validates a manifest (every problem at once) and, with --events, the event
+// `check [--manifest file]`: validates a manifest (every problem at once) and, with --events, the event
 // types the app subscribes to. The manifest is the thing checked, so its problems exit 1;
 // only a file that cannot be read at all is a usage error (exit 2).
 import { loadManifest, type Manifest } from '../manifest.js';
@@ -15,18 +15,20 @@ import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.
 
 export const name = 'check';
 export const summary = 'Validate stripe-app.json (and event subscriptions)';
-export const options: OptionSpec = { events: { type: 'string', multiple: true }, overrides: { type: 'string' } };
-export const help = `Usage: stripe-permission-guard check [manifest] [--events a,b] [--json]
+export const options: OptionSpec = { manifest: { type: 'string' }, events: { type: 'string', multiple: true }, overrides: { type: 'string' } };
+export const help = `Usage: stripe-permission-guard check [--manifest <file>] [--events a,b] [--json]
 
 Validates a manifest (default ${DEFAULT_MANIFEST}), following "extends", and prints every problem
 with its file and entry: unknown names (with the nearest one), missing purposes, duplicates, …
 
 Options:
-  --events a,b   Also check that the manifest's permissions cover these event types
-                 (repeatable; "*" means every event type)
-  --overrides <file>  Your own entries (JSON: { permissions?, routes? }): names in "permissions"
-                 are accepted as permissions
-  --json         Print the result as JSON
+  --manifest <file>   The manifest to check; a path without the flag is read the same way
+                      (check stripe-app.dev.json)
+  --events a,b        Also check that the manifest's permissions cover these event types
+                      (repeatable; "*" means every event type)
+  --overrides <file>  Your own entries (JSON: { permissions?, routes? }): names in
+                      "permissions" are accepted as permissions
+  --json              Print the result as JSON
 
 Exit codes: 0 valid (warnings allowed), 1 errors in the manifest or an event not covered/unknown,
 2 the manifest file cannot be read or a usage error.`;
@@ -34,8 +36,12 @@ Exit codes: 0 valid (warnings allowed), 1 errors in the manifest or an event not
 const MAX_IMPLIED_LISTED = 6;
 
 export function run({ values, positionals }: Parsed, io: Io): number {
-  if (positionals.length > 1) throw new CliError(`check takes one manifest path, got ${positionals.length}: ${positionals.join(' ')}`);
-  const file = positionals[0] ?? DEFAULT_MANIFEST;
+  const flagged = str(values, 'manifest');
+  if (positionals.length > (flagged === undefined ? 1 : 0)) {
+    const given = [...(flagged === undefined ? [] : [flagged]), ...positionals];
+    throw new CliError(`check takes one manifest, got ${given.length}: ${given.join(' ')}. Pass it as --manifest <file>.`);
+  }
+  const file = flagged ?? positionals[0] ?? DEFAULT_MANIFEST;
   if (!isReadableFile(file)) throw new CliError(`Cannot read manifest ${file}: no such file. Pass the path of your app's stripe-app.json.`);
   const overridesPath = str(values, 'overrides');
   let extraPermissions: readonly string[] = [];

@@ -16,6 +16,7 @@ export const summary = 'Show the permissions a Stripe call needs, and why';
 export const options: OptionSpec = {
   expand: { type: 'string', multiple: true },
   manifest: { type: 'string' },
+  'api-version': { type: 'string' },
   'strict-reads': { type: 'boolean' },
   overrides: { type: 'string' },
   events: { type: 'string', multiple: true },
@@ -29,6 +30,8 @@ Prints what a call needs (the endpoint and each expand path) and why.
 Options:
   --expand a,b       Expand paths (repeatable)
   --manifest <file>  Also tell whether this manifest's permissions cover the call
+  --api-version <v>  The API version the call is sent with (e.g. 2024-06-20): expand paths
+                     are judged against it (default: the newest the map records)
   --strict-reads     Reads need X_read itself (X_write does not count)
   --overrides <file> Your own entries (JSON: { permissions?, routes? }); they beat the map
   --events a,b       Also show (or, with --manifest, check) what these event types need;
@@ -39,6 +42,7 @@ Exit codes: 0 explained (and covered, with --manifest), 1 not covered by the man
 event missing/unknown, 2 unknown method or route, unreadable manifest, or a usage error.`;
 
 const VERBS = /^(GET|POST|DELETE|PUT|PATCH|HEAD)$/i;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 
 /** A method id, or an HTTP request line (`GET /v1/…` or a full https://api.stripe.com URL). */
 export function parseTarget(words: readonly string[], expand: readonly string[]): string | HttpCall {
@@ -76,7 +80,15 @@ export function run({ values, positionals }: Parsed, io: Io): number {
     throw new CliError((e as Error).message.replace(/^\[stripe-permission-guard\] /, ''));
   }
   const manifest = manifestPath === undefined ? undefined : readManifest(manifestPath, overrides ? { extraPermissions: overrides.permissions } : undefined);
-  const resolveOptions: ResolveOptions = { ...(flag(values, 'strict-reads') ? { strictReads: true } : {}), ...(overrides ? { overrides } : {}) };
+  const apiVersion = str(values, 'api-version');
+  if (apiVersion !== undefined && !API_VERSION.test(apiVersion)) {
+    throw new CliError(`--api-version takes a Stripe API version such as 2024-06-20 or 2025-03-31.basil, got "${apiVersion.slice(0, 40)}".`);
+  }
+  const resolveOptions: ResolveOptions = {
+    ...(flag(values, 'strict-reads') ? { strictReads: true } : {}),
+    ...(overrides ? { overrides } : {}),
+    ...(apiVersion ? { apiVersion } : {}),
+  };
   const granted = manifest?.names ?? [];
   const events: EventCheck[] = types.length ? checkEvents(types, granted) : [];
 
@@ -98,8 +110,10 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   const unknownMessage = `[stripe-permission-guard] Unknown call: ${explanation?.reason ?? explanation?.unknowns.map((u) => u.reason).join('; ')}.`;
 
   if (io.json) {
+    // An unknown method id is only that: it has no path, so nothing about one can be invalid.
+    const call = unknownCall && typeof positionals[0] === 'string' && positionals.length === 1 && explanation ? withoutInvalid(explanation) : explanation;
     printJson(io, {
-      ...(explanation ? { call: explanation } : {}),
+      ...(call ? { call } : {}),
       ...(manifest ? { manifest: manifest.file } : {}),
       ...(result && !unknownCall ? { covered: result.allowed, missing: result.missing, satisfied: result.satisfied } : {}),
       ...(types.length ? { events } : {}),
@@ -117,4 +131,9 @@ export function run({ values, positionals }: Parsed, io: Io): number {
   }
   if (events.length) io.out(formatEvents(events, manifest !== undefined, p));
   return code;
+}
+
+function withoutInvalid(explanation: Explanation): Explanation {
+  const { invalid: _invalid, ...rest } = explanation;
+  return rest;
 }

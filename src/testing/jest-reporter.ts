@@ -15,6 +15,8 @@ export type { PermissionReporterOptions };
 interface JestResults {
   readonly testResults: readonly {
     readonly testFilePath: string;
+    /** Set when the file failed before its tests ran ("Test suite failed to run"). */
+    readonly testExecError?: unknown;
     readonly testResults: readonly { readonly ancestorTitles: readonly string[]; readonly title: string; readonly fullName: string }[];
   }[];
 }
@@ -64,7 +66,8 @@ export default class StripePermissionJestReporter {
         for (const r of t.records) records.push({ ...r, test });
       }
     }
-    const { report, failures } = finishRun({ records, setupRan: files.length > 0 }, this.resolved, 'jest', process.stdout);
+    const crashed = (results?.testResults ?? []).filter((f) => f.testExecError).map((f) => relative(this.root, f.testFilePath));
+    const { report, failures } = finishRun({ records, setupRan: files.length > 0, crashed }, this.resolved, 'jest', process.stdout);
     this.report = report;
     if (failures.length) this.error = new Error(`[stripe-permission-guard] ${failures.join('; ')}`);
   }

@@ -7,6 +7,7 @@ import { GuardOptionsError, ManifestError, prefixed } from '../errors.js';
 import { loadManifest } from '../manifest.js';
 import { buildReport, type CoverageReport, type TestRecord } from '../report.js';
 import { formatReportMarkdown, formatReportText } from '../report-format.js';
+import { plural } from '../text.js';
 
 export interface PermissionReporterOptions {
   /** JSON report path. Default `stripe-permission-coverage.json`; `false` to skip. */
@@ -116,6 +117,8 @@ export interface RunRecords {
   readonly records: readonly TestRecord[];
   /** Whether the setup file ran in at least one test file (it leaves a mark even without calls). */
   readonly setupRan: boolean;
+  /** Test files that failed before their tests ran (an import that threw): they recorded nothing. */
+  readonly crashed?: readonly string[];
 }
 
 export interface RunOutcome {
@@ -139,21 +142,39 @@ export function finishRun(run: RunRecords, o: ResolvedReporterOptions, runner: R
   };
   write(o.outputFile, `${JSON.stringify(report, null, 2)}\n`);
   write(o.markdownFile, formatReportMarkdown(report));
-  // With no check at all, "every permission unused" would be noise: say what is likely wrong.
+  const crashed = run.crashed ?? [];
+  const crashedList = `${plural(crashed.length, 'test file')} failed before ${crashed.length === 1 ? 'its' : 'their'} tests ran (${listed(crashed)})`;
+  // With no check at all, "every permission unused" would be noise: say why nothing was recorded.
   if (report.totals.checks === 0) {
-    const hint = run.setupRan
-      ? 'No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() (any mode) or through the msw handlers, inside a test.'
-      : `No test ran the setup file, so no call was recorded. Add ${SETUP[runner]}.`;
-    out.write(`\n${prefixed(hint)}\n`);
+    out.write(`\n${prefixed(nothingRecorded(run, runner, crashedList))}\n`);
     return { report, failures: [] };
   }
   if (o.summary) {
     const color = !!(out as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR;
     out.write(`\n${formatReportText(report, { color })}\n`);
   }
+  if (crashed.length) out.write(prefixed(`${crashedList}: ${crashed.length === 1 ? 'its' : 'their'} calls are not in this report.\n`));
   const failures: string[] = [];
   if (o.failOnUndeclared && report.undeclared.length) failures.push(`${report.undeclared.length} permission(s) required but not declared`);
   if (o.failOnUnused && report.unusedInTests.length) failures.push(`${report.unusedInTests.length} declared permission(s) unused in tests`);
   if (failures.length) out.write(prefixed(`Failing the run: ${failures.join('; ')}.\n`));
   return { report, failures };
+}
+
+/** Why a run recorded no check, most likely cause first. */
+function nothingRecorded(run: RunRecords, runner: Runner, crashedList: string): string {
+  const crashed = run.crashed ?? [];
+  // The workers inherit the reporter's environment, so this is the mode the guards ran in.
+  if (process.env.STRIPE_PERMISSION_GUARD_MODE?.trim() === 'off') {
+    return 'Nothing was recorded: STRIPE_PERMISSION_GUARD_MODE=off turns every guard off, so no call was checked. Unset it (or set it to warn) to measure permission coverage.';
+  }
+  if (crashed.length && !run.setupRan) return `Nothing was recorded: ${crashedList}. Fix the errors printed above and run again.`;
+  if (!run.setupRan) return `No test ran the setup file, so no call was recorded. Add ${SETUP[runner]}.`;
+  const also = crashed.length ? ` Also, ${crashedList}.` : '';
+  return `No guarded Stripe call was recorded in this run. Calls count when they go through a client wrapped with guard() in mode 'throw' or 'warn' (mode 'off' checks nothing), or through the msw handlers, inside a test.${also}`;
+}
+
+function listed(files: readonly string[]): string {
+  const MAX = 3;
+  return files.slice(0, MAX).join(', ') + (files.length > MAX ? `, … (+${files.length - MAX})` : '');
 }

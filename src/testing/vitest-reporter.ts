@@ -28,15 +28,18 @@ export default class StripePermissionReporter implements Reporter {
     const o = (this.resolved ??= resolveReporterOptions(this.options, this.root, 'vitest'));
     const records: TestRecord[] = [];
     let setupRan = false;
+    const crashed: string[] = [];
     for (const mod of testModules) {
       const file = relative(this.root, mod.moduleId);
+      // Errors of the module itself (an import that threw): none of its tests ran.
+      if (mod.errors().length && !mod.children.size) crashed.push(file);
       for (const test of mod.children.allTests()) {
         const meta = test.meta() as { stripePermissionGuard?: CheckRecord[] };
         if (meta.stripePermissionGuard) setupRan = true;
         for (const r of meta.stripePermissionGuard ?? []) records.push({ ...r, test: `${file} > ${test.fullName}` });
       }
     }
-    const { report, failures } = finishRun({ records, setupRan }, o, 'vitest', process.stdout);
+    const { report, failures } = finishRun({ records, setupRan, crashed }, o, 'vitest', process.stdout);
     this.report = report;
     if (failures.length) process.exitCode = 1;
   }
