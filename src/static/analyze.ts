@@ -2,12 +2,15 @@
 // `expand` and `enabled_events`, and what could not be read. Shared by the ESLint rule and `scan`,
 // so both see the same calls. Nothing here decides permissions: that is explain()/check()'s job.
 //
-// Without type information a client is a binding the file itself makes one: initialised with
-// `new Stripe(…)`, `guard(new Stripe(…))`, `x.withStripeContext(…)` of a client, or annotated
-// `Stripe`. Bindings are matched by name within the file (scopes are not followed): enough for the
-// usual module-level or injected client, and the typed rule is exact where it matters.
+// Without type information a client is a binding initialised with `new Stripe(…)`,
+// `guard(new Stripe(…))`, `x.withStripeContext(…)` of a client, a call of a function returning a
+// client, or annotated `Stripe`; or one imported (ESM or CommonJS) from a module that exports a
+// client or a factory (modules.ts follows them). Bindings are matched by name within the file
+// (scopes are not followed): enough for the usual module-level or injected client, and the typed
+// rule is exact where it matters.
 import { getCatalog } from '../catalog.js';
-import { annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode } from './ast.js';
+import { annotatedTypeNames, child, children, identifierName, isNode, memberName, position, propertyName, str, stringValue, unwrap, type AstNode } from './ast.js';
+import { isRelative, ModuleRecorder, type ExportKind, type ImportResolver, type ModuleSummary } from './modules.js';
 import { isRequireOf, rawPath, readObject } from './params.js';
 
 /** What could not be read from the source, per call. */
@@ -46,6 +49,9 @@ export const VISITED_TYPES = [
   'FunctionDeclaration',
   'FunctionExpression',
   'ArrowFunctionExpression',
+  'ExportNamedDeclaration',
+  'ExportDefaultDeclaration',
+  'ExportAllDeclaration',
 ] as const;
 
 interface Candidate {
@@ -63,9 +69,13 @@ function requestNamespaces(): ReadonlySet<string> {
 
 const MAX_FIXPOINT_ROUNDS = 8;
 const MAX_CHAIN = 8;
+/** Nodes read when looking for a function's return statements. */
+const MAX_RETURN_WALK = 5_000;
 
-/** Collects one file's bindings and candidate calls; `sites()` resolves them. */
-export class Collector {
+type Known = { names: Set<string>; props: Set<string> };
+
+/** Collects one file's bindings, exports and candidate calls; `sites()` resolves them. */
+export class Collector implements ModuleSummary {
   readonly #ctors = new Set(['Stripe']);
   readonly #guards = new Set(['guard']);
   readonly #inits = new Map<string, AstNode[]>();
@@ -75,11 +85,24 @@ export class Collector {
   /** `const x = { … }`, for params passed by name; null when the name is declared twice. */
   readonly #objects = new Map<string, AstNode | null>();
   readonly #candidates: Candidate[] = [];
+  /** Functions by name (declarations, and `const f = () => …`), for factories returning a client. */
+  readonly #functions = new Map<string, AstNode>();
+  readonly #returnsClient = new Map<AstNode, boolean>();
+  readonly #modules = new ModuleRecorder();
+  #resolver: ImportResolver | undefined;
+  #known: Known | undefined;
+  #resolving = false;
 
   visit(node: AstNode): void {
     switch (node.type) {
       case 'CallExpression':
         return this.#call(node);
+      case 'ExportNamedDeclaration':
+        return this.#modules.exportNamed(node);
+      case 'ExportDefaultDeclaration':
+        return this.#modules.exportDefault(node);
+      case 'ExportAllDeclaration':
+        return this.#modules.exportAllDeclaration(node);
       case 'VariableDeclarator':
         return this.#declarator(node);
       case 'AssignmentExpression': {
@@ -89,6 +112,7 @@ export class Collector {
           const name = memberName(left);
           if (name) push(this.#thisInits, name, right);
         } else if (left?.type === 'Identifier' && right) push(this.#inits, str(left, 'name')!, right);
+        else if (left && right) this.#modules.assignment(left, right);
         return;
       }
       case 'PropertyDefinition': {
@@ -101,9 +125,12 @@ export class Collector {
       }
       case 'ImportDeclaration':
         return this.#import(node);
-      default:
+      default: {
         // Functions: parameters annotated `Stripe`, and constructor parameter properties.
         for (const p of children(node, 'params')) this.#param(p);
+        const name = node.type === 'FunctionDeclaration' ? identifierName(child(node, 'id')) : undefined;
+        if (name) this.#functions.set(name, node);
+      }
     }
   }
 
@@ -123,8 +150,11 @@ export class Collector {
   #declarator(node: AstNode): void {
     const id = child(node, 'id');
     const init = child(node, 'init');
+    this.#modules.declarator(id, init);
     const name = id?.type === 'Identifier' ? str(id, 'name') : undefined;
     if (!name) return;
+    const fn = unwrap(init);
+    if (fn?.type === 'ArrowFunctionExpression' || fn?.type === 'FunctionExpression') this.#functions.set(name, fn);
     const types = annotatedTypeNames(id);
     if (types.length) this.#annotated.set(name, [...(this.#annotated.get(name) ?? []), ...types]);
     if (init) push(this.#inits, name, init);
@@ -137,7 +167,10 @@ export class Collector {
   #import(node: AstNode): void {
     const source = stringValue(child(node, 'source'));
     const target = source === 'stripe' ? this.#ctors : source === 'stripe-permission-guard' ? this.#guards : undefined;
-    if (!target) return;
+    if (!target) {
+      if (source !== undefined && isRelative(source)) this.#modules.importDeclaration(node, source);
+      return;
+    }
     for (const s of children(node, 'specifiers')) {
       if (!s) continue;
       const local = str(child(s, 'local'), 'name');
@@ -176,9 +209,12 @@ export class Collector {
     if (roots.length) this.#candidates.push({ call: node, callee, roots });
   }
 
-  /** The call sites whose object is a Stripe client, in source order. */
-  sites(classify?: ClientClassifier): CallSite[] {
-    const known = this.#resolveBindings();
+  /**
+   * The call sites whose object is a Stripe client, in source order. `resolver` answers what an
+   * import of another module is (a client, a factory); without it imported bindings are not clients.
+   */
+  sites(classify?: ClientClassifier, resolver?: ImportResolver): CallSite[] {
+    const known = this.#bindings(resolver);
     const isClient = (root: AstNode): boolean => {
       const verdict = classify ? classify(root) : 'unknown';
       return verdict === 'unknown' ? this.#isClientExpr(root, known, 0) : verdict === 'client';
@@ -191,7 +227,55 @@ export class Collector {
     return out;
   }
 
-  #resolveBindings(): { names: Set<string>; props: Set<string> } {
+  /** What this file exports under `name` (`default` included), for other files importing it. */
+  exportKind(name: string, resolver: ImportResolver): ExportKind | undefined {
+    const known = this.#bindings(resolver);
+    const entry = this.#modules.exports.get(name);
+    if (!entry) return undefined;
+    if (entry.from) return resolver(entry.from.source, entry.from.imported);
+    if (entry.local !== undefined) return this.#kindOfName(entry.local, known);
+    const e = unwrap(entry.expr);
+    if (!e) return undefined;
+    if (e.type === 'Identifier') return this.#kindOfName(str(e, 'name')!, known);
+    if (e.type === 'ArrowFunctionExpression' || e.type === 'FunctionExpression' || e.type === 'FunctionDeclaration') {
+      return this.#returns(e, known) ? 'factory' : undefined;
+    }
+    return this.#isClientExpr(e, known, 0) ? 'client' : undefined;
+  }
+
+  /** Whether the file imports or requires a module of the project (only those are followed). */
+  get importsModules(): boolean {
+    return this.#modules.imports.size > 0;
+  }
+
+  get exportAll(): readonly string[] {
+    return this.#modules.exportAll;
+  }
+
+  #kindOfName(name: string, known: Known): ExportKind | undefined {
+    if (known.names.has(name)) return 'client';
+    const fn = this.#functions.get(name);
+    if (fn) return this.#returns(fn, known) ? 'factory' : undefined;
+    const imp = this.#modules.imports.get(name);
+    return imp && imp.imported !== '*' ? this.#resolver?.(imp.source, imp.imported) : undefined;
+  }
+
+  /** Bindings resolved once per resolver (a file is asked for its sites and for its exports). */
+  #bindings(resolver: ImportResolver | undefined): Known {
+    if (this.#known && this.#resolver === resolver) return this.#known;
+    // An import cycle leads back here while resolving: answer with nothing known yet.
+    if (this.#resolving) return { names: new Set(), props: new Set() };
+    this.#resolver = resolver;
+    this.#returnsClient.clear();
+    this.#resolving = true;
+    try {
+      return (this.#known = this.#resolveBindings());
+    } finally {
+      this.#resolving = false;
+    }
+  }
+
+  #resolveBindings(): Known {
     const typeNames = new Set<string>();
     for (const c of this.#ctors) {
       typeNames.add(c);
@@ -201,6 +285,8 @@ export class Collector {
     const known = { names: annotated(this.#annotated), props: annotated(this.#thisAnnotated) };
     // Aliases (`const s = stripe`) may come before what they alias: iterate to a fixed point.
     for (let round = 0; round < MAX_FIXPOINT_ROUNDS; round++) {
+      // A factory's answer may change once more bindings are known.
+      this.#returnsClient.clear();
       let changed = false;
       for (const [map, set] of [
         [this.#inits, known.names],
@@ -217,16 +303,25 @@ export class Collector {
     return known;
   }
 
-  #isClientExpr(expr: AstNode | undefined, known: { names: Set<string>; props: Set<string> }, depth: number): boolean {
+  #isClientExpr(expr: AstNode | undefined, known: Known, depth: number): boolean {
     const e = unwrap(expr);
     if (!e || depth > MAX_CHAIN) return false;
     const next = (n: AstNode | undefined) => this.#isClientExpr(n, known, depth + 1);
     switch (e.type) {
-      case 'Identifier':
-        return known.names.has(str(e, 'name')!);
+      case 'Identifier': {
+        const name = str(e, 'name')!;
+        if (known.names.has(name)) return true;
+        const imp = this.#modules.imports.get(name);
+        return !!imp && imp.imported !== '*' && this.#resolver?.(imp.source, imp.imported) === 'client';
+      }
+      case 'AwaitExpression':
+        return next(child(e, 'argument'));
       case 'MemberExpression': {
         const name = memberName(e);
-        return !!name && unwrap(child(e, 'object'))?.type === 'ThisExpression' && known.props.has(name);
+        if (!name) return false;
+        const object = unwrap(child(e, 'object'));
+        if (object?.type === 'ThisExpression') return known.props.has(name);
+        return this.#importedMember(object, name) === 'client';
       }
       case 'ConditionalExpression':
         return next(child(e, 'consequent')) || next(child(e, 'alternate'));
@@ -239,12 +334,59 @@ export class Collector {
         if (e.type === 'NewExpression') return false;
         const fn = identifierName(callee);
         if (fn && this.#guards.has(fn)) return next(children(e, 'arguments')[0] ?? undefined);
+        if (this.#isFactory(callee, known)) return true;
         if (callee?.type === 'MemberExpression' && memberName(callee) === 'withStripeContext') return next(child(callee, 'object'));
         return false;
       }
       default:
         return false;
     }
+  }
+
+  /** `ns.stripe` of a namespace import or require(), `require('./m').stripe`: what that export is. */
+  #importedMember(object: AstNode | undefined, name: string): ExportKind | undefined {
+    if (!object || !this.#resolver) return undefined;
+    const local = identifierName(object);
+    const imp = local !== undefined ? this.#modules.imports.get(local) : undefined;
+    if (imp && (imp.imported === '*' || imp.cjs)) return this.#resolver(imp.source, name);
+    if (object.type === 'CallExpression' && identifierName(child(object, 'callee')) === 'require') {
+      const source = stringValue(children(object, 'arguments')[0] ?? undefined);
+      if (source !== undefined && isRelative(source)) return this.#resolver(source, name);
+    }
+    return undefined;
+  }
+
+  /** A function returning a client: declared in this file, or imported as one. */
+  #isFactory(callee: AstNode | undefined, known: Known): boolean {
+    const c = unwrap(callee);
+    if (!c) return false;
+    if (c.type === 'Identifier') {
+      const name = str(c, 'name')!;
+      const fn = this.#functions.get(name);
+      if (fn) return this.#returns(fn, known);
+      const imp = this.#modules.imports.get(name);
+      return !!imp && imp.imported !== '*' && this.#resolver?.(imp.source, imp.imported) === 'factory';
+    }
+    if (c.type === 'MemberExpression') {
+      const name = memberName(c);
+      return !!name && this.#importedMember(unwrap(child(c, 'object')), name) === 'factory';
+    }
+    if (c.type === 'ArrowFunctionExpression' || c.type === 'FunctionExpression') return this.#returns(c, known);
+    return false;
+  }
+
+  /** Whether a function returns a client (any of its own return statements, or its expression body). */
+  #returns(fn: AstNode, known: Known): boolean {
+    const memo = this.#returnsClient.get(fn);
+    if (memo !== undefined) return memo;
+    // Recursion (a function returning its own call) answers "no" while it is being decided.
+    this.#returnsClient.set(fn, false);
+    const body = child(fn, 'body');
+    let result = false;
+    if (body && body.type !== 'BlockStatement') result = this.#isClientExpr(body, known, 0);
+    else if (body) result = returnArguments(body).some((r) => this.#isClientExpr(r, known, 0));
+    this.#returnsClient.set(fn, result);
+    return result;
   }
 
   #isCtor(callee: AstNode | undefined): boolean {
@@ -307,6 +449,28 @@ export class Collector {
     const name = a.type === 'Identifier' ? str(a, 'name') : undefined;
     return (name && this.#objects.get(name)) || undefined;
   }
+}
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
+
+/** The arguments of a function body's own return statements (not those of nested functions). */
+function returnArguments(body: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const stack: AstNode[] = [body];
+  let seen = 0;
+  while (stack.length && seen++ < MAX_RETURN_WALK) {
+    const n = stack.pop()!;
+    if (n.type === 'ReturnStatement') {
+      const arg = child(n, 'argument');
+      if (arg) out.push(arg);
+      continue;
+    }
+    for (const [key, value] of Object.entries(n)) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      for (const v of Array.isArray(value) ? value : [value]) if (isNode(v) && !FUNCTION_TYPES.has(v.type)) stack.push(v);
+    }
+  }
+  return out;
 }
 
 function push<K>(map: Map<K, AstNode[]>, key: K, value: AstNode): void {
