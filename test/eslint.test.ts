@@ -97,7 +97,7 @@ const EXPECTED: readonly [string, string, string, string, readonly Mode[]][] = [
   ['shapes/dynamic.ts', '{ expand }', 'dynamic', 'Cannot fully check invoices.retrieve: its expand paths are not literal', ['typed', 'untyped']],
   ['shapes/dynamic.ts', '...base', 'dynamic', 'Cannot fully check charges.list: its expand paths are not literal', ['typed', 'untyped']],
   ['ui-extension/src/views/CustomerDetailView.tsx', 'stripe.customers.update', 'missing', 'customers.update needs customer_write', ['typed', 'untyped']],
-  ['ui-extension/src/views/CustomerDetailView.tsx', 'getClient().payouts.list', 'missing', 'payouts.list needs one of payout_read', ['typed']],
+  ['ui-extension/src/views/CustomerDetailView.tsx', 'getClient().payouts.list', 'missing', 'payouts.list needs one of payout_read', ['typed', 'untyped']],
   ['backend/src/server.ts', 'webhookEndpoints.create', 'missing', 'event payout.paid needs one of payout_read', ['typed', 'untyped']],
   ['backend/src/billing-service.ts', 'this.stripe.refunds.create', 'missing', 'refunds.create needs charge_write', ['typed', 'untyped']],
   ['next/app/api/checkout/route.ts', 'checkout.sessions.create', 'missing', 'checkout.sessions.create needs checkout_session_write', ['typed', 'untyped']],
