@@ -257,3 +257,48 @@ describe('help, version, usage errors', () => {
     expect(r.err).toContain(message);
   });
 });
+
+// `suggest` never loses what it cannot see.
+describe('suggest --write on usage that shows nothing unused', () => {
+  const two = { id: 'com.example.app', permissions: [entry('customer_read', 'Show customers'), entry('invoice_write', 'Bill')] };
+  file('no-calls.json', buildReport([]));
+  file(
+    'unknown-call.json',
+    buildReport([
+      READ_CUSTOMER,
+      { ...rec('accounts.update', [], undefined, 'c'), missing: [], unknowns: [{ because: 'accounts.update', reason: 'no permission known' }] },
+    ]),
+  );
+  file('none-needed.json', buildReport([{ ...rec('oauth.authorizeUrl', [], 'x', 'c'), satisfied: [], status: 'none' }]));
+
+  it.each([
+    ['no call', 'no-calls.json', 'the usage holds no call'],
+    ['a call the map cannot decide', 'unknown-call.json', '1 call could not be judged (accounts.update)'],
+  ])('keeps every declared permission and its purpose on %s', (_, usage, why) => {
+    file('w1.json', two);
+    const r = run('suggest', '--usage', usage, '--manifest', 'w1.json', '--write', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({
+      drop: [],
+      withheld: usage === 'no-calls.json' ? ['customer_read', 'invoice_write'] : ['invoice_write'],
+      withheldBecause: why,
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'w1.json'), 'utf8')).permissions).toEqual(two.permissions);
+    const text = run('suggest', '--usage', usage, '--manifest', 'w1.json', '--write');
+    expect(text.out).toContain(`Kept, though no call seen needs them`);
+    expect(text.out).toContain('= invoice_write');
+  });
+
+  it('refuses to write an empty list unless --allow-empty, and shows the diff when writing', () => {
+    file('w2.json', two);
+    const r = run('suggest', '--usage', 'none-needed.json', '--manifest', 'w2.json', '--write');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('would declare no permission');
+    expect(JSON.parse(readFileSync(join(dir, 'w2.json'), 'utf8')).permissions).toEqual(two.permissions);
+    const ok = run('suggest', '--usage', 'none-needed.json', '--manifest', 'w2.json', '--write', '--allow-empty');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('- customer_read');
+    expect(ok.out).toContain('- invoice_write');
+    expect(JSON.parse(readFileSync(join(dir, 'w2.json'), 'utf8')).permissions).toEqual([]);
+  });
+});
