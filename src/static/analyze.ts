@@ -316,6 +316,9 @@ export class Collector implements ModuleSummary {
       }
       case 'AwaitExpression':
         return next(child(e, 'argument'));
+      // `client ??= new Stripe(…)` has the value of either side.
+      case 'AssignmentExpression':
+        return next(child(e, 'right')) || next(child(e, 'left'));
       case 'MemberExpression': {
         const name = memberName(e);
         if (!name) return false;
