@@ -97,7 +97,9 @@ export function toRecord(
     ...(invalid ? { invalid, refused: `refused before sending: ${invalid.join('; ')}` } : {}),
     ...(stripeAccount ? { stripeAccount } : {}),
     declared: grant.declared,
-    satisfied: advised ? satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via })) : [],
+    satisfied: advised
+      ? satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via }))
+      : [],
     missing: advised ? missing.map(({ anyOf, because, expand, permission }) => ({ anyOf, because, ...(expand ? { expand } : {}), permission })) : [],
     unknowns: resolution.unknowns.map(({ because, reason }) => ({ because, reason })),
     outcome,

@@ -250,11 +250,7 @@ describe('the matchers report the verdict', () => {
     ['accounts.retrieveCurrent', 'refused'],
   ] as const)('%j (%s) is allowed by no list and requires no list', (call, kind) => {
     const c =
-      typeof call === 'string'
-        ? check(call, {}, [])
-        : 'method' in call
-          ? check(call, [])
-          : check(call[0], { expand: [...call[1].expand] }, ['customer_read']);
+      typeof call === 'string' ? check(call, {}, []) : 'method' in call ? check(call, []) : check(call[0], { expand: [...call[1].expand] }, ['customer_read']);
     expect(c.verdict).toBe(kind);
     for (const list of [[], ['customer_read'], ['customer_write', 'connected_account_read']]) expect(call).not.toBeAllowedBy(list);
     expect(() => expect(call).toRequirePermissions([])).toThrow(/refused/);

@@ -249,7 +249,10 @@ describe('suggest --usage <scan.json>', () => {
 const MODULE_LAYOUTS: readonly [string, Record<string, string>][] = [
   [
     'ESM default export of a new client, imported by a .tsx view',
-    { 'src/stripe.ts': `import Stripe from 'stripe';\nexport default new Stripe('k');\n`, 'src/use.tsx': `import s from './stripe';\ns.customers.update('c', {});\n` },
+    {
+      'src/stripe.ts': `import Stripe from 'stripe';\nexport default new Stripe('k');\n`,
+      'src/use.tsx': `import s from './stripe';\ns.customers.update('c', {});\n`,
+    },
   ],
   [
     'export * re-export chain (index → stripe)',
@@ -322,7 +325,10 @@ describe('scan follows the client across modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spg-scan-modules-'));
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src/db.ts'), `export const stripe = { customers: { update() {} } };\nexport function getStripe() { return stripe; }\n`);
-    writeFileSync(join(dir, 'src/use.ts'), `import { stripe, getStripe } from './db';\nstripe.customers.update('c', {});\ngetStripe().customers.update('c', {});\n`);
+    writeFileSync(
+      join(dir, 'src/use.ts'),
+      `import { stripe, getStripe } from './db';\nstripe.customers.update('c', {});\ngetStripe().customers.update('c', {});\n`,
+    );
     expect(scan(['src'], { cwd: dir }).calls).toBe(0);
   });
 });
@@ -330,7 +336,10 @@ describe('scan follows the client across modules', () => {
 describe('a scan that finds nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spg-scan-empty-'));
   mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'src/a.ts'), `// The client comes from a package the scan does not follow.\nimport { stripe } from '@acme/stripe-client';\nstripe.customers.update('c', {});\n`);
+  writeFileSync(
+    join(dir, 'src/a.ts'),
+    `// The client comes from a package the scan does not follow.\nimport { stripe } from '@acme/stripe-client';\nstripe.customers.update('c', {});\n`,
+  );
   writeFileSync(join(dir, 'stripe-app.json'), JSON.stringify({ id: 'com.example.app', version: '1.0.0', permissions: [] }));
 
   it('says so and exits 1, never printing an all-clear', () => {

@@ -8,33 +8,27 @@
 // client or a factory (modules.ts follows them). Bindings are matched by name within the file
 // (scopes are not followed): enough for the usual module-level or injected client, and the typed
 // rule is exact where it matters.
-import { getCatalog } from '../catalog.js';
-import { annotatedTypeNames, child, children, identifierName, isNode, memberName, position, propertyName, str, stringValue, unwrap, type AstNode } from './ast.js';
+import {
+  annotatedTypeNames,
+  child,
+  children,
+  identifierName,
+  memberName,
+  propertyName,
+  returnArguments,
+  str,
+  stringValue,
+  unwrap,
+  type AstNode,
+} from './ast.js';
+import { candidateOf, readCallSite, type Candidate, type CallSite } from './call-site.js';
 import { isRelative, ModuleRecorder, type ExportKind, type ImportResolver, type ModuleSummary } from './modules.js';
-import { isRequireOf, rawPath, readObject } from './params.js';
+import { isRequireOf } from './params.js';
 
 /** What could not be read from the source, per call. */
 export type { DynamicPart } from './params.js';
-import type { DynamicPart } from './params.js';
 
-export interface CallSite {
-  /** The call expression. */
-  readonly node: AstNode;
-  /** Where to report: the callee (`stripe.customers.update`). */
-  readonly callee: AstNode;
-  readonly line: number;
-  readonly column: number;
-  /** As written: the SDK method id, or `rawRequest GET /v1/customers/${id}`. */
-  readonly call: string;
-  /** For SDK methods: the method id (`customers.update`, `v2.core.events.list`). */
-  readonly methodId?: string;
-  /** For rawRequest with a literal verb and path (template expressions read as one id segment each). */
-  readonly raw?: { readonly method: string; readonly path: string };
-  readonly expand: readonly string[];
-  /** Literal `enabled_events`, when the call passes them. */
-  readonly enabledEvents?: readonly string[];
-  readonly dynamic: readonly DynamicPart[];
-}
+export type { CallSite } from './call-site.js';
 
 /** Decides from type information whether an expression is a Stripe client; `unknown` falls back to bindings. */
 export type ClientClassifier = (expression: AstNode) => 'client' | 'not' | 'unknown';
@@ -54,23 +48,9 @@ export const VISITED_TYPES = [
   'ExportAllDeclaration',
 ] as const;
 
-interface Candidate {
-  readonly call: AstNode;
-  readonly callee: AstNode;
-  /** Possible client expressions, each with the member names that follow it. */
-  readonly roots: readonly { readonly root: AstNode; readonly names: readonly string[] }[];
-}
-
-let namespaces: ReadonlySet<string> | undefined;
-/** First segments of every SDK method id (`customers`, `checkout`, `v2`), plus `rawRequest`. */
-function requestNamespaces(): ReadonlySet<string> {
-  return (namespaces ??= new Set(['rawRequest', ...[...getCatalog().methods.keys()].map((m) => m.split('.')[0]!)]));
-}
-
 const MAX_FIXPOINT_ROUNDS = 8;
 const MAX_CHAIN = 8;
 /** Nodes read when looking for a function's return statements. */
-const MAX_RETURN_WALK = 5_000;
 
 type Known = { names: Set<string>; props: Set<string> };
 
@@ -183,30 +163,8 @@ export class Collector implements ModuleSummary {
   }
 
   #call(node: AstNode): void {
-    const callee = unwrap(child(node, 'callee'));
-    if (callee?.type !== 'MemberExpression') return;
-    const names: string[] = [];
-    const objects: AstNode[] = [];
-    let cur: AstNode | undefined = callee;
-    while (cur?.type === 'MemberExpression' && names.length < MAX_CHAIN) {
-      const name = memberName(cur);
-      if (name === undefined) return;
-      names.unshift(name);
-      const object = unwrap(child(cur, 'object'));
-      if (!object) return;
-      objects.unshift(object);
-      cur = object;
-    }
-    // objects[i] is the expression names[i] is read from: each is a possible client when names[i]
-    // starts a request namespace. Only those calls are kept, so `arr.map()` costs nothing later.
-    const ns = requestNamespaces();
-    const roots: { root: AstNode; names: readonly string[] }[] = [];
-    for (let i = 0; i < names.length; i++) {
-      if (!ns.has(names[i]!)) continue;
-      const rest = names.slice(i);
-      if (rest[0] === 'rawRequest' ? rest.length === 1 : rest.length >= 2) roots.push({ root: objects[i]!, names: rest });
-    }
-    if (roots.length) this.#candidates.push({ call: node, callee, roots });
+    const candidate = candidateOf(node, MAX_CHAIN);
+    if (candidate) this.#candidates.push(candidate);
   }
 
   /**
@@ -222,7 +180,7 @@ export class Collector implements ModuleSummary {
     const out: CallSite[] = [];
     for (const c of this.#candidates) {
       const hit = c.roots.find((r) => isClient(r.root));
-      if (hit) out.push(this.#site(c, hit.names));
+      if (hit) out.push(readCallSite(c, hit.names, this.#objects));
     }
     return out;
   }
@@ -346,7 +304,7 @@ export class Collector implements ModuleSummary {
     }
   }
 
-  /** `ns.stripe` of a namespace import or require(), `require('./m').stripe`: what that export is. */
+  /** `ns.stripe` of a namespace import or require(), `require("…").stripe`: what that export is. */
   #importedMember(object: AstNode | undefined, name: string): ExportKind | undefined {
     if (!object || !this.#resolver) return undefined;
     const local = identifierName(object);
@@ -399,81 +357,6 @@ export class Collector implements ModuleSummary {
     // `new stripeModule.Stripe(…)`, `new Stripe.Stripe(…)`
     return callee.type === 'MemberExpression' && memberName(callee) === 'Stripe';
   }
-
-  #site(c: Candidate, names: readonly string[]): CallSite {
-    const args = children(c.call, 'arguments');
-    const dynamic = new Set<DynamicPart>();
-    const expand: string[] = [];
-    let events: string[] | undefined;
-    const readParams = (arg: AstNode | null | undefined) => {
-      const obj = this.#objectOf(arg);
-      if (obj === 'spread') dynamic.add('params');
-      if (!obj || obj === 'spread') return;
-      const read = readObject(obj, dynamic);
-      expand.push(...read.expand);
-      if (read.events) events = [...(events ?? []), ...read.events];
-    };
-    let methodId: string | undefined;
-    let raw: CallSite['raw'];
-    let call: string;
-    if (names[0] === 'rawRequest') {
-      const verb = stringValue(args[0] ?? undefined);
-      const path = rawPath(args[1] ?? undefined, dynamic);
-      call = `rawRequest ${verb ?? '<method>'} ${path?.written ?? '<path>'}`;
-      if (verb && path) raw = { method: verb.toUpperCase(), path: path.path };
-      else dynamic.add('path');
-      readParams(args[2]);
-    } else {
-      methodId = names.join('.');
-      call = methodId;
-      for (const a of args) readParams(a);
-    }
-    const { line, column } = position(c.callee);
-    return {
-      node: c.call,
-      callee: c.callee,
-      line,
-      column,
-      call,
-      ...(methodId ? { methodId } : {}),
-      ...(raw ? { raw } : {}),
-      expand: [...new Set(expand)],
-      ...(events ? { enabledEvents: [...new Set(events as string[])] } : {}),
-      dynamic: [...dynamic],
-    };
-  }
-
-  /** An argument's object literal (directly, or a same-file `const` by name); 'spread' for `...args`. */
-  #objectOf(arg: AstNode | null | undefined): AstNode | 'spread' | undefined {
-    const a = unwrap(arg ?? undefined);
-    if (!a) return undefined;
-    if (a.type === 'SpreadElement') return 'spread';
-    if (a.type === 'ObjectExpression') return a;
-    const name = a.type === 'Identifier' ? str(a, 'name') : undefined;
-    return (name && this.#objects.get(name)) || undefined;
-  }
-}
-
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
-
-/** The arguments of a function body's own return statements (not those of nested functions). */
-function returnArguments(body: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  const stack: AstNode[] = [body];
-  let seen = 0;
-  while (stack.length && seen++ < MAX_RETURN_WALK) {
-    const n = stack.pop()!;
-    if (n.type === 'ReturnStatement') {
-      const arg = child(n, 'argument');
-      if (arg) out.push(arg);
-      continue;
-    }
-    for (const [key, value] of Object.entries(n)) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      for (const v of Array.isArray(value) ? value : [value]) if (isNode(v) && !FUNCTION_TYPES.has(v.type)) stack.push(v);
-    }
-  }
-  return out;
 }
 
 function push<K>(map: Map<K, AstNode[]>, key: K, value: AstNode): void {

@@ -122,3 +122,25 @@ export function position(n: AstNode): { line: number; column: number } {
   const start = n.loc?.start;
   return { line: start?.line ?? 0, column: (start?.column ?? 0) + 1 };
 }
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
+
+/** The arguments of a function body's own return statements (not those of nested functions). */
+export function returnArguments(body: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const stack: AstNode[] = [body];
+  let seen = 0;
+  while (stack.length && seen++ < 5_000) {
+    const n = stack.pop()!;
+    if (n.type === 'ReturnStatement') {
+      const arg = child(n, 'argument');
+      if (arg) out.push(arg);
+      continue;
+    }
+    for (const [key, value] of Object.entries(n)) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      for (const v of Array.isArray(value) ? value : [value]) if (isNode(v) && !FUNCTION_TYPES.has(v.type)) stack.push(v);
+    }
+  }
+  return out;
+}

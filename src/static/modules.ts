@@ -50,7 +50,7 @@ export class ModuleRecorder {
     }
   }
 
-  /** `const x = require('./m')`, `const { a, b: c } = require('./m')` (or `await import('./m')`). */
+  /** `const x = require("…")`, `const { a, b: c } = require("…")` (or `await import("…")`). */
   declarator(id: AstNode | undefined, init: AstNode | undefined): void {
     const source = moduleSource(init);
     if (source === undefined || !id) return;
@@ -119,14 +119,16 @@ export class ModuleRecorder {
       }
       return true;
     }
-    const isExports = identifierName(object) === 'exports' || (object?.type === 'MemberExpression' && identifierName(child(object, 'object')) === 'module' && memberName(object) === 'exports');
+    const isExports =
+      identifierName(object) === 'exports' ||
+      (object?.type === 'MemberExpression' && identifierName(child(object, 'object')) === 'module' && memberName(object) === 'exports');
     if (!isExports) return false;
     this.exports.set(name, { expr: right });
     return true;
   }
 }
 
-/** The module a `require('./m')` or `import('./m')` (awaited or not) loads, when a literal. */
+/** The module a `require("…")` or `import("…")` (awaited or not) loads, when a literal. */
 export function moduleSource(init: AstNode | undefined): string | undefined {
   let e = unwrap(init);
   if (e?.type === 'AwaitExpression') e = unwrap(child(e, 'argument'));
