@@ -78,8 +78,9 @@ export function toRecord(
   missing: readonly MissingRequirement[],
   outcome: CheckRecord['outcome'],
   stripeAccount: string | undefined,
-  verdict: RequestVerdict = verdictOf(resolution, grant),
+  given?: RequestVerdict,
 ): CheckRecord {
+  const verdict = given ?? fallbackVerdict(resolution, grant, outcome);
   const route = resolution.route;
   // An unknown route has no template: its unknown names it `VERB /path`, one coverage entry per route.
   const label = route ? `${route.method} ${route.path}` : (resolution.unknowns[0]?.because ?? 'unknown request');
@@ -104,4 +105,15 @@ export function toRecord(
     unknowns: resolution.unknowns.map(({ because, reason }) => ({ because, reason })),
     outcome,
   };
+}
+
+/**
+ * The verdict when the caller did not pass the one it acted on. The resolution does not carry the
+ * request's invalid parts: a check the caller did not allow whose resolution alone would be allowed
+ * was refused before sending (the only verdict the resolution cannot show).
+ */
+function fallbackVerdict(resolution: Resolution, grant: Grant, outcome: CheckRecord['outcome']): RequestVerdict {
+  const v = verdictOf(resolution, grant);
+  if (v.kind !== 'allowed' || outcome === 'allowed') return v;
+  return { ...v, kind: 'invalid', satisfied: [], invalid: ['refused before sending'] };
 }

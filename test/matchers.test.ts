@@ -268,6 +268,19 @@ describe('the matchers report the verdict', () => {
     await expect(() => stripe.accounts.retrieveCurrent()).not.toRequirePermissions(['connected_account_read']);
   });
 
+  it.each(['throw', 'warn'] as const)('a function whose guarded call is refused before sending requires no list (mode %s)', async (mode) => {
+    const stripe = guard(new Stripe('sk_test_x', { httpClient: Stripe.createFetchHttpClient((async () => new Response('{}')) as typeof fetch) }), {
+      permissions: ['customer_read'],
+      mode,
+      logger: { warn() {} },
+    });
+    await expect(() => stripe.customers.retrieve('..')).not.toRequirePermissions([]);
+    await expect(() => stripe.customers.list({ expand: ['data.a.b.c.d.e'] })).not.toRequirePermissions(['customer_read']);
+    await expect(() => stripe.customers.list({ expand: ['data.a.b.c.d.e'] })).not.toBeAllowedBy(['customer_read', 'customer_write']);
+    // The same function shape passes for a request the guard allows: the rows above can fail.
+    await expect(() => stripe.customers.retrieve('cus_1')).toRequirePermissions(['customer_read']);
+  });
+
   it('a recorded invalid check fails toRequirePermissions([]) (the guard passes its verdict to the record)', async () => {
     const record = toRecord(
       explain({ method: 'GET', path: '/v1/customers/cus_1' }),

@@ -6,7 +6,7 @@ import { loadManifest, parseManifest } from '../manifest.js';
 import { choosePermissions } from '../least-privilege.js';
 import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
 import type { Requirement, Resolution } from '../resolve.js';
-import { PERMISSION_ERROR_CODE, GuardOptionsError } from '../errors.js';
+import { PERMISSION_ERROR_CODE, GuardOptionsError, RefusedRequestError, UnmappedRequestError } from '../errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 import { validateNames } from '../policy.js';
@@ -101,8 +101,10 @@ async function collectRun(fn: () => unknown): Promise<Collected> {
   try {
     await fn();
   } catch (e) {
-    // A guard rejection still recorded what the call needed; anything else is the test's own failure.
-    if (!(e && typeof e === 'object' && 'missingPermissions' in e)) throw e;
+    // A guard rejection (a permission error, a request refused before sending, an unmapped one)
+    // still recorded the call and its verdict; anything else is the test's own failure.
+    const rejection = e instanceof RefusedRequestError || e instanceof UnmappedRequestError || (!!e && typeof e === 'object' && 'missingPermissions' in e);
+    if (!rejection) throw e;
   } finally {
     restore();
   }
