@@ -80,7 +80,7 @@ export function toRecord(
   stripeAccount: string | undefined,
   given?: RequestVerdict,
 ): CheckRecord {
-  const verdict = given ?? fallbackVerdict(resolution, grant, outcome);
+  const verdict = given ?? fallbackVerdict(resolution, grant, outcome, missing);
   const route = resolution.route;
   // An unknown route has no template: its unknown names it `VERB /path`, one coverage entry per route.
   const label = route ? `${route.method} ${route.path}` : (resolution.unknowns[0]?.because ?? 'unknown request');
@@ -109,11 +109,12 @@ export function toRecord(
 
 /**
  * The verdict when the caller did not pass the one it acted on. The resolution does not carry the
- * request's invalid parts: a check the caller did not allow whose resolution alone would be allowed
- * was refused before sending (the only verdict the resolution cannot show).
+ * request's invalid parts, but the caller passes the verdict's own `missing`: a check it did not
+ * allow, with nothing missing, whose resolution alone would be allowed or missing a permission, was
+ * refused before sending (the only verdict the resolution cannot show).
  */
-function fallbackVerdict(resolution: Resolution, grant: Grant, outcome: CheckRecord['outcome']): RequestVerdict {
+function fallbackVerdict(resolution: Resolution, grant: Grant, outcome: CheckRecord['outcome'], missing: readonly MissingRequirement[]): RequestVerdict {
   const v = verdictOf(resolution, grant);
-  if (v.kind !== 'allowed' || outcome === 'allowed') return v;
-  return { ...v, kind: 'invalid', satisfied: [], invalid: ['refused before sending'] };
+  if (outcome === 'allowed' || missing.length || (v.kind !== 'allowed' && v.kind !== 'missing')) return v;
+  return { ...v, kind: 'invalid', missing: [], satisfied: [], advice: [], invalid: ['refused before sending'] };
 }
