@@ -62,7 +62,7 @@ export const noUndeclaredPermission: Rule.RuleModule = {
     listeners['Program:exit'] = () => {
       const classify = typeClassifier(context.sourceCode.parserServices as TypedServices | undefined);
       // Imports are followed only when the file imports a module of the project (the usual client module).
-      const sites = collector.sites(classify, collector.importsModules ? importResolver(context.filename, context.cwd) : undefined);
+      const sites = collector.sites(classify, collector.importsModules && collector.hasCandidates ? importResolver(context.filename, context.cwd) : undefined);
       // Files without Stripe calls cost no manifest lookup at all.
       if (sites.length) report(context, sites, options);
     };

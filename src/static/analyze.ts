@@ -172,6 +172,8 @@ export class Collector implements ModuleSummary {
    * import of another module is (a client, a factory); without it imported bindings are not clients.
    */
   sites(classify?: ClientClassifier, resolver?: ImportResolver): CallSite[] {
+    // No call that could be a Stripe call: no binding (nor imported module) needs resolving.
+    if (!this.#candidates.length) return [];
     const known = this.#bindings(resolver);
     const isClient = (root: AstNode): boolean => {
       const verdict = classify ? classify(root) : 'unknown';
@@ -199,6 +201,11 @@ export class Collector implements ModuleSummary {
       return this.#returns(e, known) ? 'factory' : undefined;
     }
     return this.#isClientExpr(e, known, 0) ? 'client' : undefined;
+  }
+
+  /** Whether the file makes a call that could be a Stripe call (`x.customers.list(…)`). */
+  get hasCandidates(): boolean {
+    return this.#candidates.length > 0;
   }
 
   /** Whether the file imports or requires a module of the project (only those are followed). */
