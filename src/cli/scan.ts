@@ -32,7 +32,8 @@ Options:
   --strict-reads     Reads need X_read itself (X_write does not count)
   --allow-empty      Exit 0 when no Stripe call is found (by default that fails: a scan that
                      finds no client proves nothing)
-  --json             Print the result as JSON (accepted by: suggest --usage <scan.json>)
+  --json             Print the result as JSON (accepted by: suggest --usage <scan.json>); it
+                     counts the files read ("files") and the call sites found ("calls")
 
 Needs @typescript-eslint/typescript-estree (installed with typescript-eslint).
 
