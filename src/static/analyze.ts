@@ -50,7 +50,6 @@ export const VISITED_TYPES = [
 
 const MAX_FIXPOINT_ROUNDS = 8;
 const MAX_CHAIN = 8;
-/** Nodes read when looking for a function's return statements. */
 
 type Known = { names: Set<string>; props: Set<string> };
 
