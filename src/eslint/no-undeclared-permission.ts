@@ -5,7 +5,7 @@ import type { Rule } from 'eslint';
 import { Collector, VISITED_TYPES, type CallSite } from '../static/analyze.js';
 import type { AstNode } from '../static/ast.js';
 import { checkSite, dynamicMessage, missingMessage, refusedMessage, unknownMessage } from '../static/needs.js';
-import { importResolver } from './imported-modules.js';
+import { importResolver, type EslintParser } from './imported-modules.js';
 import { manifestFor, type ManifestOptions } from './manifest-cache.js';
 import { typeClassifier, type TypedServices } from './typed.js';
 
@@ -62,7 +62,11 @@ export const noUndeclaredPermission: Rule.RuleModule = {
     listeners['Program:exit'] = () => {
       const classify = typeClassifier(context.sourceCode.parserServices as TypedServices | undefined);
       // Imports are followed only when the file imports a module of the project (the usual client module).
-      const sites = collector.sites(classify, collector.importsModules && collector.hasCandidates ? importResolver(context.filename, context.cwd) : undefined);
+      const parser = (context.languageOptions as { parser?: EslintParser } | undefined)?.parser;
+      const sites = collector.sites(
+        classify,
+        collector.importsModules && collector.hasCandidates ? importResolver(context.filename, context.cwd, parser) : undefined,
+      );
       // Files without Stripe calls cost no manifest lookup at all.
       if (sites.length) report(context, sites, options);
     };
