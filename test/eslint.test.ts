@@ -2,6 +2,7 @@
 // handler and one file per call shape), linted by ESLint 9 as users run it: typed (typescript-eslint
 // projectService) and untyped (no type information: the binding fallback).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,8 +148,8 @@ describe('the plugin object', () => {
 });
 
 describe('imported modules without typescript-estree', () => {
-  it("are read with the parser ESLint lints with (espree for JavaScript): the client module's exports are found", async () => {
-    const espree = (await import('espree')) as unknown as EslintParser;
+  it("are read with the parser ESLint lints with (espree for JavaScript): the client module's exports are found", () => {
+    const espree = createRequire(import.meta.url)('espree') as EslintParser;
     const dir = mkdtempSync(join(tmpdir(), 'spg-eslint-espree-'));
     writeFileSync(
       join(dir, 'stripe.mjs'),
