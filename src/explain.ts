@@ -55,6 +55,19 @@ export function explain(call: string | HttpCall, a?: MethodParams | ResolveOptio
 
 function unknownMethod(methodId: string, request: CanonicalRequest): Explanation {
   const catalog = getCatalog();
+  // A known method that sends no request of its own (`oauth.authorizeUrl`): it needs nothing. Its
+  // stand-in path names no endpoint, so no part of it is invalid either.
+  const local = catalog.local.get(methodId);
+  if (local)
+    return {
+      status: 'none',
+      methodId,
+      requirements: [],
+      unknowns: [],
+      reason: local.reason,
+      ...(local.source ? { source: local.source } : {}),
+      expand: request.expand,
+    };
   const guess = nearest(methodId, catalog.methods.keys());
   const reason = `"${methodId}" is not a method of stripe ${catalog.stripeVersions.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
   return {
@@ -64,7 +77,6 @@ function unknownMethod(methodId: string, request: CanonicalRequest): Explanation
     unknowns: [{ kind: 'endpoint', because: methodId, reason }],
     reason,
     expand: request.expand,
-    ...(request.invalid.length ? { invalid: request.invalid } : {}),
   };
 }
 

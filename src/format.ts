@@ -27,18 +27,17 @@ export function formatExplanation(explanation: Explanation, result?: CheckResult
   if (explanation.refused)
     lines.push(`  ✗ refused by Stripe for every app: ${explanation.refused.reason} (${explanation.refused.source}). Instead: ${explanation.refused.instead}`);
   if (result) {
-    const add = [...new Set(result.missing.map((m) => m.permission))].map((p) => `"${p}"`).join(', ');
-    lines.push(
-      result.allowed
-        ? '  → allowed'
-        : explanation.invalid
-          ? '  → refused before sending'
-          : explanation.refused
-            ? '  → refused: no permission allows it'
-            : add
-              ? `  → rejected: add ${add}${explanation.unknowns.length ? ' (and see the unknowns above)' : ''}`
-              : '  → not allowed: it cannot be checked (see the unknowns above)',
-    );
+    // The verdict check() reports (verdictOf), as every surface does: advice only when missing.
+    const v = result.detail;
+    const add = v.advice.map((p) => `"${p}"`).join(', ');
+    const outcome: Record<typeof v.kind, string> = {
+      allowed: '  → allowed',
+      invalid: '  → refused before sending',
+      refused: '  → refused: no permission allows it',
+      missing: `  → rejected: add ${add}${v.unknowns.length ? ' (and see the unknowns above)' : ''}`,
+      unknown: '  → not allowed: it cannot be checked (see the unknowns above)',
+    };
+    lines.push(outcome[v.kind]);
   }
   return lines.join('\n');
 }

@@ -15,6 +15,14 @@ export interface Suggestion {
   readonly drop: readonly string[];
 }
 
+export interface SuggestOptions {
+  /**
+   * Keep every declared permission, adding only what the calls need beyond them: for usage that
+   * cannot show what is unused (no calls, or calls it could not judge).
+   */
+  readonly keepDeclared?: boolean;
+}
+
 /**
  * The purpose `suggest --write` puts in entries it adds; `check` warns while it is still there.
  *
@@ -30,9 +38,23 @@ export const PURPOSE_TODO = 'TODO: say why the app needs this (installing users 
  * @example
  * suggestPermissions(report, manifest.permissions).drop // ['invoice_write']
  */
-export function suggestPermissions(report: CoverageReport, current: readonly PermissionEntry[] = []): Suggestion {
+export function suggestPermissions(report: CoverageReport, current: readonly PermissionEntry[] = [], options: SuggestOptions = {}): Suggestion {
   const sets = report.calls.flatMap((call) => call.requirements.map((q) => q.anyOf));
   const declared = current.map((c) => c.permission);
+  if (options.keepDeclared) {
+    // Only what the declared permissions (and what they imply) leave unmet is added.
+    const covered = impliedClosure(new Set(declared));
+    const add = choosePermissions(
+      sets.filter((anyOf) => !anyOf.some((p) => covered.has(p))),
+      declared,
+    ).sort();
+    return {
+      permissions: [...current, ...add.map((permission) => ({ permission, purpose: PURPOSE_TODO }))],
+      keep: declared,
+      add,
+      drop: [],
+    };
+  }
   const chosen = new Set(choosePermissions(sets, declared));
   const keep = current.filter((c) => chosen.has(c.permission));
   const add = [...chosen].filter((p) => !declared.includes(p)).sort();

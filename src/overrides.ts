@@ -1,9 +1,9 @@
 // The user's own entries: permissions the catalog does not know yet, and what a route or SDK
 // method needs, beating the map. Given as an object or a JSON file, validated like a manifest
-// (every problem at once), compiled once into regular expressions.
+// (every problem at once), compiled once into automata matched in linear time (override-glob.ts).
 import { callLabel } from './request.js';
-import type { minimatch as Minimatch } from 'minimatch';
 import { getCatalog } from './catalog.js';
+import { compileGlob, GlobError, type Glob } from './override-glob.js';
 import { readTextFile } from './manifest.js';
 import { nearest } from './nearest.js';
 import { GuardOptionsError } from './errors.js';
@@ -14,8 +14,9 @@ export interface Overrides {
   /** Permission names the catalog does not know yet (Stripe adds permissions faster than releases). */
   readonly permissions?: readonly string[];
   /**
-   * What a request needs, by `"VERB /path"` (minimatch globs: `"GET /v1/climate/**"`) or SDK
-   * method id glob (`"climate.orders.*"`): any one of the listed permissions, or `'none'`.
+   * What a request needs, by `"VERB /path"` (globs: `"GET /v1/climate/**"`) or SDK method id glob
+   * (`"climate.orders.*"`, matched against every method id and alias of the route, in every
+   * recorded SDK version): any one of the listed permissions, or `'none'`. Extglobs are refused.
    */
   readonly routes?: Readonly<Record<string, readonly string[] | 'none'>>;
 }
@@ -23,7 +24,7 @@ export interface Overrides {
 interface Rule {
   readonly pattern: string;
   readonly verb?: string;
-  readonly re: RegExp;
+  readonly re: Glob;
   readonly byMethod: boolean;
   readonly needs: readonly string[] | 'none';
 }
@@ -37,18 +38,6 @@ export interface CompiledOverrides {
 
 const MAX_FILE = 1024 * 1024;
 
-// minimatch is loaded when overrides are first compiled, not at import: most processes never
-// compile a pattern, and every cold start would pay for it.
-let minimatchFn: typeof Minimatch | undefined;
-function globs(): typeof Minimatch {
-  if (!minimatchFn) {
-    const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
-      typeof import('node:module') | undefined;
-    if (!mod) throw new GuardOptionsError('Patterns in overrides need Node.js ≥ 20.16 (process.getBuiltinModule).');
-    minimatchFn = (mod.createRequire(import.meta.url)('minimatch') as typeof import('minimatch')).minimatch;
-  }
-  return minimatchFn;
-}
 const VERBS = ['GET', 'POST', 'DELETE'];
 
 /** Loads (when a path) and compiles overrides; throws a GuardOptionsError listing every problem. */
@@ -120,9 +109,8 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
     if (!VERBS.includes(verb) && verb !== '*') problems.push(`${where}: the verb must be GET, POST, DELETE or *`);
     else if (!glob.startsWith('/')) problems.push(`${where}: the path must start with "/"`);
     else {
-      const re = globs().makeRe(glob, { dot: true });
-      if (!re) problems.push(`${where}: not a valid glob`);
-      else if (ok) return { pattern, ...(verb !== '*' ? { verb } : {}), re, byMethod: false, needs: needs as Rule['needs'] };
+      const re = glob_(glob, where, problems);
+      if (re && ok) return { pattern, ...(verb !== '*' ? { verb } : {}), re, byMethod: false, needs: needs as Rule['needs'] };
     }
     return undefined;
   }
@@ -131,12 +119,19 @@ function compileRule(pattern: string, needs: unknown, known: (n: string) => bool
     return undefined;
   }
   // Method ids use "." where paths use "/": match them as paths so "*" stops at a dot.
-  const re = globs().makeRe(pattern.replace(/\./g, '/'));
-  if (!re) {
-    problems.push(`${where}: not a valid glob`);
+  const re = glob_(pattern.replace(/\./g, '/'), where, problems);
+  return re && ok ? { pattern, re, byMethod: true, needs: needs as Rule['needs'] } : undefined;
+}
+
+/** A glob compiled at load time; what it refuses becomes a problem naming the entry and the fix. */
+function glob_(glob: string, where: string, problems: string[]): Glob | undefined {
+  try {
+    return compileGlob(glob);
+  } catch (e) {
+    if (!(e instanceof GlobError)) throw e;
+    problems.push(`${where}: ${e.message}`);
     return undefined;
   }
-  return ok ? { pattern, re, byMethod: true, needs: needs as Rule['needs'] } : undefined;
 }
 
 /** A regular file of at most 1 MB, read as manifests are (no FIFO, device or directory). */
@@ -161,10 +156,10 @@ function readOverridesFile(path: string, caller: string): unknown {
  */
 export function applyOverrides(resolution: Resolution, request: CanonicalRequest, overrides: CompiledOverrides | undefined): Resolution {
   if (!overrides || overrides.rules.length === 0) return resolution;
-  const methodPath = resolution.methodId?.replace(/\./g, '/');
+  let methodPaths: readonly string[] | undefined;
   const rule = overrides.rules.find((r) =>
     r.byMethod
-      ? methodPath !== undefined && r.re.test(methodPath)
+      ? (methodPaths ??= methodIdsOf(resolution).map((m) => m.replace(/\./g, '/'))).some((m) => r.re.test(m))
       : (!r.verb || r.verb === request.method) && (r.re.test(request.path) || (resolution.route !== undefined && r.re.test(resolution.route.path))),
   );
   if (!rule) return resolution;
@@ -181,4 +176,21 @@ export function applyOverrides(resolution: Resolution, request: CanonicalRequest
     reason: `override ${JSON.stringify(rule.pattern)} in ${overrides.file}`,
     source: 'override',
   };
+}
+
+/**
+ * Every method id that sends this request: the one it was called by, and every id and alias of its
+ * route in every recorded SDK version (`accounts.retrieve` and stripe 14's `account.retrieve`), so a
+ * method-id pattern means the same whichever surface (guard, msw, explain) saw the request.
+ */
+function methodIdsOf(resolution: Resolution): string[] {
+  const catalog = getCatalog();
+  const ids = new Set<string>();
+  if (resolution.methodId) {
+    ids.add(resolution.methodId);
+    for (const m of catalog.methods.get(resolution.methodId)?.methods ?? []) ids.add(m);
+  }
+  const route = resolution.route;
+  if (route) for (const m of catalog.routes.match(route.method, route.path, route.host)?.methods ?? []) ids.add(m);
+  return [...ids];
 }

@@ -4,6 +4,7 @@
 // reports to the same place.
 import type { Grant, MissingRequirement, SatisfiedRequirement } from './explain.js';
 import type { Resolution } from './resolve.js';
+import { verdictOf, type RequestVerdict, type VerdictKind } from './verdict.js';
 
 /** One guarded check, as recorded for coverage reports. */
 export interface CheckRecord {
@@ -18,8 +19,15 @@ export interface CheckRecord {
   readonly satisfied: readonly Pick<SatisfiedRequirement, 'anyOf' | 'because' | 'expand' | 'satisfiedBy' | 'via'>[];
   readonly missing: readonly Pick<MissingRequirement, 'anyOf' | 'because' | 'expand' | 'permission'>[];
   readonly unknowns: readonly { readonly because: string; readonly reason: string }[];
-  /** Set when Stripe refuses the request for every app (no permission allows it): why. */
+  /**
+   * The one verdict (verdictOf()) on the request: reports and matchers read it rather than
+   * rebuilding one from requirements. Absent in records of older versions.
+   */
+  readonly verdict?: VerdictKind;
+  /** Set when Stripe refuses the request for every app (no permission allows it), or it is refused before sending: why. */
   readonly refused?: string;
+  /** Set when the request is refused before sending (verdict `invalid`): the parts that name no single endpoint or expand path. */
+  readonly invalid?: readonly string[];
   /** What the guard did: sent it, rejected it, or sent it with a warning. */
   readonly outcome: 'allowed' | 'rejected' | 'warned';
   /**
@@ -56,6 +64,13 @@ export function activeRecorder(): Recorder | undefined {
   return box.current;
 }
 
+/**
+ * One check as a record. Pass the verdict the caller acted on (`verdictOf(…)`, with the request's
+ * invalid parts); without it the record carries the verdict on `resolution` and `grant`.
+ *
+ * @example
+ * recorder(toRecord(resolution, grant, v.satisfied, v.missing, 'rejected', account, v))
+ */
 export function toRecord(
   resolution: Resolution,
   grant: Grant,
@@ -63,22 +78,43 @@ export function toRecord(
   missing: readonly MissingRequirement[],
   outcome: CheckRecord['outcome'],
   stripeAccount: string | undefined,
+  given?: RequestVerdict,
 ): CheckRecord {
+  const verdict = given ?? fallbackVerdict(resolution, grant, outcome, missing);
   const route = resolution.route;
   // An unknown route has no template: its unknown names it `VERB /path`, one coverage entry per route.
   const label = route ? `${route.method} ${route.path}` : (resolution.unknowns[0]?.because ?? 'unknown request');
   const space = label.indexOf(' ');
+  const invalid = verdict.kind === 'invalid' ? (verdict.invalid ?? []) : undefined;
+  // A refused or invalid request is advised no permission: its record lists no requirement.
+  const advised = verdict.kind !== 'refused' && verdict.kind !== 'invalid';
   return {
     method: resolution.methodId ?? label,
     httpMethod: route?.method ?? (space > 0 ? label.slice(0, space) : ''),
     path: route?.path ?? (space > 0 ? label.slice(space + 1) : ''),
     status: resolution.status,
-    ...(resolution.refused ? { refused: resolution.refused.reason } : {}),
+    verdict: verdict.kind,
+    ...(verdict.kind === 'refused' && verdict.refusal ? { refused: verdict.refusal.reason } : {}),
+    ...(invalid ? { invalid, refused: `refused before sending: ${invalid.join('; ')}` } : {}),
     ...(stripeAccount ? { stripeAccount } : {}),
     declared: grant.declared,
-    satisfied: satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via })),
-    missing: missing.map(({ anyOf, because, expand, permission }) => ({ anyOf, because, ...(expand ? { expand } : {}), permission })),
+    satisfied: advised
+      ? satisfied.map(({ anyOf, because, expand, satisfiedBy, via }) => ({ anyOf, because, ...(expand ? { expand } : {}), satisfiedBy, via }))
+      : [],
+    missing: advised ? missing.map(({ anyOf, because, expand, permission }) => ({ anyOf, because, ...(expand ? { expand } : {}), permission })) : [],
     unknowns: resolution.unknowns.map(({ because, reason }) => ({ because, reason })),
     outcome,
   };
+}
+
+/**
+ * The verdict when the caller did not pass the one it acted on. The resolution does not carry the
+ * request's invalid parts, but the caller passes the verdict's own `missing`: a check it did not
+ * allow, with nothing missing, whose resolution alone would be allowed or missing a permission, was
+ * refused before sending (the only verdict the resolution cannot show).
+ */
+function fallbackVerdict(resolution: Resolution, grant: Grant, outcome: CheckRecord['outcome'], missing: readonly MissingRequirement[]): RequestVerdict {
+  const v = verdictOf(resolution, grant);
+  if (outcome === 'allowed' || missing.length || (v.kind !== 'allowed' && v.kind !== 'missing')) return v;
+  return { ...v, kind: 'invalid', missing: [], satisfied: [], advice: [], invalid: ['refused before sending'] };
 }

@@ -43,10 +43,17 @@ export function formatReportText(report: CoverageReport, options: FormatOptions 
     for (const e of expected)
       lines.push(`  ${dim('⊘')} ${e.permission} — ${listed(e.calls, maxListed)}${e.tests.length ? dim(`  (tests: ${listed(e.tests, maxListed)})`) : ''}`);
   }
-  const refused = report.refused ?? [];
+  const refused = (report.refused ?? []).filter((f) => !f.invalid);
+  const invalid = (report.refused ?? []).filter((f) => f.invalid);
+  const refusedLine = (f: (typeof refused)[number]) =>
+    `  ${red('⊗')} ${f.method} — ${f.reason}${f.tests.length ? dim(`  (tests: ${listed(f.tests, maxListed)})`) : ''}`;
   if (refused.length) {
     lines.push('', red(`Refused by Stripe for every app (${refused.length}): no permission allows these; change the code`));
-    for (const f of refused) lines.push(`  ${red('⊗')} ${f.method} — ${f.reason}${f.tests.length ? dim(`  (tests: ${listed(f.tests, maxListed)})`) : ''}`);
+    for (const f of refused) lines.push(refusedLine(f));
+  }
+  if (invalid.length) {
+    lines.push('', red(`Refused before sending (${invalid.length}): they name no single endpoint or expand path; no permission allows these`));
+    for (const f of invalid) lines.push(refusedLine(f));
   }
   if (report.unknown.length) {
     lines.push('', yellow(`Unknown to the map (${report.unknown.length}): sent unchecked; declare what they need yourself`));
@@ -99,10 +106,15 @@ export function formatReportMarkdown(report: CoverageReport): string {
     out.push('', `**Expected rejections** (${expected.length}, asserted by tests):`, '');
     for (const e of expected) out.push(`- \`${e.permission}\`: ${e.calls.map((c) => `\`${esc(c)}\``).join(', ')}`);
   }
-  const refused = report.refused ?? [];
+  const refused = (report.refused ?? []).filter((f) => !f.invalid);
+  const invalid = (report.refused ?? []).filter((f) => f.invalid);
   if (refused.length) {
     out.push('', `**Refused by Stripe for every app** (${refused.length}, no permission allows them):`, '');
     for (const f of refused) out.push(`- \`${esc(f.method)}\` — ${esc(f.reason)}`);
+  }
+  if (invalid.length) {
+    out.push('', `**Refused before sending** (${invalid.length}, no permission allows them):`, '');
+    for (const f of invalid) out.push(`- \`${esc(f.method)}\` — ${esc(f.reason)}`);
   }
   if (report.unknown.length) {
     out.push('', `**Unknown to the map** (${report.unknown.length}):`, '');

@@ -25,4 +25,23 @@ describe('refused calls in coverage', () => {
     expect(formatReportMarkdown(report)).toContain('**Refused by Stripe for every app** (1');
     expect(suggestPermissions(report).add).toEqual([]);
   });
+
+  it.each(['throw', 'warn'] as const)('a call refused before sending is listed apart too, advising nothing (mode %s)', async (mode) => {
+    const records: CheckRecord[] = [];
+    const stop = setRecorder((r) => records.push(r));
+    const httpClient = Stripe.createFetchHttpClient((async () => new Response('{"object":"list","data":[]}')) as typeof fetch);
+    const stripe = guard(new Stripe('sk_test_invalid', { telemetry: false, httpClient }), { permissions: [], mode, logger: { warn() {} } });
+    await stripe.customers.list({ expand: ['data.a.b.c.d.e'] }).catch(() => undefined);
+    stop();
+    expect(records.map((r) => r.verdict)).toEqual(['invalid']);
+    const report = buildReport(records.map((r) => ({ ...r, test: 'expands too deep' })));
+    expect(report.refused).toEqual([
+      { method: 'customers.list', reason: expect.stringContaining('refused before sending'), tests: ['expands too deep'], invalid: true },
+    ]);
+    expect(report.undeclared).toEqual([]);
+    expect(report.calls).toEqual([]);
+    expect(formatReportText(report)).toContain('Refused before sending (1)');
+    expect(formatReportMarkdown(report)).toContain('**Refused before sending** (1');
+    expect(suggestPermissions(report).add).toEqual([]);
+  });
 });

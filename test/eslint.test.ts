@@ -1,13 +1,16 @@
 // The ESLint plugin on a fixture project (a UI extension, an Express backend, a Next.js route
 // handler and one file per call shape), linted by ESLint 9 as users run it: typed (typescript-eslint
 // projectService) and untyped (no type information: the binding fallback).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import plugin from '../src/eslint/index.js';
+import { importResolver, type EslintParser } from '../src/eslint/imported-modules.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/static/', import.meta.url));
 const RULE = 'stripe-permission-guard/no-undeclared-permission';
@@ -97,7 +100,7 @@ const EXPECTED: readonly [string, string, string, string, readonly Mode[]][] = [
   ['shapes/dynamic.ts', '{ expand }', 'dynamic', 'Cannot fully check invoices.retrieve: its expand paths are not literal', ['typed', 'untyped']],
   ['shapes/dynamic.ts', '...base', 'dynamic', 'Cannot fully check charges.list: its expand paths are not literal', ['typed', 'untyped']],
   ['ui-extension/src/views/CustomerDetailView.tsx', 'stripe.customers.update', 'missing', 'customers.update needs customer_write', ['typed', 'untyped']],
-  ['ui-extension/src/views/CustomerDetailView.tsx', 'getClient().payouts.list', 'missing', 'payouts.list needs one of payout_read', ['typed']],
+  ['ui-extension/src/views/CustomerDetailView.tsx', 'getClient().payouts.list', 'missing', 'payouts.list needs one of payout_read', ['typed', 'untyped']],
   ['backend/src/server.ts', 'webhookEndpoints.create', 'missing', 'event payout.paid needs one of payout_read', ['typed', 'untyped']],
   ['backend/src/billing-service.ts', 'this.stripe.refunds.create', 'missing', 'refunds.create needs charge_write', ['typed', 'untyped']],
   ['next/app/api/checkout/route.ts', 'checkout.sessions.create', 'missing', 'checkout.sessions.create needs checkout_session_write', ['typed', 'untyped']],
@@ -143,5 +146,25 @@ describe('the plugin object', () => {
     expect(Object.keys(plugin.rules)).toEqual(['no-undeclared-permission']);
     expect(plugin.configs.recommended.plugins?.['stripe-permission-guard']).toBe(plugin);
     expect(plugin.configs.recommended.rules).toEqual({ [RULE]: 'error' });
+  });
+});
+
+describe('imported modules without typescript-estree', () => {
+  it("are read with the parser ESLint lints with (espree for JavaScript): the client module's exports are found", () => {
+    const espree = createRequire(import.meta.url)('espree') as EslintParser;
+    const dir = mkdtempSync(join(tmpdir(), 'spg-eslint-espree-'));
+    writeFileSync(
+      join(dir, 'stripe.mjs'),
+      `import Stripe from 'stripe';\nexport const stripe = new Stripe('k');\nexport default function make() { return new Stripe('k'); }\nexport const notClient = {};\n`,
+    );
+    writeFileSync(join(dir, 'view.mjs'), `import { stripe } from './stripe.mjs';\n`);
+    writeFileSync(join(dir, 'types.ts'), `export const stripe: number = 1;\n`);
+    const resolve = importResolver(join(dir, 'view.mjs'), dir, espree, false)!;
+    expect(resolve('./stripe.mjs', 'stripe')).toBe('client');
+    expect(resolve('./stripe.mjs', 'default')).toBe('factory');
+    expect(resolve('./stripe.mjs', 'notClient')).toBeUndefined();
+    // A TypeScript module espree cannot parse is not followed (and does not throw).
+    expect(resolve('./types', 'stripe')).toBeUndefined();
+    expect(importResolver(join(dir, 'view.mjs'), dir, undefined, false)).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { guard } from '../src/index.js';
+import { check, compileGrant, explain, guard } from '../src/index.js';
+import { activeRecorder, toRecord } from '../src/record.js';
 import { installPermissionMatchers, permissionMatchers } from '../src/testing/vitest.js';
 import { stripePermissionHandlers } from '../src/testing/msw.js';
 import { collectPerTest } from '../src/testing/test-scope.js';
@@ -240,5 +241,59 @@ describe('permission lists given to the matchers are validated', () => {
     await expect(expect(Promise.reject(new Error('x'))).rejects.toBePermissionError('customer_write' as never)).rejects.toThrow(
       /must be an array of permission names, got a string/,
     );
+  });
+});
+
+// The one verdict (verdictOf, as check() reports it): a refused or invalid call passes no list.
+describe('the matchers report the verdict', () => {
+  it.each([
+    [{ method: 'GET', path: '/v1/customers/..' }, 'invalid'],
+    [['customers.list', { expand: ['data.a.b.c.d.e'] }], 'invalid'],
+    ['accounts.retrieveCurrent', 'refused'],
+  ] as const)('%j (%s) is allowed by no list and requires no list', (call, kind) => {
+    const c =
+      typeof call === 'string' ? check(call, {}, []) : 'method' in call ? check(call, []) : check(call[0], { expand: [...call[1].expand] }, ['customer_read']);
+    expect(c.verdict).toBe(kind);
+    for (const list of [[], ['customer_read'], ['customer_write', 'connected_account_read']]) expect(call).not.toBeAllowedBy(list);
+    expect(() => expect(call).toRequirePermissions([])).toThrow(/refused/);
+    expect(() => expect(call).toRequirePermissions(['connected_account_read'])).toThrow(/no permission allows it/);
+    const r = permissionMatchers.toRequirePermissions.call({ isNot: false }, call, []) as { actual: unknown };
+    expect(r.actual).toEqual([]);
+  });
+
+  it('a function whose guarded call is refused or invalid requires no list', async () => {
+    const stripe = guard(new Stripe('sk_test_x', { httpClient: Stripe.createFetchHttpClient((async () => new Response('{}')) as typeof fetch) }), {
+      permissions: ['connected_account_read', 'customer_read'],
+      logger: { warn() {} },
+    });
+    await expect(() => stripe.accounts.retrieveCurrent()).not.toRequirePermissions([]);
+    await expect(() => stripe.accounts.retrieveCurrent()).not.toRequirePermissions(['connected_account_read']);
+  });
+
+  it.each(['throw', 'warn'] as const)('a function whose guarded call is refused before sending requires no list (mode %s)', async (mode) => {
+    const stripe = guard(new Stripe('sk_test_x', { httpClient: Stripe.createFetchHttpClient((async () => new Response('{}')) as typeof fetch) }), {
+      permissions: ['customer_read'],
+      mode,
+      logger: { warn() {} },
+    });
+    await expect(() => stripe.customers.retrieve('..')).not.toRequirePermissions([]);
+    await expect(() => stripe.customers.list({ expand: ['data.a.b.c.d.e'] })).not.toRequirePermissions(['customer_read']);
+    await expect(() => stripe.customers.list({ expand: ['data.a.b.c.d.e'] })).not.toBeAllowedBy(['customer_read', 'customer_write']);
+    // The same function shape passes for a request the guard allows: the rows above can fail.
+    await expect(() => stripe.customers.retrieve('cus_1')).toRequirePermissions(['customer_read']);
+  });
+
+  it('a recorded invalid check fails toRequirePermissions([]) (the guard passes its verdict to the record)', async () => {
+    const record = toRecord(
+      explain({ method: 'GET', path: '/v1/customers/cus_1' }),
+      compileGrant([]),
+      [],
+      [],
+      'rejected',
+      undefined,
+      check({ method: 'GET', path: '/v1/customers/..' }, []).detail,
+    );
+    expect(record).toMatchObject({ verdict: 'invalid', satisfied: [], missing: [] });
+    await expect(() => activeRecorder()?.(record)).not.toRequirePermissions([]);
   });
 });

@@ -1,14 +1,23 @@
 // Coverage reports: aggregation, merging shards, least-privilege suggestions (pure functions).
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildReport, check, mergeReports, suggestPermissions, formatReportText, formatReportMarkdown, type TestRecord } from '../src/index.js';
 import { toRecord } from '../src/record.js';
-import { compileGrant } from '../src/explain.js';
+import { compileGrant, explain } from '../src/explain.js';
 
 /** A record as the guard would make it for `call` under `declared`. */
 function record(test: string, declared: string[], method: string, params?: Record<string, unknown>): TestRecord {
   const result = check(method, params, declared);
   return {
-    ...toRecord(result.explanation, compileGrant(declared), result.satisfied, result.missing, result.allowed ? 'allowed' : 'rejected', undefined),
+    ...toRecord(
+      result.explanation,
+      compileGrant(declared),
+      result.satisfied,
+      result.missing,
+      result.allowed ? 'allowed' : 'rejected',
+      undefined,
+      result.detail,
+    ),
     test,
   };
 }
@@ -154,5 +163,108 @@ describe('expected rejections', () => {
     expect(formatReportMarkdown(report)).toContain(
       '**Expected rejections** (2, asserted by tests):\n\n- `customer_write`: `customers.update`\n- `payment_method_read`: `invoices.retrieve (expand default_payment_method)`',
     );
+  });
+});
+
+// One accumulator: a report is data, the same whatever order its records came in and however
+// they were split into shards.
+describe('reports merge as one run', () => {
+  const calls: readonly [string, Record<string, unknown> | undefined][] = [
+    ['customers.retrieve', { expand: ['test_clock'] }],
+    ['customers.retrieve', undefined],
+    ['customers.update', undefined],
+    ['invoices.list', { expand: ['data.customer'] }],
+    ['balanceTransactions.retrieve', { expand: ['source'] }],
+    ['accounts.retrieveCurrent', undefined],
+    ['customers.list', { expand: ['data.a.b.c.d.e'] }],
+    ['accounts.update', undefined],
+    ['paymentIntents.create', undefined],
+  ];
+  const grants = [['customer_read'], ['customer_write', 'invoice_read'], [], ['balance_transaction_source_read', 'customer_read']];
+  const recordArb = fc
+    .record({
+      call: fc.constantFrom(...calls),
+      declared: fc.constantFrom(...grants),
+      test: fc.option(fc.constantFrom('a > 1', 'a > 2', 'b > 1', 'c'), { nil: undefined }),
+      expected: fc.boolean(),
+    })
+    .map(({ call, declared, test, expected }) => {
+      const result = check(call[0], call[1], declared);
+      const r = toRecord(
+        result.explanation,
+        compileGrant(declared),
+        result.satisfied,
+        result.missing,
+        result.allowed ? 'allowed' : 'rejected',
+        undefined,
+        result.detail,
+      );
+      return { ...r, ...(test ? { test } : {}), ...(expected && result.verdict === 'missing' ? { expected: true } : {}) } as TestRecord;
+    });
+
+  it('any split of the same records into shards merges to the report of one run', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(recordArb, fc.nat(3)), { maxLength: 30 }), ([...pairs]) => {
+        const records = pairs.map(([r]) => r);
+        const shards = [0, 1, 2, 3].map((i) => pairs.filter(([, s]) => s === i).map(([r]) => r)).filter((s) => s.length);
+        const merged = mergeReports(shards.length ? shards.map((s) => buildReport(s)) : [buildReport([])]);
+        expect(merged).toEqual(buildReport(records));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('does not depend on the order of records', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 20 }), fc.func(fc.integer()), (records, rank) => {
+        const shuffled = [...records].sort((a, b) => rank(a) - rank(b) || 0);
+        expect(buildReport(shuffled)).toEqual(buildReport(records));
+        expect(buildReport([...records].reverse())).toEqual(buildReport(records));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('counts calls, not requirements: two calls are "used by 2 calls"', () => {
+    const report = buildReport([
+      record('t', ['customer_read'], 'customers.retrieve', { expand: ['test_clock'] }),
+      record('t', ['customer_read'], 'customers.list'),
+    ]);
+    expect(report.calls.find((c) => c.method === 'customers.retrieve')!.requirements).toHaveLength(2);
+    expect(report.used.customer_read).toEqual({ calls: 2, tests: ['t'] });
+    expect(formatReportText(report)).toContain('used by 2 calls in 1 test');
+  });
+
+  it('a call met in one test and missing in another keeps both, in either order', () => {
+    const met = record('t1', ['customer_read'], 'customers.retrieve');
+    const unmet = record('t2', [], 'customers.retrieve');
+    const reqs = buildReport([met, unmet]).calls[0]!.requirements;
+    expect(reqs).toEqual(buildReport([unmet, met]).calls[0]!.requirements);
+    expect(reqs.map((q) => q.satisfiedBy ?? `missing ${q.missing}`).sort()).toEqual(['customer_read', 'missing customer_read']);
+  });
+
+  it('a refused or invalid call is listed apart and advises no permission', () => {
+    const report = buildReport([
+      { ...record('t', [], 'accounts.retrieveCurrent'), test: 't' },
+      {
+        ...toRecord(
+          explain('customers.list'),
+          compileGrant([]),
+          [],
+          [],
+          'rejected',
+          undefined,
+          check('customers.list', { expand: ['data.a.b.c.d.e'] }, []).detail,
+        ),
+        test: 't',
+      },
+    ]);
+    expect(report.calls).toEqual([]);
+    expect(report.undeclared).toEqual([]);
+    expect(report.refused?.map((f) => [f.method, f.invalid ?? false])).toEqual([
+      ['accounts.retrieveCurrent', false],
+      ['customers.list', true],
+    ]);
+    expect(suggestPermissions(report).add).toEqual([]);
   });
 });

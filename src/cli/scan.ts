@@ -13,6 +13,7 @@ export const summary = 'List the Stripe calls in source files and the permission
 export const options: OptionSpec = {
   manifest: { type: 'string' },
   'strict-reads': { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
 };
 export const help = `Usage: stripe-permission-guard scan [paths...] [--manifest stripe-app.json] [--json]
 
@@ -20,19 +21,26 @@ Reads .ts, .tsx, .js, .jsx, .mjs and .cjs files (default: the current directory;
 dist and hidden directories are skipped, files over 1 MiB too) and lists each Stripe call site
 (file:line) with what it needs — the method, its literal expand paths and enabled_events — and
 the union of all of them. Clients are found as the ESLint rule finds them without type
-information: bindings made with new Stripe(…), guard(new Stripe(…)), withStripeContext(…), or
-annotated Stripe.
+information: bindings made with new Stripe(…), guard(new Stripe(…)), withStripeContext(…), a
+function returning a client, or annotated Stripe; and clients or such functions imported from
+the project's own modules (ESM or CommonJS, re-exports followed), as in src/stripe.ts
+exporting the client and views importing it.
 
 Options:
   --manifest <file>  Also list what the manifest is missing (exit 1) and what it declares that
                      no call site needs
   --strict-reads     Reads need X_read itself (X_write does not count)
-  --json             Print the result as JSON (accepted by: suggest --usage <scan.json>)
+  --allow-empty      Exit 0 when no Stripe call is found (by default that fails: a scan that
+                     finds no client proves nothing)
+  --json             Print the result as JSON (accepted by: suggest --usage <scan.json>); it
+                     counts the files read ("files") and the call sites found ("calls")
 
 Needs @typescript-eslint/typescript-estree (installed with typescript-eslint).
 
 Exit codes: 0 scanned (and covered, with --manifest), 1 a call site needs a permission the
-manifest does not declare, 2 unreadable manifest, missing parser, or a usage error.`;
+manifest does not declare, a call no permission allows (refused by Stripe for every app, or
+refused before sending), or no Stripe call found (without --allow-empty), 2 unreadable
+manifest, missing parser, or a usage error.`;
 
 export function run({ values, positionals }: Parsed, io: Io): number {
   const manifestPath = str(values, 'manifest');
@@ -44,9 +52,15 @@ export function run({ values, positionals }: Parsed, io: Io): number {
     throw e;
   }
   const result = scan(positionals, { ...(manifest ? { manifest } : {}), ...(flag(values, 'strict-reads') ? { strictReads: true } : {}) });
-  const failed = (result.missing?.length ?? 0) > 0;
+  const empty = result.calls === 0 && !flag(values, 'allow-empty');
+  const failed = (result.missing?.length ?? 0) > 0 || result.refused.length > 0 || empty;
   if (io.json) printJson(io, result);
   else io.out(format(result, paint(io.color)));
+  if (empty) {
+    io.err(
+      `Found no Stripe call in ${plural(result.files, 'file')}: no client was found, or it is made where the scan cannot follow (a package import, a path alias). Nothing was checked. Pass --allow-empty if that is expected.`,
+    );
+  }
   return failed ? EXIT.failed : EXIT.ok;
 }
 
@@ -66,6 +80,8 @@ export function format(result: ScanResult, p: Paint): string {
       .filter(Boolean)
       .join('; ');
     lines.push(`  ${s.file}:${s.line}  ${p.bold(s.call)}${extra ? `  (${extra})` : ''}`);
+    if (s.refused) lines.push(`      ${p.red('⊗')} refused for every app: ${s.refused.reason}. Instead: ${s.refused.instead}`);
+    for (const why of s.invalid ?? []) lines.push(`      ${p.red('⊗')} refused before sending: ${why}`);
     for (const r of s.requirements) lines.push(requirementLine(r, p));
     if (s.status === 'none' && !s.requirements.length) lines.push('      · needs no permission');
     for (const u of s.unknowns) lines.push(`      ${p.yellow('?')} ${u.because}: ${u.reason}`);
@@ -76,9 +92,21 @@ export function format(result: ScanResult, p: Paint): string {
     const width = Math.max(...result.needed.map((n) => needs(n).length));
     for (const n of result.needed) lines.push(`  ${needs(n).padEnd(width)}  ${n.sites.join(', ')}`);
   }
+  if (result.refused.length) {
+    lines.push('', p.red(`No permission allows ${plural(result.refused.length, 'call')}: change the code`));
+    for (const r of result.refused) lines.push(`  ${p.red('⊗')} ${r}`);
+  }
   if (result.manifest) {
     const missing = result.missing ?? [];
-    lines.push('', missing.length ? p.red(`Missing from ${result.manifest} (${missing.length}):`) : p.green(`${result.manifest} covers every call site.`));
+    // Nothing found proves nothing: never an all-clear for zero calls.
+    const verdict = missing.length
+      ? p.red(`Missing from ${result.manifest} (${missing.length}):`)
+      : result.calls === 0
+        ? p.yellow(`No Stripe call found: ${result.manifest} was not checked against anything.`)
+        : result.refused.length
+          ? `${result.manifest} declares every permission the other call sites need.`
+          : p.green(`${result.manifest} covers every call site.`);
+    lines.push('', verdict);
     for (const m of missing)
       lines.push(`  ${p.red('✗')} ${m.permission} — ${m.sites.join('; ')}`, p.dim(`      Fix: stripe apps grant permission "${m.permission}" "<purpose>"`));
     const unused = result.unused ?? [];

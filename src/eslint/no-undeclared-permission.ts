@@ -4,7 +4,8 @@
 import type { Rule } from 'eslint';
 import { Collector, VISITED_TYPES, type CallSite } from '../static/analyze.js';
 import type { AstNode } from '../static/ast.js';
-import { checkSite, dynamicMessage, missingMessage, unknownMessage } from '../static/needs.js';
+import { checkSite, dynamicMessage, missingMessage, refusedMessage, unknownMessage } from '../static/needs.js';
+import { importResolver, type EslintParser } from './imported-modules.js';
 import { manifestFor, type ManifestOptions } from './manifest-cache.js';
 import { typeClassifier, type TypedServices } from './typed.js';
 
@@ -44,6 +45,8 @@ export const noUndeclaredPermission: Rule.RuleModule = {
     ],
     messages: {
       missing: '{{message}}',
+      refused: '{{message}}',
+      invalid: '{{message}}',
       unknown: '{{message}}',
       dynamic: '{{message}}',
       manifest: '{{message}}',
@@ -58,7 +61,12 @@ export const noUndeclaredPermission: Rule.RuleModule = {
     for (const type of VISITED_TYPES) (listeners as Record<string, (node: unknown) => void>)[type] = visit;
     listeners['Program:exit'] = () => {
       const classify = typeClassifier(context.sourceCode.parserServices as TypedServices | undefined);
-      const sites = collector.sites(classify);
+      // Imports are followed only when the file imports a module of the project (the usual client module).
+      const parser = (context.languageOptions as { parser?: EslintParser } | undefined)?.parser;
+      const sites = collector.sites(
+        classify,
+        collector.importsModules && collector.hasCandidates ? importResolver(context.filename, context.cwd, parser) : undefined,
+      );
       // Files without Stripe calls cost no manifest lookup at all.
       if (sites.length) report(context, sites, options);
     };
@@ -78,6 +86,12 @@ function report(context: Rule.RuleContext, sites: readonly CallSite[], options: 
   const reportUnknown = options.reportUnknown ?? true;
   for (const site of sites) {
     const c = checkSite(site, loaded.grant, resolveOptions);
+    const kind = c.verdict?.kind;
+    // Refused and invalid calls: no permission helps, so none is advised (the guard refuses them too).
+    if (c.verdict && (kind === 'refused' || kind === 'invalid')) {
+      context.report({ node: at(site), messageId: kind, data: { message: refusedMessage(site, c.verdict) } });
+      continue;
+    }
     for (const m of c.missing) {
       context.report({ node: at(site), messageId: 'missing', data: { message: missingMessage(c, m, loaded.manifest.file) } });
     }

@@ -2,36 +2,33 @@
 // `expand` and `enabled_events`, and what could not be read. Shared by the ESLint rule and `scan`,
 // so both see the same calls. Nothing here decides permissions: that is explain()/check()'s job.
 //
-// Without type information a client is a binding the file itself makes one: initialised with
-// `new Stripe(…)`, `guard(new Stripe(…))`, `x.withStripeContext(…)` of a client, or annotated
-// `Stripe`. Bindings are matched by name within the file (scopes are not followed): enough for the
-// usual module-level or injected client, and the typed rule is exact where it matters.
-import { getCatalog } from '../catalog.js';
-import { annotatedTypeNames, child, children, identifierName, memberName, position, propertyName, str, stringValue, unwrap, type AstNode } from './ast.js';
-import { isRequireOf, rawPath, readObject } from './params.js';
+// Without type information a client is a binding initialised with `new Stripe(…)`,
+// `guard(new Stripe(…))`, `x.withStripeContext(…)` of a client, a call of a function returning a
+// client, or annotated `Stripe`; or one imported (ESM or CommonJS) from a module that exports a
+// client or a factory (modules.ts follows them). Bindings are matched by name within the file
+// (scopes are not followed): enough for the usual module-level or injected client, and the typed
+// rule is exact where it matters.
+import {
+  annotatedTypeNames,
+  child,
+  children,
+  identifierName,
+  memberName,
+  propertyName,
+  returnArguments,
+  str,
+  stringValue,
+  unwrap,
+  type AstNode,
+} from './ast.js';
+import { candidateOf, readCallSite, type Candidate, type CallSite } from './call-site.js';
+import { isRelative, ModuleRecorder, type ExportKind, type ImportResolver, type ModuleSummary } from './modules.js';
+import { isRequireOf } from './params.js';
 
 /** What could not be read from the source, per call. */
 export type { DynamicPart } from './params.js';
-import type { DynamicPart } from './params.js';
 
-export interface CallSite {
-  /** The call expression. */
-  readonly node: AstNode;
-  /** Where to report: the callee (`stripe.customers.update`). */
-  readonly callee: AstNode;
-  readonly line: number;
-  readonly column: number;
-  /** As written: the SDK method id, or `rawRequest GET /v1/customers/${id}`. */
-  readonly call: string;
-  /** For SDK methods: the method id (`customers.update`, `v2.core.events.list`). */
-  readonly methodId?: string;
-  /** For rawRequest with a literal verb and path (template expressions read as one id segment each). */
-  readonly raw?: { readonly method: string; readonly path: string };
-  readonly expand: readonly string[];
-  /** Literal `enabled_events`, when the call passes them. */
-  readonly enabledEvents?: readonly string[];
-  readonly dynamic: readonly DynamicPart[];
-}
+export type { CallSite } from './call-site.js';
 
 /** Decides from type information whether an expression is a Stripe client; `unknown` falls back to bindings. */
 export type ClientClassifier = (expression: AstNode) => 'client' | 'not' | 'unknown';
@@ -46,26 +43,18 @@ export const VISITED_TYPES = [
   'FunctionDeclaration',
   'FunctionExpression',
   'ArrowFunctionExpression',
+  'ExportNamedDeclaration',
+  'ExportDefaultDeclaration',
+  'ExportAllDeclaration',
 ] as const;
-
-interface Candidate {
-  readonly call: AstNode;
-  readonly callee: AstNode;
-  /** Possible client expressions, each with the member names that follow it. */
-  readonly roots: readonly { readonly root: AstNode; readonly names: readonly string[] }[];
-}
-
-let namespaces: ReadonlySet<string> | undefined;
-/** First segments of every SDK method id (`customers`, `checkout`, `v2`), plus `rawRequest`. */
-function requestNamespaces(): ReadonlySet<string> {
-  return (namespaces ??= new Set(['rawRequest', ...[...getCatalog().methods.keys()].map((m) => m.split('.')[0]!)]));
-}
 
 const MAX_FIXPOINT_ROUNDS = 8;
 const MAX_CHAIN = 8;
 
-/** Collects one file's bindings and candidate calls; `sites()` resolves them. */
-export class Collector {
+type Known = { names: Set<string>; props: Set<string> };
+
+/** Collects one file's bindings, exports and candidate calls; `sites()` resolves them. */
+export class Collector implements ModuleSummary {
   readonly #ctors = new Set(['Stripe']);
   readonly #guards = new Set(['guard']);
   readonly #inits = new Map<string, AstNode[]>();
@@ -75,11 +64,24 @@ export class Collector {
   /** `const x = { … }`, for params passed by name; null when the name is declared twice. */
   readonly #objects = new Map<string, AstNode | null>();
   readonly #candidates: Candidate[] = [];
+  /** Functions by name (declarations, and `const f = () => …`), for factories returning a client. */
+  readonly #functions = new Map<string, AstNode>();
+  readonly #returnsClient = new Map<AstNode, boolean>();
+  readonly #modules = new ModuleRecorder();
+  #resolver: ImportResolver | undefined;
+  #known: Known | undefined;
+  #resolving = false;
 
   visit(node: AstNode): void {
     switch (node.type) {
       case 'CallExpression':
         return this.#call(node);
+      case 'ExportNamedDeclaration':
+        return this.#modules.exportNamed(node);
+      case 'ExportDefaultDeclaration':
+        return this.#modules.exportDefault(node);
+      case 'ExportAllDeclaration':
+        return this.#modules.exportAllDeclaration(node);
       case 'VariableDeclarator':
         return this.#declarator(node);
       case 'AssignmentExpression': {
@@ -89,6 +91,7 @@ export class Collector {
           const name = memberName(left);
           if (name) push(this.#thisInits, name, right);
         } else if (left?.type === 'Identifier' && right) push(this.#inits, str(left, 'name')!, right);
+        else if (left && right) this.#modules.assignment(left, right);
         return;
       }
       case 'PropertyDefinition': {
@@ -101,9 +104,12 @@ export class Collector {
       }
       case 'ImportDeclaration':
         return this.#import(node);
-      default:
+      default: {
         // Functions: parameters annotated `Stripe`, and constructor parameter properties.
         for (const p of children(node, 'params')) this.#param(p);
+        const name = node.type === 'FunctionDeclaration' ? identifierName(child(node, 'id')) : undefined;
+        if (name) this.#functions.set(name, node);
+      }
     }
   }
 
@@ -123,8 +129,11 @@ export class Collector {
   #declarator(node: AstNode): void {
     const id = child(node, 'id');
     const init = child(node, 'init');
+    this.#modules.declarator(id, init);
     const name = id?.type === 'Identifier' ? str(id, 'name') : undefined;
     if (!name) return;
+    const fn = unwrap(init);
+    if (fn?.type === 'ArrowFunctionExpression' || fn?.type === 'FunctionExpression') this.#functions.set(name, fn);
     const types = annotatedTypeNames(id);
     if (types.length) this.#annotated.set(name, [...(this.#annotated.get(name) ?? []), ...types]);
     if (init) push(this.#inits, name, init);
@@ -137,7 +146,10 @@ export class Collector {
   #import(node: AstNode): void {
     const source = stringValue(child(node, 'source'));
     const target = source === 'stripe' ? this.#ctors : source === 'stripe-permission-guard' ? this.#guards : undefined;
-    if (!target) return;
+    if (!target) {
+      if (source !== undefined && isRelative(source)) this.#modules.importDeclaration(node, source);
+      return;
+    }
     for (const s of children(node, 'specifiers')) {
       if (!s) continue;
       const local = str(child(s, 'local'), 'name');
@@ -150,35 +162,18 @@ export class Collector {
   }
 
   #call(node: AstNode): void {
-    const callee = unwrap(child(node, 'callee'));
-    if (callee?.type !== 'MemberExpression') return;
-    const names: string[] = [];
-    const objects: AstNode[] = [];
-    let cur: AstNode | undefined = callee;
-    while (cur?.type === 'MemberExpression' && names.length < MAX_CHAIN) {
-      const name = memberName(cur);
-      if (name === undefined) return;
-      names.unshift(name);
-      const object = unwrap(child(cur, 'object'));
-      if (!object) return;
-      objects.unshift(object);
-      cur = object;
-    }
-    // objects[i] is the expression names[i] is read from: each is a possible client when names[i]
-    // starts a request namespace. Only those calls are kept, so `arr.map()` costs nothing later.
-    const ns = requestNamespaces();
-    const roots: { root: AstNode; names: readonly string[] }[] = [];
-    for (let i = 0; i < names.length; i++) {
-      if (!ns.has(names[i]!)) continue;
-      const rest = names.slice(i);
-      if (rest[0] === 'rawRequest' ? rest.length === 1 : rest.length >= 2) roots.push({ root: objects[i]!, names: rest });
-    }
-    if (roots.length) this.#candidates.push({ call: node, callee, roots });
+    const candidate = candidateOf(node, MAX_CHAIN);
+    if (candidate) this.#candidates.push(candidate);
   }
 
-  /** The call sites whose object is a Stripe client, in source order. */
-  sites(classify?: ClientClassifier): CallSite[] {
-    const known = this.#resolveBindings();
+  /**
+   * The call sites whose object is a Stripe client, in source order. `resolver` answers what an
+   * import of another module is (a client, a factory); without it imported bindings are not clients.
+   */
+  sites(classify?: ClientClassifier, resolver?: ImportResolver): CallSite[] {
+    // No call that could be a Stripe call: no binding (nor imported module) needs resolving.
+    if (!this.#candidates.length) return [];
+    const known = this.#bindings(resolver);
     const isClient = (root: AstNode): boolean => {
       const verdict = classify ? classify(root) : 'unknown';
       return verdict === 'unknown' ? this.#isClientExpr(root, known, 0) : verdict === 'client';
@@ -186,12 +181,65 @@ export class Collector {
     const out: CallSite[] = [];
     for (const c of this.#candidates) {
       const hit = c.roots.find((r) => isClient(r.root));
-      if (hit) out.push(this.#site(c, hit.names));
+      if (hit) out.push(readCallSite(c, hit.names, this.#objects));
     }
     return out;
   }
 
-  #resolveBindings(): { names: Set<string>; props: Set<string> } {
+  /** What this file exports under `name` (`default` included), for other files importing it. */
+  exportKind(name: string, resolver: ImportResolver): ExportKind | undefined {
+    const known = this.#bindings(resolver);
+    const entry = this.#modules.exports.get(name);
+    if (!entry) return undefined;
+    if (entry.from) return resolver(entry.from.source, entry.from.imported);
+    if (entry.local !== undefined) return this.#kindOfName(entry.local, known);
+    const e = unwrap(entry.expr);
+    if (!e) return undefined;
+    if (e.type === 'Identifier') return this.#kindOfName(str(e, 'name')!, known);
+    if (e.type === 'ArrowFunctionExpression' || e.type === 'FunctionExpression' || e.type === 'FunctionDeclaration') {
+      return this.#returns(e, known) ? 'factory' : undefined;
+    }
+    return this.#isClientExpr(e, known, 0) ? 'client' : undefined;
+  }
+
+  /** Whether the file makes a call that could be a Stripe call (`x.customers.list(…)`). */
+  get hasCandidates(): boolean {
+    return this.#candidates.length > 0;
+  }
+
+  /** Whether the file imports or requires a module of the project (only those are followed). */
+  get importsModules(): boolean {
+    return this.#modules.imports.size > 0;
+  }
+
+  get exportAll(): readonly string[] {
+    return this.#modules.exportAll;
+  }
+
+  #kindOfName(name: string, known: Known): ExportKind | undefined {
+    if (known.names.has(name)) return 'client';
+    const fn = this.#functions.get(name);
+    if (fn) return this.#returns(fn, known) ? 'factory' : undefined;
+    const imp = this.#modules.imports.get(name);
+    return imp && imp.imported !== '*' ? this.#resolver?.(imp.source, imp.imported) : undefined;
+  }
+
+  /** Bindings resolved once per resolver (a file is asked for its sites and for its exports). */
+  #bindings(resolver: ImportResolver | undefined): Known {
+    if (this.#known && this.#resolver === resolver) return this.#known;
+    // An import cycle leads back here while resolving: answer with nothing known yet.
+    if (this.#resolving) return { names: new Set(), props: new Set() };
+    this.#resolver = resolver;
+    this.#returnsClient.clear();
+    this.#resolving = true;
+    try {
+      return (this.#known = this.#resolveBindings());
+    } finally {
+      this.#resolving = false;
+    }
+  }
+
+  #resolveBindings(): Known {
     const typeNames = new Set<string>();
     for (const c of this.#ctors) {
       typeNames.add(c);
@@ -201,6 +249,8 @@ export class Collector {
     const known = { names: annotated(this.#annotated), props: annotated(this.#thisAnnotated) };
     // Aliases (`const s = stripe`) may come before what they alias: iterate to a fixed point.
     for (let round = 0; round < MAX_FIXPOINT_ROUNDS; round++) {
+      // A factory's answer may change once more bindings are known.
+      this.#returnsClient.clear();
       let changed = false;
       for (const [map, set] of [
         [this.#inits, known.names],
@@ -217,16 +267,28 @@ export class Collector {
     return known;
   }
 
-  #isClientExpr(expr: AstNode | undefined, known: { names: Set<string>; props: Set<string> }, depth: number): boolean {
+  #isClientExpr(expr: AstNode | undefined, known: Known, depth: number): boolean {
     const e = unwrap(expr);
     if (!e || depth > MAX_CHAIN) return false;
     const next = (n: AstNode | undefined) => this.#isClientExpr(n, known, depth + 1);
     switch (e.type) {
-      case 'Identifier':
-        return known.names.has(str(e, 'name')!);
+      case 'Identifier': {
+        const name = str(e, 'name')!;
+        if (known.names.has(name)) return true;
+        const imp = this.#modules.imports.get(name);
+        return !!imp && imp.imported !== '*' && this.#resolver?.(imp.source, imp.imported) === 'client';
+      }
+      case 'AwaitExpression':
+        return next(child(e, 'argument'));
+      // `client ??= new Stripe(…)` has the value of either side.
+      case 'AssignmentExpression':
+        return next(child(e, 'right')) || next(child(e, 'left'));
       case 'MemberExpression': {
         const name = memberName(e);
-        return !!name && unwrap(child(e, 'object'))?.type === 'ThisExpression' && known.props.has(name);
+        if (!name) return false;
+        const object = unwrap(child(e, 'object'));
+        if (object?.type === 'ThisExpression') return known.props.has(name);
+        return this.#importedMember(object, name) === 'client';
       }
       case 'ConditionalExpression':
         return next(child(e, 'consequent')) || next(child(e, 'alternate'));
@@ -239,6 +301,7 @@ export class Collector {
         if (e.type === 'NewExpression') return false;
         const fn = identifierName(callee);
         if (fn && this.#guards.has(fn)) return next(children(e, 'arguments')[0] ?? undefined);
+        if (this.#isFactory(callee, known)) return true;
         if (callee?.type === 'MemberExpression' && memberName(callee) === 'withStripeContext') return next(child(callee, 'object'));
         return false;
       }
@@ -247,65 +310,58 @@ export class Collector {
     }
   }
 
+  /** `ns.stripe` of a namespace import or require(), `require("…").stripe`: what that export is. */
+  #importedMember(object: AstNode | undefined, name: string): ExportKind | undefined {
+    if (!object || !this.#resolver) return undefined;
+    const local = identifierName(object);
+    const imp = local !== undefined ? this.#modules.imports.get(local) : undefined;
+    if (imp && (imp.imported === '*' || imp.cjs)) return this.#resolver(imp.source, name);
+    if (object.type === 'CallExpression' && identifierName(child(object, 'callee')) === 'require') {
+      const source = stringValue(children(object, 'arguments')[0] ?? undefined);
+      if (source !== undefined && isRelative(source)) return this.#resolver(source, name);
+    }
+    return undefined;
+  }
+
+  /** A function returning a client: declared in this file, or imported as one. */
+  #isFactory(callee: AstNode | undefined, known: Known): boolean {
+    const c = unwrap(callee);
+    if (!c) return false;
+    if (c.type === 'Identifier') {
+      const name = str(c, 'name')!;
+      const fn = this.#functions.get(name);
+      if (fn) return this.#returns(fn, known);
+      const imp = this.#modules.imports.get(name);
+      return !!imp && imp.imported !== '*' && this.#resolver?.(imp.source, imp.imported) === 'factory';
+    }
+    if (c.type === 'MemberExpression') {
+      const name = memberName(c);
+      return !!name && this.#importedMember(unwrap(child(c, 'object')), name) === 'factory';
+    }
+    if (c.type === 'ArrowFunctionExpression' || c.type === 'FunctionExpression') return this.#returns(c, known);
+    return false;
+  }
+
+  /** Whether a function returns a client (any of its own return statements, or its expression body). */
+  #returns(fn: AstNode, known: Known): boolean {
+    const memo = this.#returnsClient.get(fn);
+    if (memo !== undefined) return memo;
+    // Recursion (a function returning its own call) answers "no" while it is being decided.
+    this.#returnsClient.set(fn, false);
+    const body = child(fn, 'body');
+    let result = false;
+    if (body && body.type !== 'BlockStatement') result = this.#isClientExpr(body, known, 0);
+    else if (body) result = returnArguments(body).some((r) => this.#isClientExpr(r, known, 0));
+    this.#returnsClient.set(fn, result);
+    return result;
+  }
+
   #isCtor(callee: AstNode | undefined): boolean {
     if (!callee) return false;
     const name = identifierName(callee);
     if (name) return this.#ctors.has(name);
     // `new stripeModule.Stripe(…)`, `new Stripe.Stripe(…)`
     return callee.type === 'MemberExpression' && memberName(callee) === 'Stripe';
-  }
-
-  #site(c: Candidate, names: readonly string[]): CallSite {
-    const args = children(c.call, 'arguments');
-    const dynamic = new Set<DynamicPart>();
-    const expand: string[] = [];
-    let events: string[] | undefined;
-    const readParams = (arg: AstNode | null | undefined) => {
-      const obj = this.#objectOf(arg);
-      if (obj === 'spread') dynamic.add('params');
-      if (!obj || obj === 'spread') return;
-      const read = readObject(obj, dynamic);
-      expand.push(...read.expand);
-      if (read.events) events = [...(events ?? []), ...read.events];
-    };
-    let methodId: string | undefined;
-    let raw: CallSite['raw'];
-    let call: string;
-    if (names[0] === 'rawRequest') {
-      const verb = stringValue(args[0] ?? undefined);
-      const path = rawPath(args[1] ?? undefined, dynamic);
-      call = `rawRequest ${verb ?? '<method>'} ${path?.written ?? '<path>'}`;
-      if (verb && path) raw = { method: verb.toUpperCase(), path: path.path };
-      else dynamic.add('path');
-      readParams(args[2]);
-    } else {
-      methodId = names.join('.');
-      call = methodId;
-      for (const a of args) readParams(a);
-    }
-    const { line, column } = position(c.callee);
-    return {
-      node: c.call,
-      callee: c.callee,
-      line,
-      column,
-      call,
-      ...(methodId ? { methodId } : {}),
-      ...(raw ? { raw } : {}),
-      expand: [...new Set(expand)],
-      ...(events ? { enabledEvents: [...new Set(events as string[])] } : {}),
-      dynamic: [...dynamic],
-    };
-  }
-
-  /** An argument's object literal (directly, or a same-file `const` by name); 'spread' for `...args`. */
-  #objectOf(arg: AstNode | null | undefined): AstNode | 'spread' | undefined {
-    const a = unwrap(arg ?? undefined);
-    if (!a) return undefined;
-    if (a.type === 'SpreadElement') return 'spread';
-    if (a.type === 'ObjectExpression') return a;
-    const name = a.type === 'Identifier' ? str(a, 'name') : undefined;
-    return (name && this.#objects.get(name)) || undefined;
   }
 }
 

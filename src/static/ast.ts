@@ -122,3 +122,32 @@ export function position(n: AstNode): { line: number; column: number } {
   const start = n.loc?.start;
   return { line: start?.line ?? 0, column: (start?.column ?? 0) + 1 };
 }
+
+/** Nodes read when looking for a function's return statements: a bound on generated code. */
+const MAX_RETURN_WALK = 5_000;
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassDeclaration', 'ClassExpression']);
+
+/**
+ * The arguments of a function body's own return statements (not those of nested functions).
+ *
+ * @example
+ * returnArguments(body) // [the NewExpression of `return new Stripe(key)`]
+ */
+export function returnArguments(body: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const stack: AstNode[] = [body];
+  let seen = 0;
+  while (stack.length && seen++ < MAX_RETURN_WALK) {
+    const n = stack.pop()!;
+    if (n.type === 'ReturnStatement') {
+      const arg = child(n, 'argument');
+      if (arg) out.push(arg);
+      continue;
+    }
+    for (const [key, value] of Object.entries(n)) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      for (const v of Array.isArray(value) ? value : [value]) if (isNode(v) && !FUNCTION_TYPES.has(v.type)) stack.push(v);
+    }
+  }
+  return out;
+}

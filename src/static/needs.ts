@@ -1,6 +1,6 @@
 // A call site → what it needs, through the runtime's own resolver (explain()/check()): the rule,
 // `scan` and the guard cannot disagree about a call, because there is one copy of the rules.
-import { check, compileGrant, type CheckResult, type Explanation, type Grant, type MissingRequirement } from '../explain.js';
+import { check, compileGrant, type CheckResult, type Explanation, type Grant, type MissingRequirement, type RequestVerdict } from '../explain.js';
 import { getCatalog } from '../catalog.js';
 import { missingViolation, prefixed } from '../errors.js';
 import type { ResolveOptions, UnknownItem } from '../resolve.js';
@@ -8,7 +8,12 @@ import type { CallSite, DynamicPart } from './analyze.js';
 
 export interface SiteCheck {
   readonly explanation: Explanation;
-  /** Unmet requirements (empty without a grant). */
+  /**
+   * The one verdict (verdictOf(), through check()) on the literal parts of the call, under the
+   * grant (an empty one without a manifest). Undefined when the call names no endpoint in the source.
+   */
+  readonly verdict?: RequestVerdict;
+  /** Unmet requirements (empty without a grant, and for a refused or invalid call). */
   readonly missing: readonly MissingRequirement[];
   /** What the map cannot decide: an unknown method or route, an invalid expand path, an unknown event. */
   readonly unknowns: readonly UnknownItem[];
@@ -45,7 +50,21 @@ export function checkSite(site: CallSite, granted?: Grant, options: ResolveOptio
   const route = site.methodId ? catalog.methods.get(site.methodId) : site.raw && catalog.routes.match(site.raw.method, site.raw.path.split('?')[0]!);
   const eventsParam = route?.eventsParam;
   const dynamic = site.dynamic.filter((d) => d !== 'enabled_events' || eventsParam !== undefined);
-  return { explanation, missing: granted ? result.missing : [], unknowns: explanation.unknowns, dynamic, result };
+  const verdict = result.detail;
+  return { explanation, verdict, missing: granted && verdict.kind === 'missing' ? verdict.missing : [], unknowns: verdict.unknowns, dynamic, result };
+}
+
+/** What a refused call or an invalid one (`kind` refused/invalid) is told: why, and what to do instead. */
+export function refusedMessage(site: CallSite, verdict: RequestVerdict): string {
+  if (verdict.kind === 'invalid') {
+    return prefixed(
+      `${site.call} is refused before it is sent: ${(verdict.invalid ?? []).slice(0, 5).join('; ')}. No permission allows it; pass ids and expand paths as Stripe issues them.`,
+    );
+  }
+  const r = verdict.refusal;
+  return prefixed(
+    `${site.call}: no permission a Stripe App can declare allows this${r ? `: ${r.reason} (${r.source}). Instead: ${r.instead}` : ''}. Change the code; adding a permission does not help.`,
+  );
 }
 
 /**

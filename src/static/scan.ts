@@ -3,11 +3,12 @@
 // manifest — what is missing and what is declared but needed by no call site.
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { compileGrant } from '../explain.js';
+import { compileGrant, type VerdictKind } from '../explain.js';
 import type { Manifest } from '../manifest.js';
 import type { ResolveOptions } from '../resolve.js';
 import type { TestRecord } from '../report.js';
 import { Collector } from './analyze.js';
+import { ModuleGraph } from './modules.js';
 import { checkSite } from './needs.js';
 import { parseAndWalk } from './parse.js';
 
@@ -38,6 +39,15 @@ export interface ScannedSite {
   /** The route template (`/v1/customers/{customer}`), when the call matched one. */
   readonly path?: string;
   readonly status: 'mapped' | 'none' | 'unknown';
+  /**
+   * The one verdict (verdictOf()) on the call's literal parts, under the manifest (an empty grant
+   * without one): allowed, missing, refused, invalid or unknown. Absent when the source names no endpoint.
+   */
+  readonly verdict?: VerdictKind;
+  /** Refused for every app: why, and what to do instead. Such a call lists no requirement. */
+  readonly refused?: { readonly reason: string; readonly instead: string };
+  /** Refused before sending (an expand path deeper than Stripe allows, a `..` id): which parts. No requirement is listed. */
+  readonly invalid?: readonly string[];
   readonly expand: readonly string[];
   readonly enabledEvents?: readonly string[];
   readonly requirements: readonly ScannedRequirement[];
@@ -48,7 +58,10 @@ export interface ScannedSite {
 /** The JSON `scan --json` prints; `suggest --usage` reads it. Fields are only ever added. */
 export interface ScanResult {
   readonly schema: typeof SCAN_SCHEMA;
+  /** Source files read and parsed. */
   readonly files: number;
+  /** Stripe call sites found (= sites.length). */
+  readonly calls: number;
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
   readonly sites: readonly ScannedSite[];
   /** Every distinct requirement, with the sites (`file:line`) that need it. */
@@ -59,6 +72,8 @@ export interface ScanResult {
   readonly missing?: readonly { readonly permission: string; readonly sites: readonly string[] }[];
   /** Declared, but meeting no requirement of any call site. */
   readonly unused?: readonly string[];
+  /** Calls no permission allows (refused for every app, or refused before sending): `file:line call: why`. */
+  readonly refused: readonly string[];
 }
 
 export interface ScanOptions extends ResolveOptions {
@@ -115,26 +130,46 @@ export function scan(paths: readonly string[], options: ScanOptions = {}): ScanR
   const grant = options.manifest ? compileGrant(options.manifest.names) : undefined;
   const resolveOptions: ResolveOptions = options.strictReads ? { strictReads: true } : {};
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
+  const display = (full: string) => relative(cwd, full).split(sep).join('/') || full;
+  // Every file is parsed once, whether scanned or only imported by a scanned one (a client module
+  // outside the scanned paths is still followed).
+  const parsed = new Map<string, Collector | { failure: string }>();
+  const read = (full: string): Collector | { failure: string } => {
+    const done = parsed.get(full);
+    if (done) return done;
+    let result: Collector | { failure: string };
+    const size = statSync(full).size;
+    if (size > maxBytes) result = { failure: `larger than ${maxBytes} bytes (generated or bundled code?)` };
+    else {
+      const collector = new Collector();
+      const failure = parseAndWalk(readFileSync(full, 'utf8'), full, (node) => collector.visit(node));
+      result = failure ? { failure: `cannot parse${failure.line ? ` (line ${failure.line})` : ''}: ${failure.message}` } : collector;
+    }
+    parsed.set(full, result);
+    return result;
+  };
+  const graph = new ModuleGraph((full) => {
+    if (!parsed.has(full) && parsed.size >= (options.maxFiles ?? MAX_FILES)) return undefined;
+    const r = read(full);
+    return r instanceof Collector ? r : undefined;
+  });
   const sites: ScannedSite[] = [];
   let scanned = 0;
   for (const full of files) {
-    const file = relative(cwd, full).split(sep).join('/') || full;
-    const size = statSync(full).size;
-    if (size > maxBytes) {
-      skipped.push({ file, reason: `larger than ${maxBytes} bytes (generated or bundled code?)` });
-      continue;
-    }
-    const collector = new Collector();
-    const failure = parseAndWalk(readFileSync(full, 'utf8'), full, (node) => collector.visit(node));
-    if (failure) {
-      skipped.push({ file, reason: `cannot parse${failure.line ? ` (line ${failure.line})` : ''}: ${failure.message}` });
+    const file = display(full);
+    const collector = read(full);
+    if (!(collector instanceof Collector)) {
+      skipped.push({ file, reason: collector.failure });
       continue;
     }
     scanned++;
-    for (const site of collector.sites()) {
+    for (const site of collector.sites(undefined, graph.resolverFor(full))) {
       const c = checkSite(site, grant, resolveOptions);
       const e = c.explanation;
-      const satisfied = new Map((c.result?.satisfied ?? []).map((s) => [`${s.because}\u0000${s.anyOf.join()}`, s.satisfiedBy]));
+      const kind = c.verdict?.kind;
+      // A refused or invalid call is advised no permission: it lists no requirement.
+      const noAdvice = kind === 'refused' || kind === 'invalid';
+      const satisfied = new Map((c.verdict?.satisfied ?? []).map((s) => [`${s.because}\u0000${s.anyOf.join()}`, s.satisfiedBy]));
       sites.push({
         file,
         line: site.line,
@@ -142,19 +177,24 @@ export function scan(paths: readonly string[], options: ScanOptions = {}): ScanR
         call: site.call,
         ...(e.route ? { httpMethod: e.route.method, path: e.route.path } : {}),
         status: e.status,
+        ...(kind ? { verdict: kind } : {}),
+        ...(kind === 'refused' && c.verdict?.refusal ? { refused: { reason: c.verdict.refusal.reason, instead: c.verdict.refusal.instead } } : {}),
+        ...(kind === 'invalid' ? { invalid: c.verdict?.invalid ?? [] } : {}),
         expand: site.expand,
         ...(site.enabledEvents ? { enabledEvents: site.enabledEvents } : {}),
-        requirements: e.requirements.map((r) => {
-          const m = c.missing.find((x) => x.because === r.because && x.anyOf.join() === r.anyOf.join());
-          const by = satisfied.get(`${r.because}\u0000${r.anyOf.join()}`);
-          return {
-            anyOf: r.anyOf,
-            because: r.because,
-            ...(r.expand ? { expand: r.expand } : {}),
-            ...(grant && by ? { satisfiedBy: by } : {}),
-            ...(grant && m ? { missing: m.permission } : {}),
-          };
-        }),
+        requirements: noAdvice
+          ? []
+          : e.requirements.map((r) => {
+              const m = c.missing.find((x) => x.because === r.because && x.anyOf.join() === r.anyOf.join());
+              const by = satisfied.get(`${r.because}\u0000${r.anyOf.join()}`);
+              return {
+                anyOf: r.anyOf,
+                because: r.because,
+                ...(r.expand ? { expand: r.expand } : {}),
+                ...(grant && by ? { satisfiedBy: by } : {}),
+                ...(grant && m ? { missing: m.permission } : {}),
+              };
+            }),
         unknowns: c.unknowns.map((u) => ({ kind: u.kind, because: u.because, reason: u.reason })),
         dynamic: c.dynamic,
       });
@@ -186,8 +226,12 @@ function summarize(sites: ScannedSite[], files: number, skipped: { file: string;
   return {
     schema: SCAN_SCHEMA,
     files,
+    calls: sites.length,
     skipped,
     sites,
+    refused: sites
+      .filter((s) => s.refused || s.invalid)
+      .map((s) => `${where(s)} ${s.call}: ${s.refused ? s.refused.reason : `refused before sending: ${(s.invalid ?? []).join('; ')}`}`),
     needed: [...needed.values()].sort((a, b) => a.anyOf.join().localeCompare(b.anyOf.join())).map((n) => ({ anyOf: n.anyOf, sites: [...n.sites] })),
     manifest: manifest?.file ?? null,
     ...(manifest
@@ -210,13 +254,17 @@ export function scanToRecords(result: ScanResult): TestRecord[] {
     httpMethod: s.httpMethod ?? '',
     path: s.path ?? '',
     status: s.status,
+    ...(s.verdict ? { verdict: s.verdict } : {}),
+    // Reports list refused and invalid calls apart, advising no permission for them.
+    ...(s.refused ? { refused: s.refused.reason } : {}),
+    ...(s.invalid ? { invalid: s.invalid, refused: `refused before sending: ${s.invalid.join('; ')}` } : {}),
     declared: result.declared ?? [],
     satisfied: s.requirements
       .filter((r) => r.satisfiedBy)
       .map((r) => ({ anyOf: r.anyOf, because: r.because, satisfiedBy: r.satisfiedBy!, via: r.satisfiedBy! })),
     missing: s.requirements.filter((r) => !r.satisfiedBy).map((r) => ({ anyOf: r.anyOf, because: r.because, permission: r.missing ?? r.anyOf[0] ?? '' })),
     unknowns: s.unknowns.map((u) => ({ because: u.because, reason: u.reason })),
-    outcome: s.requirements.some((r) => !r.satisfiedBy) ? 'rejected' : 'allowed',
+    outcome: s.verdict === 'allowed' || (!s.verdict && !s.requirements.some((r) => !r.satisfiedBy)) ? 'allowed' : 'rejected',
     test: where(s),
   }));
 }

@@ -1,12 +1,12 @@
 // The permission matchers, independent of the runner: vitest.ts and jest.ts register these same
 // functions with their `expect.extend`. A failure carries `actual`/`expected`, so the runner
 // shows a diff of permission lists rather than only a message.
-import { compileGrant, evaluate, explain, type HttpCall, type MethodParams } from '../explain.js';
+import { compileGrant, explain, verdictOf, type HttpCall, type MethodParams, type RequestVerdict } from '../explain.js';
 import { loadManifest, parseManifest } from '../manifest.js';
 import { choosePermissions } from '../least-privilege.js';
 import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
-import type { Requirement } from '../resolve.js';
-import { PERMISSION_ERROR_CODE, GuardOptionsError } from '../errors.js';
+import type { Requirement, Resolution } from '../resolve.js';
+import { PERMISSION_ERROR_CODE, GuardOptionsError, RefusedRequestError, UnmappedRequestError } from '../errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
 import { validateNames } from '../policy.js';
@@ -48,7 +48,13 @@ interface MatcherResult {
   expected?: unknown;
 }
 
-type Collected = { requirements: readonly Requirement[]; label: string; unknowns: readonly string[] };
+/** What the call sends, resolved: the matchers judge it with verdictOf() under the given permissions. */
+type Collected = {
+  resolution: Resolution & { readonly invalid?: readonly string[] };
+  requirements: readonly Requirement[];
+  label: string;
+  unknowns: readonly string[];
+};
 
 /** What the matchers are configured with, for every test of the process. */
 let configured: { readonly overrides?: CompiledOverrides } = {};
@@ -81,7 +87,7 @@ function collectStatic(call: Exclude<MatcherCall, () => unknown>): Collected {
       : Array.isArray(call)
         ? `${call[0]}${call[1] ? ` ${JSON.stringify(call[1])}` : ''}`
         : `${(call as HttpCall).method} ${(call as HttpCall).path}`;
-  return { requirements: e.requirements, label, unknowns: e.unknowns.map((u) => `${u.because}: ${u.reason}`) };
+  return { resolution: e, requirements: e.requirements, label, unknowns: e.unknowns.map((u) => `${u.because}: ${u.reason}`) };
 }
 
 async function collectRun(fn: () => unknown): Promise<Collected> {
@@ -95,14 +101,27 @@ async function collectRun(fn: () => unknown): Promise<Collected> {
   try {
     await fn();
   } catch (e) {
-    // A guard rejection still recorded what the call needed; anything else is the test's own failure.
-    if (!(e && typeof e === 'object' && 'missingPermissions' in e)) throw e;
+    // A guard rejection (a permission error, a request refused before sending, an unmapped one)
+    // still recorded the call and its verdict; anything else is the test's own failure.
+    const rejection = e instanceof RefusedRequestError || e instanceof UnmappedRequestError || (!!e && typeof e === 'object' && 'missingPermissions' in e);
+    if (!rejection) throw e;
   } finally {
     restore();
   }
   if (records.length === 0) throw new GuardOptionsError('The function made no guarded Stripe call: wrap its client with guard() (any mode).');
   const requirements = records.flatMap((r) => [...r.satisfied, ...r.missing].map(({ anyOf, because }) => ({ anyOf, because })));
+  const unknowns = records.flatMap((r) => r.unknowns.map((u) => ({ kind: 'endpoint' as const, ...u })));
+  // The guard's own verdict on each call: one refused or invalid call makes the function's calls so.
+  const refused = records.find((r) => r.verdict === 'refused' || (r.refused !== undefined && r.verdict === undefined));
+  const invalid = records.flatMap((r) => (r.verdict === 'invalid' ? (r.invalid?.length ? r.invalid : [r.refused ?? 'refused before sending']) : []));
   return {
+    resolution: {
+      status: 'mapped',
+      requirements,
+      unknowns,
+      ...(refused ? { refused: { reason: refused.refused ?? 'refused for every app', instead: '', source: refused.method } } : {}),
+      ...(invalid.length ? { invalid } : {}),
+    },
     requirements,
     label: `function calling ${[...new Set(records.map((r) => r.method))].join(', ')}`,
     unknowns: records.flatMap((r) => r.unknowns.map((u) => `${u.because}: ${u.reason}`)),
@@ -121,32 +140,53 @@ function toNames(input: PermissionsInput): readonly string[] {
 const describeReqs = (reqs: readonly Requirement[]) => reqs.map((r) => `    ${r.because}: ${r.anyOf.join(' or ')}`).join('\n') || '    (nothing)';
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
+/** The one verdict on the collected call under these permissions. */
+const verdictUnder = (c: Collected, names: readonly string[]): RequestVerdict => verdictOf(c.resolution, compileGrant(Object.freeze([...names])));
+
+/** Why no permission list can pass: the call is refused for every app, or refused before sending. */
+function refusal(v: RequestVerdict): string {
+  if (v.kind === 'invalid') return `  refused before sending (no permission allows it): ${(v.invalid ?? []).join('; ')}`;
+  if (v.kind === 'refused')
+    return `  refused for every app (no permission allows it): ${v.refusal?.reason ?? ''}${v.refusal?.instead ? `. Instead: ${v.refusal.instead}` : ''}`;
+  return '';
+}
+
 function requireResult(ctx: MatcherContext, c: Collected, expected: readonly string[]): MatcherResult {
-  const grant = compileGrant(Object.freeze([...expected]));
-  const resolution = { status: 'mapped' as const, requirements: c.requirements, unknowns: [] };
-  const { missing } = evaluate(resolution, grant);
-  // Minimal: dropping any one expected permission leaves something unmet.
-  const superfluous = expected.filter((p) => {
-    const without = compileGrant(Object.freeze(expected.filter((q) => q !== p)));
-    return evaluate(resolution, without).missing.length === 0;
-  });
-  const pass = missing.length === 0 && superfluous.length === 0 && c.unknowns.length === 0;
+  const verdict = verdictUnder(c, expected);
+  const missing = verdict.missing;
+  // Minimal: dropping any one expected permission leaves the call not allowed.
+  const superfluous =
+    verdict.kind === 'allowed'
+      ? expected.filter(
+          (p) =>
+            verdictUnder(
+              c,
+              expected.filter((q) => q !== p),
+            ).kind === 'allowed',
+        )
+      : [];
+  const pass = verdict.kind === 'allowed' && superfluous.length === 0;
   return {
     pass,
     // The diff: what was given against the smallest list that would pass, preferring the given names.
     expected: sorted(expected),
-    actual: sorted(
-      choosePermissions(
-        c.requirements.map((r) => r.anyOf),
-        expected,
-      ),
-    ),
+    // A refused or invalid call is advised no permission: nothing would pass.
+    actual:
+      verdict.kind === 'refused' || verdict.kind === 'invalid'
+        ? []
+        : sorted(
+            choosePermissions(
+              c.requirements.map((r) => r.anyOf),
+              expected,
+            ),
+          ),
     message: () =>
       [
         `expected ${c.label} ${ctx.isNot ? 'not ' : ''}to require exactly [${expected.join(', ')}]`,
         `  required:\n${describeReqs(c.requirements)}`,
         missing.length ? `  not met by them: ${missing.map((m) => `${m.because} (${m.anyOf.join(' or ')})`).join('; ')}` : '',
         superfluous.length ? `  not needed: ${superfluous.join(', ')}` : '',
+        refusal(verdict),
         c.unknowns.length ? `  unknown to the map: ${c.unknowns.join('; ')}` : '',
       ]
         .filter(Boolean)
@@ -156,18 +196,19 @@ function requireResult(ctx: MatcherContext, c: Collected, expected: readonly str
 
 function allowedResult(ctx: MatcherContext, c: Collected, input: PermissionsInput): MatcherResult {
   const names = toNames(input);
-  const { missing } = evaluate({ status: 'mapped', requirements: c.requirements, unknowns: [] }, compileGrant(Object.freeze([...names])));
-  const needed = [...new Set(missing.map((m) => m.permission))];
+  const verdict = verdictUnder(c, names);
+  const needed = verdict.advice;
   return {
-    // An unknown call is never "allowed": nobody can say what it needs.
-    pass: missing.length === 0 && c.unknowns.length === 0,
+    // Only the verdict `allowed` passes: an unknown, refused or invalid call is never "allowed".
+    pass: verdict.kind === 'allowed',
     expected: sorted(names),
     actual: sorted([...names, ...needed]),
     message: () =>
       [
         `expected ${c.label} ${ctx.isNot ? 'not ' : ''}to be allowed by [${names.join(', ')}]`,
         `  required:\n${describeReqs(c.requirements)}`,
-        needed.length ? `  missing: ${needed.join(', ')}` : c.unknowns.length ? '' : '  every requirement is met',
+        needed.length ? `  missing: ${needed.join(', ')}` : verdict.kind === 'allowed' ? '  every requirement is met' : '',
+        refusal(verdict),
         c.unknowns.length ? `  unknown to the map, so not known to be allowed: ${c.unknowns.join('; ')}` : '',
       ]
         .filter(Boolean)
