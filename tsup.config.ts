@@ -38,7 +38,6 @@ const embeddedMap: NonNullable<Options['esbuildPlugins']>[number] = {
 // The user's own copies (stripe, msw, test runners, linters): never bundle them.
 const external = [
   'stripe',
-  'minimatch',
   'msw',
   'vitest',
   /^vitest\//,
@@ -67,8 +66,7 @@ const { index, ...subpaths } = entries;
 
 const js: Options = {
   format: ['esm', 'cjs'],
-  // import.meta.url in the CommonJS build too (the map is read, and minimatch loaded, relative
-  // to it): our own shim, since tsup's builds the URL as 'file:' + __filename, which a path with
+  // import.meta.url in the CommonJS build too (the map is read relative to it): our own shim, since tsup's builds the URL as 'file:' + __filename, which a path with
   // '#' or '%' turns into another path.
   shims: false,
   esbuildOptions(options, { format }) {

@@ -173,7 +173,7 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
   const grant = policy.user ? intersected(appGrant, policy.user) : appGrant;
   const v = verdictOf(request.invalid.length ? { ...resolution, invalid: request.invalid } : resolution, grant);
   if (v.kind === 'allowed' || (v.kind === 'unknown' && policy.onUnmapped === 'allow' && !v.unknowns.some((u) => u.kind === 'request'))) {
-    if (recorder) recorder(toRecord(resolution, grant, v.satisfied, v.missing, 'allowed', account));
+    if (recorder) recorder(toRecord(resolution, grant, v.satisfied, v.missing, 'allowed', account, v));
     return ALLOWED;
   }
   const violations: Violation[] = [];
@@ -205,7 +205,7 @@ function judge(policy: Policy, request: CanonicalRequest, resolution: Resolution
   const outcome = reject ? 'rejected' : 'warned';
   const verdict: Verdict = reject ? { violations, reject, outcome } : { violations, outcome };
   report(policy, verdict);
-  recorder?.(toRecord(resolution, grant, v.satisfied, v.missing, outcome, account));
+  recorder?.(toRecord(resolution, grant, v.satisfied, v.missing, outcome, account, v));
   return verdict;
 }
 

@@ -71,10 +71,11 @@ describe('override globs', () => {
     },
   );
 
-  it('match a 100 KB id without backtracking (a regular expression of this glob takes exponential time)', () => {
+  it('match a 10 KB id without backtracking (a regular expression of this glob takes exponential time)', () => {
     const pattern = `GET /v1/customers/${'*a'.repeat(12)}c`;
     const overrides = { routes: { [pattern]: ['customer_write'] } };
-    const id = 'a'.repeat(100_000);
+    // 10 KB: longer paths are refused by the request model before any matching.
+    const id = 'a'.repeat(10_000);
     // Not matched (no final "c"): the endpoint keeps the map's requirement.
     expect(check({ method: 'GET', path: `/v1/customers/${id}` }, ['customer_read'], { overrides }).verdict).toBe('allowed');
     expect(check({ method: 'GET', path: `/v1/customers/${id}c` }, ['customer_read'], { overrides }).verdict).toBe('missing');
