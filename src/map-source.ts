@@ -22,6 +22,12 @@ const FIX =
 /** The Node reader: each read opens the file and reads that range (map.ts checks what it got). */
 export function mapReader(): MapReader {
   const url = new URL('../mappings/generated/runtime.jsonl', import.meta.url);
+  if (url.protocol !== 'file:') {
+    // A test runner that transforms the package as project code (vitest's server.deps.inline in a DOM environment).
+    throw new Error(
+      prefixed(`Cannot read the permission map: this copy of the package was loaded from ${url.protocol} (${url.href}), not from a file. ${FIX}`),
+    );
+  }
   const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   const fs = builtin?.('node:fs') as NodeFs | undefined;
   if (!fs) throw new Error(prefixed(`Cannot read the permission map: this runtime has no node:fs (Node.js ≥ 20.16). ${FIX}`));

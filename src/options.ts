@@ -20,7 +20,7 @@ const UNMAPPED: readonly UnmappedStrategy[] = ['throw', 'warn', 'allow'];
 /** The options guard() and the msw handlers share; each surface documents what differs. */
 export interface PermissionOptions {
   /** Path of stripe-app.json (or a local manifest that `extends` it), or the parsed manifest. */
-  readonly manifest?: string | Readonly<Record<string, unknown>>;
+  readonly manifest?: string | URL | Readonly<Record<string, unknown>>;
   /**
    * The granted permissions, or a function of the request (told its `stripeAccount`,
    * `stripeContext`, method and path). With a manifest as well, rejections say which missing

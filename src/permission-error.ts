@@ -2,7 +2,7 @@
 // puts `missingPermissions` on the StripePermissionError it builds; the msw handlers answer with
 // Stripe's 403 body, which stripe-node keeps as `err.raw` (`raw.missing_permissions`). Stripe's
 // own sentence names the permissions too, read as a last resort.
-import { PERMISSION_ERROR_CODE } from './errors.js';
+import { PERMISSION_ERROR_CODE, SESSION_PERMISSION_ERROR_CODE } from './errors.js';
 
 export interface PermissionErrorInfo {
   /** Whether it is a StripePermissionError with the guard's code. */
@@ -41,7 +41,7 @@ export function readPermissionError(value: unknown): PermissionErrorInfo {
   return {
     // stripe-node sets `type` to the class name; a user's own stripe copy has its own class, so
     // the name is what can be compared, not the constructor.
-    isPermissionError: kind === 'StripePermissionError' && code === PERMISSION_ERROR_CODE,
+    isPermissionError: kind === 'StripePermissionError' && (code === PERMISSION_ERROR_CODE || code === SESSION_PERMISSION_ERROR_CODE),
     code,
     kind,
     missingPermissions: [...new Set(missingPermissions)],
@@ -53,7 +53,7 @@ export function readPermissionError(value: unknown): PermissionErrorInfo {
 /** A permission rejection, from guard() (with every field) or from the msw handlers (Stripe's fields). */
 export interface PermissionError extends Error {
   readonly type: 'StripePermissionError';
-  readonly code: typeof PERMISSION_ERROR_CODE;
+  readonly code: typeof PERMISSION_ERROR_CODE | typeof SESSION_PERMISSION_ERROR_CODE;
   readonly statusCode?: number;
   /** guard() rejections: the permissions to add. For msw rejections read {@link readPermissionError}. */
   readonly missingPermissions?: readonly string[];

@@ -16,7 +16,7 @@ import { compileOverrides, type CompiledOverrides, type Overrides } from '../ove
 export type MatcherCall = string | readonly [methodId: string, params?: MethodParams] | HttpCall | (() => unknown);
 
 /** A manifest path, a parsed manifest, or permission names. */
-export type PermissionsInput = string | readonly string[] | Readonly<Record<string, unknown>>;
+export type PermissionsInput = string | URL | readonly string[] | Readonly<Record<string, unknown>>;
 
 /** The matchers' signatures, for each runner's `Matchers` interface. */
 export interface PermissionMatchers<R = unknown> {
