@@ -39,7 +39,6 @@ interface Judged {
  */
 export function readWire(method: unknown, host: unknown, port: unknown, path: unknown, headers: unknown, body: unknown, protocol: unknown): WireRead {
   const sent = headers !== null && typeof headers === 'object' ? (Object.assign({}, headers) as Record<string, unknown>) : undefined;
-  const keys = sent ? Object.keys(sent) : NO_KEYS;
   const hit = last;
   if (
     hit &&
@@ -50,11 +49,12 @@ export function readWire(method: unknown, host: unknown, port: unknown, path: un
     port === hit.port &&
     protocol === hit.protocol &&
     body === hit.body &&
-    sameKeys(keys, hit.keys) &&
+    sameNames(sent, hit.keys) &&
     sameJudged(sent, hit)
   ) {
     return { request: hit.request, headers: sent };
   }
+  const keys = sent ? Object.keys(sent) : NO_KEYS;
   const into = newCollected();
   const verb =
     typeof method === 'string' && isToken(method) ? method.toUpperCase() : (into.invalid.push('the HTTP method is not a method name'), String(method));
@@ -138,6 +138,17 @@ function remember(
     values.push(sent![keys[i]!]);
   }
   last = { method, host, port, path, protocol, body: body as string | undefined, keys, judged, values, request };
+}
+
+/**
+ * Whether the object's enumerable names are `keys`, in order, without making an array (measured:
+ * Object.keys() here was a fifth of the guard's time per request). An inherited enumerable name
+ * makes it differ: the request is then read in full.
+ */
+function sameNames(sent: Record<string, unknown>, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in sent) if (key !== keys[i++]) return false;
+  return i === keys.length;
 }
 
 function sameJudged(sent: Record<string, unknown>, hit: LastRead): boolean {
