@@ -1,9 +1,9 @@
 // Event permissions: which permission lets an app subscribe to an event type, from the
 // Stripe Apps event permissions table (mappings/sources/event-permissions.tsv). An app may
 // subscribe to an event when it holds at least one of the permissions the table lists.
-import { getCatalog } from './catalog.js';
+import { getCatalog } from './map/catalog.js';
 import { compileGrant } from './explain.js';
-import { eventRule } from './event-requirements.js';
+import { eventRule } from './core/event-requirements.js';
 
 /** One event type, checked against a set of granted permissions. */
 export interface EventCheck {

@@ -1,18 +1,18 @@
 // explain() and check(): what a call needs, and what a set of permissions lacks for it.
-import { GuardOptionsError } from './errors.js';
-import { getCatalog } from './catalog.js';
-import { compileGrant, type Grant } from './grant.js';
-import { verdictOf, type RequestVerdict, type VerdictKind } from './verdict.js';
-import { resolveCanonical } from './resolve.js';
-import { applyOverrides, compileOverrides, type Overrides } from './overrides.js';
-import { nearest } from './nearest.js';
-import { canonicalRequest, isV2Path } from './request.js';
-import { readWire } from './wire.js';
-import { API_HOST } from './routes.js';
-import type { CanonicalRequest, MissingRequirement, Resolution, ResolveOptions, SatisfiedRequirement } from './types.js';
+import { GuardOptionsError } from './core/errors.js';
+import { getCatalog } from './map/catalog.js';
+import { compileGrant, type Grant } from './core/grant.js';
+import { verdictOf, type RequestVerdict, type VerdictKind } from './core/verdict.js';
+import { resolveCanonical } from './core/resolve.js';
+import { applyOverrides, compileOverrides, type Overrides } from './config/overrides.js';
+import { nearest } from './common/nearest.js';
+import { canonicalRequest, isV2Path } from './core/request.js';
+import { readWire } from './core/wire.js';
+import { API_HOST } from './map/routes.js';
+import type { CanonicalRequest, MissingRequirement, Resolution, ResolveOptions, SatisfiedRequirement } from './common/types.js';
 
-export { compileGrant, evaluate, type Grant, type Evaluation } from './grant.js';
-export { verdictOf, type RequestVerdict, type VerdictKind } from './verdict.js';
+export { compileGrant, evaluate, type Grant, type Evaluation } from './core/grant.js';
+export { verdictOf, type RequestVerdict, type VerdictKind } from './core/verdict.js';
 
 /** A request as it goes over HTTP. `path` may carry the query string. */
 export interface HttpCall {
@@ -131,7 +131,7 @@ function toCanonical(call: string | HttpCall, a: unknown, b: ResolveOptions | un
   return [request, options];
 }
 
-export type { MissingRequirement, SatisfiedRequirement } from './types.js';
+export type { MissingRequirement, SatisfiedRequirement } from './common/types.js';
 
 export interface CheckResult {
   /**

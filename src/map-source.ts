@@ -3,7 +3,7 @@
 // the package compiles no data, and it reads only the bytes asked for. The build for bundlers (the
 // `module` and `browser` export conditions, and the subpaths) replaces this module with one that
 // holds the same text as a string literal (tsup.config.ts): a bundle has no package to read from.
-import { prefixed } from './messages.js';
+import { prefixed } from './common/messages.js';
 
 interface NodeFs {
   openSync(path: URL, flags: 'r'): number;

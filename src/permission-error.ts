@@ -2,7 +2,7 @@
 // puts `missingPermissions` on the StripePermissionError it builds; the msw handlers answer with
 // Stripe's 403 body, which stripe-node keeps as `err.raw` (`raw.missing_permissions`). Stripe's
 // own sentence names the permissions too, read as a last resort.
-import { PERMISSION_ERROR_CODE, SESSION_PERMISSION_ERROR_CODE } from './errors.js';
+import { PERMISSION_ERROR_CODE, SESSION_PERMISSION_ERROR_CODE } from './core/errors.js';
 
 export interface PermissionErrorInfo {
   /** Whether it is a StripePermissionError with the guard's code. */

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildReport, REPORT_SCHEMA, type TestRecord } from '../src/report.js';
-import { PURPOSE_TODO } from '../src/least-privilege.js';
+import { buildReport, REPORT_SCHEMA, type TestRecord } from '../src/coverage/report.js';
+import { PURPOSE_TODO } from '../src/coverage/least-privilege.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'spg-cli-'));

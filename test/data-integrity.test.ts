@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { mapFile } from '../mappings/generated/runtime.js';
-import { getCatalog } from '../src/catalog.js';
+import { getCatalog } from '../src/map/catalog.js';
 // @ts-expect-error -- a plain .mjs script without declarations
 import { recordedSdks } from '../mappings/scripts/sdks.mjs';
 

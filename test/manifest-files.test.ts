@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError } from '../src/index.js';
-import { readTextFile, type ManifestIssue } from '../src/manifest.js';
+import { readTextFile, type ManifestIssue } from '../src/config/manifest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spg-manifest-files-'));
 const file = (name: string, content: string | object) => {

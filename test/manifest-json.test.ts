@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadManifest, parseManifest, ManifestError } from '../src/index.js';
-import { describeJsonError, parseJson } from '../src/json.js';
-import type { ManifestIssue } from '../src/manifest.js';
+import { describeJsonError, parseJson } from '../src/config/json.js';
+import type { ManifestIssue } from '../src/config/manifest.js';
 
 describe('syntax errors: line, column and what is wrong, by kind', () => {
   // [text, line, column, message]

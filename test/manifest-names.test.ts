@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalog } from '../src/catalog.js';
+import { getCatalog } from '../src/map/catalog.js';
 import { GuardOptionsError, ManifestError, parseManifest } from '../src/index.js';
-import type { ManifestIssue } from '../src/manifest.js';
+import type { ManifestIssue } from '../src/config/manifest.js';
 import misnamed from '../mappings/sources/misnamed-permissions.json' with { type: 'json' };
 
 const entry = (permission: unknown, purpose: unknown = 'Because') => ({ permission, purpose });

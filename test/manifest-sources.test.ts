@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { guard, loadManifest, ManifestError, parseManifest } from '../src/index.js';
-import { decodeUtf8 } from '../src/json.js';
+import { decodeUtf8 } from '../src/config/json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spg manifest #sources-'));
 const manifestPath = join(dir, 'stripe-app.json');

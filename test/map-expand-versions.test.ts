@@ -3,8 +3,8 @@
 // graph plus deltas and picks the newest recorded version not after the request's.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalog, type ExpandProp } from '../src/catalog.js';
-import { walkExpand } from '../src/expand.js';
+import { getCatalog, type ExpandProp } from '../src/map/catalog.js';
+import { walkExpand } from '../src/core/expand.js';
 // @ts-expect-error -- a plain .mjs script without declarations
 import { buildGraphs } from '../mappings/scripts/expand-graph.mjs';
 

@@ -2,8 +2,8 @@
 // against an independent syntactic scan of the .d.ts text (mappings/scripts/scan-expandables.mjs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalog } from '../src/catalog.js';
-import { walkExpand } from '../src/expand.js';
+import { getCatalog } from '../src/map/catalog.js';
+import { walkExpand } from '../src/core/expand.js';
 // @ts-expect-error -- a plain .mjs script without declarations
 import { scanExpandables } from '../mappings/scripts/scan-expandables.mjs';
 // @ts-expect-error -- a plain .mjs script without declarations

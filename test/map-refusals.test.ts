@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/explain.js';
-import { getCatalog } from '../src/catalog.js';
+import { getCatalog } from '../src/map/catalog.js';
 
 interface Refusal {
   route: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { getCatalog } from '../src/catalog.js';
+import { getCatalog } from '../src/map/catalog.js';
 import type { PermissionName } from '../src/index.js';
 import type { AnyPermissionName } from '../src/generated/permission-name.js';
 import { Ajv } from 'ajv';
@@ -51,9 +51,13 @@ describe('stripe-app.schema.json', () => {
 
   // ajv in its default strict mode refuses unknown keywords (editors' enumDescriptions, x-… annotations).
   const validate = new Ajv({ allErrors: true }).compile(schema);
-  const manifests = readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => /(^|\/)stripe-app(\.[^/]+)?\.json$/.test(f) && !f.includes('node_modules'))
-    .map((f) => `examples/${f}`)
+  // Walked by hand: a recursive readdir would list the template's node_modules too (once installed).
+  const walk = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? (e.name === 'node_modules' ? [] : walk(`${dir}/${e.name}`)) : [`${dir}/${e.name}`],
+    );
+  const manifests = walk('examples')
+    .filter((f) => /(^|\/)stripe-app(\.[^/]+)?\.json$/.test(f))
     .sort();
 
   it('loads in ajv strict mode and finds the examples', () => {

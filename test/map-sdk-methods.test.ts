@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalog } from '../src/catalog.js';
+import { getCatalog } from '../src/map/catalog.js';
 // @ts-expect-error -- a plain .mjs script without declarations
 import { recordedSdks } from '../mappings/scripts/sdks.mjs';
 

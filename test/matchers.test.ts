@@ -3,11 +3,11 @@ import Stripe from 'stripe';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { check, compileGrant, explain, guard } from '../src/index.js';
-import { activeRecorder, toRecord } from '../src/record.js';
+import { activeRecorder, toRecord } from '../src/runtime/record.js';
 import { installPermissionMatchers, permissionMatchers } from '../src/testing/vitest.js';
 import { stripePermissionHandlers } from '../src/testing/msw.js';
 import { collectPerTest } from '../src/testing/test-scope.js';
-import type { CheckRecord } from '../src/record.js';
+import type { CheckRecord } from '../src/runtime/record.js';
 
 installPermissionMatchers();
 

@@ -1,7 +1,7 @@
-// One name check for every source of permission names (src/names.ts): manifests, guard()'s lists,
+// One name check for every source of permission names (src/core/names.ts): manifests, guard()'s lists,
 // permissions functions, matchers. Rows: [name, extra, code (or ok), suggestion, message part].
 import { describe, expect, it } from 'vitest';
-import { checkPermissionName } from '../src/names.js';
+import { checkPermissionName } from '../src/core/names.js';
 
 type Row = [name: string, extra: string[], code: string, suggestion: string | undefined, message: string];
 const rows: Row[] = [

@@ -7,7 +7,7 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { check, guard, GuardOptionsError } from '../src/index.js';
 import { stripePermissionHandlers } from '../src/testing/msw.js';
-import { compileGlob } from '../src/override-glob.js';
+import { compileGlob } from '../src/config/override-glob.js';
 import { minimatch } from 'minimatch';
 
 const rows = [

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildReport, check, mergeReports, suggestPermissions, formatReportText, formatReportMarkdown, type TestRecord } from '../src/index.js';
-import { toRecord } from '../src/record.js';
+import { toRecord } from '../src/runtime/record.js';
 import { compileGrant, explain } from '../src/explain.js';
 
 /** A record as the guard would make it for `call` under `declared`. */

@@ -2,8 +2,8 @@
 // table and routes.json as reviewed), never computed from mappings/ at test time.
 import { describe, it, expect } from 'vitest';
 import { explain, check } from '../src/explain.js';
-import { resolveCanonical, resolveRequest } from '../src/resolve.js';
-import { canonicalRequest } from '../src/request.js';
+import { resolveCanonical, resolveRequest } from '../src/core/resolve.js';
+import { canonicalRequest } from '../src/core/request.js';
 
 const anyOf = (id: string, expand: string[] = [], strictReads = false) => explain(id, { expand }, { strictReads }).requirements.map((r) => r.anyOf);
 

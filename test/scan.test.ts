@@ -11,8 +11,8 @@ import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/eslint/index.js';
-import { buildReport, type TestRecord } from '../src/report.js';
-import { loadManifest } from '../src/manifest.js';
+import { buildReport, type TestRecord } from '../src/coverage/report.js';
+import { loadManifest } from '../src/config/manifest.js';
 import { scan, type ScanResult } from '../src/static/scan.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

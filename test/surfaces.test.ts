@@ -13,7 +13,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin from '../src/eslint/index.js';
 import { check, guard, type VerdictKind } from '../src/index.js';
-import { loadManifest } from '../src/manifest.js';
+import { loadManifest } from '../src/config/manifest.js';
 import { scan } from '../src/static/scan.js';
 import { installPermissionMatchers } from '../src/testing/vitest.js';
 

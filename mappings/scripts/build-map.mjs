@@ -231,7 +231,7 @@ if (problems.length) {
 }
 
 // ---- runtime.jsonl: the same knowledge, in the form the package loads ---------------------
-// One JSON text per line, each read and parsed by src/catalog.ts the first time it is needed: importing
+// One JSON text per line, each read and parsed by src/map/catalog.ts the first time it is needed: importing
 // the package decodes nothing, a guard() parses the permissions, a first request one route group
 // (the routes under its first two path segments, e.g. /v1/customers), a first expand path one
 // version's type index and the prop tables of the types it crosses. The route trie, method index,

@@ -14,7 +14,7 @@ const readJson = (p) => JSON.parse(readFileSync(resolve(root, p), 'utf8'));
 const routes = readJson('generated/routes.json');
 const expand = readJson('generated/expand.json');
 const catalog = readJson('generated/permissions.json');
-// Requests Stripe refuses for every app (no permission allows them): src/refusals.ts reads this.
+// Requests Stripe refuses for every app (no permission allows them): src/map/refusals.ts reads this.
 const refusals = Object.values(readJson('sources/refusals.json').refusals);
 const refusedRoutes = new Set(refusals.map((r) => r.route));
 const verbose = process.argv.includes('--verbose');
@@ -49,7 +49,7 @@ function expandables(graph, methodIds) {
     for (const [name, p] of Object.entries(graph[type])) {
       todo.push(...p.to);
       if (!p.expand) continue;
-      // As src/expand.ts: a hand rule decides (or keeps it unknown); else every object the field holds needs a family.
+      // As src/core/expand.ts: a hand rule decides (or keeps it unknown); else every object the field holds needs a family.
       const hand = routes.properties[`${type}.${name}`];
       const base = (t) => t.replace(/^(.*\.)?Deleted/, '$1');
       const targets = p.to.filter((t) => base(t) === t || !p.to.includes(base(t)));

@@ -1,7 +1,7 @@
 // Argument parsing shared by every command: node:util parseArgs, with our own messages for
 // unknown flags (nearest suggestion) and one error type whose exit code the entry point uses.
 import { parseArgs } from 'node:util';
-import { nearest } from '../nearest.js';
+import { nearest } from '../common/nearest.js';
 
 /** 0: ok. 1: the check failed (problems, uncovered calls, missing permissions). 2: usage error or unreadable input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

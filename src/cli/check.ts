@@ -1,12 +1,12 @@
 // `check [--manifest file]`: validates a manifest (every problem at once) and, with --events, the event
 // types the app subscribes to. The manifest is the thing checked, so its problems exit 1;
 // only a file that cannot be read at all is a usage error (exit 2).
-import { loadManifest, type Manifest } from '../manifest.js';
-import { compileOverrides } from '../overrides.js';
-import { plural } from '../text.js';
-import { ManifestError, type ManifestProblem } from '../errors.js';
-import { impliedPermissions } from '../permissions.js';
-import { PURPOSE_TODO } from '../least-privilege.js';
+import { loadManifest, type Manifest } from '../config/manifest.js';
+import { compileOverrides } from '../config/overrides.js';
+import { plural } from '../common/text.js';
+import { ManifestError, type ManifestProblem } from '../core/errors.js';
+import { impliedPermissions } from '../map/permissions.js';
+import { PURPOSE_TODO } from '../coverage/least-privilege.js';
 import { checkEvents, type EventCheck } from '../events.js';
 import { CliError, EXIT, list, str, type OptionSpec, type Parsed } from './args.js';
 import { isReadableFile } from './files.js';

@@ -4,12 +4,12 @@
 import { explain, check, type CheckResult, type Explanation, type HttpCall } from '../explain.js';
 import { formatExplanation } from '../format.js';
 import { checkEvents, type EventCheck } from '../events.js';
-import type { ResolveOptions } from '../resolve.js';
+import type { ResolveOptions } from '../core/resolve.js';
 import { CliError, EXIT, flag, list, str, type OptionSpec, type Parsed } from './args.js';
 import { readManifest } from './manifest-file.js';
 import { eventsFailed, formatEvents, paint, printJson, type Io } from './output.js';
-import { API_HOST } from '../routes.js';
-import { compileOverrides, type CompiledOverrides } from '../overrides.js';
+import { API_HOST } from '../map/routes.js';
+import { compileOverrides, type CompiledOverrides } from '../config/overrides.js';
 
 export const name = 'explain';
 export const summary = 'Show the permissions a Stripe call needs, and why';

@@ -3,8 +3,8 @@
 import { writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './args.js';
-import { describeJsonError } from '../json.js';
-import { readTextFile } from '../manifest.js';
+import { describeJsonError } from '../config/json.js';
+import { readTextFile } from '../config/manifest.js';
 
 // Inputs are regular files of bounded size (a coverage report of a large suite is a few MB).
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;

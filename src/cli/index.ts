@@ -2,8 +2,8 @@
 // The CLI entry: maps argv to one command module each, and turns expected failures into a
 // one-line message and an exit code (0 ok, 1 check failed, 2 usage error or unreadable input).
 import { readFileSync } from 'node:fs';
-import { nearest } from '../nearest.js';
-import { prefixed } from '../errors.js';
+import { nearest } from '../common/nearest.js';
+import { prefixed } from '../core/errors.js';
 import { CliError, EXIT, flag, parse, type OptionSpec, type Parsed } from './args.js';
 import { createIo, type Io } from './output.js';
 import * as checkCommand from './check.js';

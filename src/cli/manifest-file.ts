@@ -1,8 +1,8 @@
 // The manifest as the CLI sees it: loaded for other commands (an invalid one is unusable input),
 // and edited in place by `suggest --write` — only the `permissions` value of the file's text changes.
-import { loadManifest, readTextFile, type Manifest, type ManifestOptions } from '../manifest.js';
-import { ManifestError, formatProblem } from '../errors.js';
-import type { PermissionEntry } from '../least-privilege.js';
+import { loadManifest, readTextFile, type Manifest, type ManifestOptions } from '../config/manifest.js';
+import { ManifestError, formatProblem } from '../core/errors.js';
+import type { PermissionEntry } from '../coverage/least-privilege.js';
 import { CliError } from './args.js';
 import { isReadableFile, parseJsonText, readText, writeFileAtomic } from './files.js';
 

@@ -2,7 +2,7 @@
 // (https://no-color.org); --json never colors, so machine output stays parseable.
 import type { EventCheck } from '../events.js';
 import { listEventTypes } from '../events.js';
-import { nearest } from '../nearest.js';
+import { nearest } from '../common/nearest.js';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -21,7 +21,7 @@ export function createIo(json: boolean): Io {
   };
 }
 
-import { paint, type Paint } from '../text.js';
+import { paint, type Paint } from '../common/text.js';
 
 export { paint, type Paint };
 

@@ -1,7 +1,7 @@
 // `report <report.json…>`: merges coverage reports of shards or repeated runs and prints the
 // summary. Exits 1 when some call needed a permission nothing declared, so CI can gate on it.
-import { mergeReports, REPORT_SCHEMA, type CoverageReport } from '../report.js';
-import { formatReportMarkdown, formatReportText } from '../report-format.js';
+import { mergeReports, REPORT_SCHEMA, type CoverageReport } from '../coverage/report.js';
+import { formatReportMarkdown, formatReportText } from '../coverage/report-format.js';
 import { CliError, EXIT, str, type OptionSpec, type Parsed } from './args.js';
 import { readJson, writeFileAtomic } from './files.js';
 import { printJson, type Io } from './output.js';

@@ -6,7 +6,7 @@ import { ensureParser, ParserMissingError } from '../static/parse.js';
 import { CliError, EXIT, flag, str, type OptionSpec, type Parsed } from './args.js';
 import { readManifest } from './manifest-file.js';
 import { paint, printJson, type Io, type Paint } from './output.js';
-import { plural } from '../text.js';
+import { plural } from '../common/text.js';
 
 export const name = 'scan';
 export const summary = 'List the Stripe calls in source files and the permissions they need';

@@ -3,9 +3,9 @@
 // calls it saw, so this prints what it would drop rather than dropping silently, --write is an
 // explicit step, and nothing is dropped on usage that cannot show a permission is unused: no calls
 // at all, or calls it could not judge (unknown to the map, refused before sending, not literal).
-import { suggestPermissions, PURPOSE_TODO, type Suggestion } from '../least-privilege.js';
-import type { Manifest } from '../manifest.js';
-import { buildReport, mergeReports, REPORT_SCHEMA, type CoverageReport } from '../report.js';
+import { suggestPermissions, PURPOSE_TODO, type Suggestion } from '../coverage/least-privilege.js';
+import type { Manifest } from '../config/manifest.js';
+import { buildReport, mergeReports, REPORT_SCHEMA, type CoverageReport } from '../coverage/report.js';
 import { SCAN_SCHEMA, scanToRecords, type ScanResult } from '../static/scan.js';
 import { CliError, EXIT, flag, list, str, type OptionSpec, type Parsed } from './args.js';
 import { isReadableFile, readJson } from './files.js';

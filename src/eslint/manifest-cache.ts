@@ -5,9 +5,9 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { compileGrant, type Grant } from '../explain.js';
-import { loadManifest, type Manifest } from '../manifest.js';
-import { ManifestError, prefixed } from '../errors.js';
-import { compileOverrides, type CompiledOverrides, type Overrides } from '../overrides.js';
+import { loadManifest, type Manifest } from '../config/manifest.js';
+import { ManifestError, prefixed } from '../core/errors.js';
+import { compileOverrides, type CompiledOverrides, type Overrides } from '../config/overrides.js';
 
 export const MANIFEST_NAME = 'stripe-app.json';
 const CACHE_LIMIT = 64;

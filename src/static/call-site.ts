@@ -1,7 +1,7 @@
 // One Stripe call as the source writes it: the callee chain that may start at a client, and what
 // the call passes (method id or raw path, literal expand paths and enabled_events, what is not a
 // literal). Which expression is a client is the Collector's question (analyze.ts).
-import { getCatalog } from '../catalog.js';
+import { getCatalog } from '../map/catalog.js';
 import { child, children, memberName, position, str, stringValue, unwrap, type AstNode } from './ast.js';
 import { rawPath, readObject, type DynamicPart } from './params.js';
 

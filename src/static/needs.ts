@@ -1,9 +1,9 @@
 // A call site → what it needs, through the runtime's own resolver (explain()/check()): the rule,
 // `scan` and the guard cannot disagree about a call, because there is one copy of the rules.
 import { check, compileGrant, type CheckResult, type Explanation, type Grant, type MissingRequirement, type RequestVerdict } from '../explain.js';
-import { getCatalog } from '../catalog.js';
-import { missingViolation, prefixed } from '../errors.js';
-import type { ResolveOptions, UnknownItem } from '../resolve.js';
+import { getCatalog } from '../map/catalog.js';
+import { missingViolation, prefixed } from '../core/errors.js';
+import type { ResolveOptions, UnknownItem } from '../core/resolve.js';
 import type { CallSite, DynamicPart } from './analyze.js';
 
 export interface SiteCheck {

@@ -4,9 +4,9 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { compileGrant, type VerdictKind } from '../explain.js';
-import type { Manifest } from '../manifest.js';
-import type { ResolveOptions } from '../resolve.js';
-import type { TestRecord } from '../report.js';
+import type { Manifest } from '../config/manifest.js';
+import type { ResolveOptions } from '../core/resolve.js';
+import type { TestRecord } from '../coverage/report.js';
 import { Collector } from './analyze.js';
 import { ModuleGraph } from './modules.js';
 import { checkSite } from './needs.js';

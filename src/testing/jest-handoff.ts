@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { CheckRecord } from '../record.js';
+import type { CheckRecord } from '../runtime/record.js';
 
 export const HANDOFF_ENV = 'STRIPE_PERMISSION_GUARD_JEST_DIR';
 const SCHEMA = 'stripe-permission-guard/jest-handoff@1';

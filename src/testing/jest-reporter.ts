@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { CoverageReport, TestRecord } from '../report.js';
+import type { CoverageReport, TestRecord } from '../coverage/report.js';
 import { HANDOFF_ENV, readRunRecords } from './jest-handoff.js';
 import { finishRun, resolveReporterOptions, type PermissionReporterOptions, type ResolvedReporterOptions } from './reporter-core.js';
 

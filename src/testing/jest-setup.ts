@@ -3,8 +3,8 @@
 // own expect state: `currentConcurrentTestName()` reads the test of the current async context
 // (Jest 30 for every test, Jest 29 for `test.concurrent`), `currentTestName` the sequential one.
 // When the file's tests are done its records go to the reporter (jest-handoff.ts).
-import { GuardOptionsError } from '../errors.js';
-import type { CheckRecord } from '../record.js';
+import { GuardOptionsError } from '../core/errors.js';
+import type { CheckRecord } from '../runtime/record.js';
 import { installPermissionMatchers, type JestExpectLike, type PermissionMatchers } from './jest.js';
 import { collectPerTest, type TestScope } from './test-scope.js';
 import { HANDOFF_ENV, writeFileRecords } from './jest-handoff.js';

@@ -2,7 +2,7 @@
 //   import { permissionMatchers } from 'stripe-permission-guard/jest';
 //   expect.extend(permissionMatchers);
 // or let `setupFilesAfterEnv: ['stripe-permission-guard/jest/setup']` register them.
-import { GuardOptionsError } from '../errors.js';
+import { GuardOptionsError } from '../core/errors.js';
 import { permissionMatchers, type PermissionMatchers } from './matchers.js';
 // Brings the 'expect' module into the program, so that the augmentation below has a target.
 import type {} from 'expect';

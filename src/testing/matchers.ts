@@ -2,15 +2,15 @@
 // functions with their `expect.extend`. A failure carries `actual`/`expected`, so the runner
 // shows a diff of permission lists rather than only a message.
 import { compileGrant, explain, verdictOf, type HttpCall, type MethodParams, type RequestVerdict } from '../explain.js';
-import { loadManifest, parseManifest } from '../manifest.js';
-import { choosePermissions } from '../least-privilege.js';
-import { activeRecorder, setRecorder, type CheckRecord } from '../record.js';
-import type { Requirement, Resolution } from '../resolve.js';
-import { PERMISSION_ERROR_CODE, GuardOptionsError, RefusedRequestError, UnmappedRequestError } from '../errors.js';
+import { loadManifest, parseManifest } from '../config/manifest.js';
+import { choosePermissions } from '../coverage/least-privilege.js';
+import { activeRecorder, setRecorder, type CheckRecord } from '../runtime/record.js';
+import type { Requirement, Resolution } from '../core/resolve.js';
+import { PERMISSION_ERROR_CODE, GuardOptionsError, RefusedRequestError, UnmappedRequestError } from '../core/errors.js';
 import { readPermissionError } from '../permission-error.js';
 import { markExpectedRejection } from './test-scope.js';
-import { validateNames } from '../policy.js';
-import { compileOverrides, type CompiledOverrides, type Overrides } from '../overrides.js';
+import { validateNames } from '../runtime/policy.js';
+import { compileOverrides, type CompiledOverrides, type Overrides } from '../config/overrides.js';
 
 /** What the matchers accept as a call. A function runs and its guarded Stripe calls are checked. */
 export type MatcherCall = string | readonly [methodId: string, params?: MethodParams] | HttpCall | (() => unknown);

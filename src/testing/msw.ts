@@ -4,12 +4,12 @@
 // with the app's own msw fixtures: a covered request falls through to the next handler.
 // The request is read by the same model as guard() and judged by the same policy.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { compilePolicy, decide, PERMISSION_OPTION_NAMES, rejectUnknownOptions, safeWarn, type PermissionOptions, type Policy } from '../policy.js';
-import { readWire } from '../wire.js';
-import { getCatalog } from '../catalog.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE } from '../errors.js';
-import type { UnmappedStrategy } from '../policy.js';
-import type { CanonicalRequest } from '../types.js';
+import { compilePolicy, decide, PERMISSION_OPTION_NAMES, rejectUnknownOptions, safeWarn, type PermissionOptions, type Policy } from '../runtime/policy.js';
+import { readWire } from '../core/wire.js';
+import { getCatalog } from '../map/catalog.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE } from '../core/errors.js';
+import type { UnmappedStrategy } from '../runtime/policy.js';
+import type { CanonicalRequest } from '../common/types.js';
 
 export interface StripePermissionHandlersOptions extends PermissionOptions {
   /**

@@ -3,11 +3,11 @@
 // adapters only gather the per-test records from their runner.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GuardOptionsError, ManifestError, prefixed } from '../errors.js';
-import { loadManifest } from '../manifest.js';
-import { buildReport, type CoverageReport, type TestRecord } from '../report.js';
-import { formatReportMarkdown, formatReportText } from '../report-format.js';
-import { plural } from '../text.js';
+import { GuardOptionsError, ManifestError, prefixed } from '../core/errors.js';
+import { loadManifest } from '../config/manifest.js';
+import { buildReport, type CoverageReport, type TestRecord } from '../coverage/report.js';
+import { formatReportMarkdown, formatReportText } from '../coverage/report-format.js';
+import { plural } from '../common/text.js';
 
 export interface PermissionReporterOptions {
   /** JSON report path. Default `stripe-permission-coverage.json`; `false` to skip. */

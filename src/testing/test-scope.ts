@@ -2,7 +2,7 @@
 // (vitest or Jest setup) says how to find the running test; the recorder and the
 // toBePermissionError matcher both ask it. The resolver lives on globalThis, like the recorder,
 // so that every copy of this package in a test process (ESM and CommonJS builds) agrees.
-import { setRecorder, type CheckRecord } from '../record.js';
+import { setRecorder, type CheckRecord } from '../runtime/record.js';
 
 /** The checks of one test. The array is the adapter's own (vitest: the task's meta), mutated in place. */
 export interface TestScope {

@@ -3,8 +3,8 @@
 // (the Jest reporter shares it): a terminal summary, a JSON file (schema in README), markdown.
 import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { CoverageReport, TestRecord } from '../report.js';
-import type { CheckRecord } from '../record.js';
+import type { CoverageReport, TestRecord } from '../coverage/report.js';
+import type { CheckRecord } from '../runtime/record.js';
 import { finishRun, resolveReporterOptions, type PermissionReporterOptions, type ResolvedReporterOptions } from './reporter-core.js';
 
 export type { PermissionReporterOptions };

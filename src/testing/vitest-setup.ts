@@ -5,7 +5,7 @@
 // (AsyncLocalStorage around each test), so `describe.concurrent` tests each get their own calls.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as vitest from 'vitest';
-import type { CheckRecord } from '../record.js';
+import type { CheckRecord } from '../runtime/record.js';
 import { installPermissionMatchers } from './vitest.js';
 import { collectPerTest, type TestScope } from './test-scope.js';
 import type { PermissionMatchers } from './matchers.js';

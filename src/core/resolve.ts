@@ -1,14 +1,14 @@
 // PURE: (request, catalog, options) → the permissions the request needs, with why.
 // No I/O, no stripe-node knowledge; the guard, explain() and the msw handlers share it.
 import { callLabel } from './request.js';
-import { getCatalog, type Catalog } from './catalog.js';
+import { getCatalog, type Catalog } from '../map/catalog.js';
 import { newerThanRecorded, walkExpand, type ExpandContext, type ExpandResult } from './expand.js';
-import type { RouteEntry } from './routes.js';
+import type { RouteEntry } from '../map/routes.js';
 import { eventRequirements } from './event-requirements.js';
-import { withRefusal } from './refusals.js';
-import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resolution, UnknownItem } from './types.js';
+import { withRefusal } from '../map/refusals.js';
+import type { CanonicalRequest, RequestShape, ResolveOptions, Requirement, Resolution, UnknownItem } from '../common/types.js';
 
-export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from './types.js';
+export type { RequestShape, ResolveOptions, ExpandCandidate, Requirement, UnknownItem, Resolution } from '../common/types.js';
 
 /** Resolutions kept at most, over all routes, and the characters of their keys: past either the cache starts again. */
 const RESOLUTION_CACHE_LIMIT = 1_000;

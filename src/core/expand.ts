@@ -1,7 +1,7 @@
 // The expand graph walk: one expand path of one method's response -> the permissions the
 // objects it crosses need. PURE, like resolve.ts, which calls it once per (route, expand paths).
-import type { ApiVersionInfo, Catalog, ExpandGraph, ExpandProp, MethodShape, ObjectGrant } from './catalog.js';
-import type { ExpandCandidate, Requirement, UnknownItem } from './types.js';
+import type { ApiVersionInfo, Catalog, ExpandGraph, ExpandProp, MethodShape, ObjectGrant } from '../map/catalog.js';
+import type { ExpandCandidate, Requirement, UnknownItem } from '../common/types.js';
 
 export interface ExpandResult {
   readonly requirements: readonly Requirement[];

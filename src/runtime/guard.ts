@@ -16,11 +16,11 @@ import {
   type Verdict,
 } from './policy.js';
 import { activeHandler, install, installationOf, unsupportedClient, type Decision, type Handler } from './stripe-node.js';
-import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from './errors.js';
+import { GuardOptionsError, PERMISSION_ERROR_CODE, RefusedRequestError, UnmappedRequestError, type GuardErrorFields, type Violation } from '../core/errors.js';
 
 export type GuardMode = 'throw' | 'warn' | 'off';
 export type { PermissionsFunction, PermissionsSource, UnmappedStrategy };
-export type { PermissionContext } from './types.js';
+export type { PermissionContext } from '../common/types.js';
 
 export interface GuardOptions extends PermissionOptions {
   /** Default `'throw'`; the environment variable STRIPE_PERMISSION_GUARD_MODE overrides it. */

@@ -1,6 +1,6 @@
 // What a user's callbacks may do without stopping a request or the process: throw, return
 // anything, return a promise that rejects. And a bounded "warned already" set.
-import { prefixed } from './messages.js';
+import { prefixed } from '../common/messages.js';
 
 /** Where warnings go: `console`, or the `logger` option. */
 export interface Logger {

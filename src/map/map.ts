@@ -3,9 +3,9 @@
 // The first lookup reads the head (the header and the sections every process needs, at once);
 // any other line is read on its first lookup (map-source.ts) and parsed for catalog.ts, which
 // asks for each the first time it needs it. The file is checked against the identity this code was generated with.
-import { mapFile } from '../mappings/generated/runtime.js';
-import { mapReader, type MapReader } from './map-source.js';
-import { prefixed } from './messages.js';
+import { mapFile } from '../../mappings/generated/runtime.js';
+import { mapReader, type MapReader } from '../map-source.js';
+import { prefixed } from '../common/messages.js';
 
 type Layout = Record<string, number | [first: number, count: number]>;
 type Chunk = Buffer | string;

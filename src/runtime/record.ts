@@ -2,9 +2,9 @@
 // then each check costs one object. The recorder lives on globalThis so that every
 // copy of this package in a process (ESM and CommonJS builds, a test's src import)
 // reports to the same place.
-import type { Grant, MissingRequirement, SatisfiedRequirement } from './explain.js';
-import type { Resolution } from './resolve.js';
-import { verdictOf, type RequestVerdict, type VerdictKind } from './verdict.js';
+import type { Grant, MissingRequirement, SatisfiedRequirement } from '../explain.js';
+import type { Resolution } from '../core/resolve.js';
+import { verdictOf, type RequestVerdict, type VerdictKind } from '../core/verdict.js';
 
 /** One guarded check, as recorded for coverage reports. */
 export interface CheckRecord {

@@ -6,8 +6,8 @@
 // the copy that is sent.
 import { parameter, readMultipart } from './multipart.js';
 import { freezeRequest, newCollected, parseJsonBody, quote, readForm, readJsonParams, readPath, MAX_FORM_LENGTH, type Collected } from './request.js';
-import { API_HOST } from './routes.js';
-import type { CanonicalRequest } from './types.js';
+import { API_HOST } from '../map/routes.js';
+import type { CanonicalRequest } from '../common/types.js';
 
 /** What is read, and the headers to send if the request is allowed (each value read once). */
 export interface WireRead {

@@ -1,10 +1,10 @@
 // The Stripe-shaped rejection, and our own errors for bad manifests and options.
 // One prefix, one shape: "[stripe-permission-guard] What failed: why. How to fix."
 import { callLabel } from './request.js';
-import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } from './types.js';
+import type { CanonicalRequest, MissingRequirement, Resolution, UnknownItem } from '../common/types.js';
 
-import { PREFIX, prefixed } from './messages.js';
-import { plural } from './text.js';
+import { PREFIX, prefixed } from '../common/messages.js';
+import { plural } from '../common/text.js';
 
 export { PREFIX, prefixed };
 /**

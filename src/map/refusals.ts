@@ -1,8 +1,8 @@
 // Requests Stripe refuses for every app, whatever its manifest declares (data in
 // mappings/sources/refusals.json). Judged after the route is resolved, since "the account it is
 // installed on" depends on the request's own account.
-import data from '../mappings/sources/refusals.json' with { type: 'json' };
-import type { CanonicalRequest, Refusal, Resolution } from './types.js';
+import data from '../../mappings/sources/refusals.json' with { type: 'json' };
+import type { CanonicalRequest, Refusal, Resolution } from '../common/types.js';
 
 interface Entry {
   readonly route: string;

@@ -1,6 +1,6 @@
 // Compiling granted names (with what they imply) and evaluating requirements against them.
-import { getCatalog, type Catalog } from './catalog.js';
-import type { MissingRequirement, Resolution, SatisfiedRequirement } from './types.js';
+import { getCatalog, type Catalog } from '../map/catalog.js';
+import type { MissingRequirement, Resolution, SatisfiedRequirement } from '../common/types.js';
 
 /**
  * A compiled set of granted permissions: each grantable name → the declared name that grants it.

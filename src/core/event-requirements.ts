@@ -1,7 +1,7 @@
 // PURE: what subscribing to event types needs (webhook endpoints' `enabled_events`), from
 // the event permissions table in the catalog. resolve.ts calls it for routes with `eventsParam`.
-import type { Catalog } from './catalog.js';
-import type { Requirement, RequestShape, UnknownItem } from './types.js';
+import type { Catalog } from '../map/catalog.js';
+import type { Requirement, RequestShape, UnknownItem } from '../common/types.js';
 import { canonicalRequest } from './request.js';
 
 export interface EventRequirements {

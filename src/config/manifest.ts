@@ -1,11 +1,11 @@
 // Reads and validates stripe-app.json (and local manifests that `extends` it). Manifest files are
 // hostile input: only regular files of bounded size are read, and no message quotes a file that is
 // not a JSON manifest. Every problem is collected with its file, entry and fix, then thrown once.
-import { getCatalog } from './catalog.js';
-import { GuardOptionsError, ManifestError, prefixed, type ManifestProblem } from './errors.js';
+import { getCatalog } from '../map/catalog.js';
+import { GuardOptionsError, ManifestError, prefixed, type ManifestProblem } from '../core/errors.js';
 import { decodeUtf8, inspectJson, parseJson, type JsonPath } from './json.js';
-import { checkPermissionName } from './names.js';
-import { nearest } from './nearest.js';
+import { checkPermissionName } from '../core/names.js';
+import { nearest } from '../common/nearest.js';
 
 /** One entry of a manifest's `permissions` array. */
 export interface ManifestPermission {
@@ -101,7 +101,7 @@ const adder =
  *
  * @example
  * loadManifest('./stripe-app.dev.json').names // ['customer_read', …]
- * loadManifest(new URL('./stripe-app.json', import.meta.url))
+ * loadManifest(new URL('../stripe-app.json', import.meta.url))
  * loadManifest('./stripe-app.json', { extraPermissions: ['tax_settings_write'] })
  * @throws {ManifestError} with every problem found
  */
@@ -126,7 +126,7 @@ function isUrl(v: unknown): v is URL {
   );
 }
 
-/** The path of a `file:` URL (`new URL('./stripe-app.json', import.meta.url)`); other URLs are a problem. */
+/** The path of a `file:` URL (`new URL('../stripe-app.json', import.meta.url)`); other URLs are a problem. */
 function filePathOf(url: URL, problems: Problems): string | undefined {
   if (url.protocol === 'file:') {
     const { fileURLToPath } = node<{ fileURLToPath(u: string): string }>('node:url');
@@ -354,7 +354,7 @@ function validatePermissions(raw: Record<string, unknown>, add: Add, out: Manife
   });
 }
 
-/** Why a name is not a permission, with the one to declare instead (src/names.ts); undefined when it is one. */
+/** Why a name is not a permission, with the one to declare instead (src/core/names.ts); undefined when it is one. */
 function nameProblem(name: string, extra: ReadonlySet<string>): [ManifestProblemCode, string] | undefined {
   const check = checkPermissionName(name, extra);
   if (check.ok) return undefined;

@@ -1,8 +1,8 @@
 // PURE: recorded checks → a coverage report (stable JSON), its merge, and its text and
 // markdown renderings. No I/O here: the test-runner reporters and the CLI read and write.
-import { GuardOptionsError } from './errors.js';
-import { accessOf } from './catalog.js';
-import type { CheckRecord } from './record.js';
+import { GuardOptionsError } from '../core/errors.js';
+import { accessOf } from '../map/catalog.js';
+import type { CheckRecord } from '../runtime/record.js';
 
 /**
  * The `schema` of coverage reports this version writes and reads.

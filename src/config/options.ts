@@ -1,14 +1,14 @@
 // The permission options guard() and the msw handlers share: validated and compiled once into
 // a Policy (policy.ts decides per request with it).
-import { compileGrant, type Grant } from './grant.js';
+import { compileGrant, type Grant } from '../core/grant.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { compileOverrides, type CompiledOverrides, type Overrides } from './overrides.js';
-import { nearest } from './nearest.js';
-import { checkPermissionName } from './names.js';
-import { GuardOptionsError, type Violation } from './errors.js';
+import { nearest } from '../common/nearest.js';
+import { checkPermissionName } from '../core/names.js';
+import { GuardOptionsError, type Violation } from '../core/errors.js';
 import { WarnOnce, type Logger } from './callbacks.js';
-import { noun } from './text.js';
-import type { CanonicalRequest, PermissionContext } from './types.js';
+import { noun } from '../common/text.js';
+import type { CanonicalRequest, PermissionContext } from '../common/types.js';
 
 export type PermissionsFunction = (ctx: PermissionContext) => readonly string[] | Promise<readonly string[]>;
 export type PermissionsSource = readonly string[] | PermissionsFunction;

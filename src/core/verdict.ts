@@ -2,7 +2,7 @@
 // matchers, the coverage recorder, the ESLint rule, `scan` and `suggest`. None of them decides
 // from requirements on its own: they ask verdictOf() and report its kind.
 import { evaluate, type Grant } from './grant.js';
-import type { MissingRequirement, Refusal, Resolution, SatisfiedRequirement, UnknownItem } from './types.js';
+import type { MissingRequirement, Refusal, Resolution, SatisfiedRequirement, UnknownItem } from '../common/types.js';
 
 /**
  * - `allowed`: every requirement is met and nothing is unknown.

@@ -3,8 +3,8 @@
 // (and msw's fetch Requests) with these pieces; explain()/check() read their arguments with
 // canonicalRequest(). What cannot be read unambiguously is said so (`unreadable`); what names no
 // single endpoint or expand path is refused (`invalid`). Nothing is guessed.
-import type { CanonicalRequest } from './types.js';
-import { API_HOST } from './routes.js';
+import type { CanonicalRequest } from '../common/types.js';
+import { API_HOST } from '../map/routes.js';
 /** Stripe's maximum expand depth (docs.stripe.com/api/expanding_objects). */
 export const MAX_EXPAND_DEPTH = 4;
 const MAX_EXPAND_LENGTH = 200;

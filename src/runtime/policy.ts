@@ -1,21 +1,21 @@
 // What guard() and the msw handlers decide for one canonical request: the grant (a fixed one,
 // or what a permissions function returned), the one verdict (verdict.ts) acted on — violations
 // built, reported once, recorded for coverage. Neither surface decides anything on its own.
-import { callLabel } from './request.js';
-import { compileGrant, evaluate, type Grant } from './grant.js';
-import { verdictOf } from './verdict.js';
-import { checkPermissionName } from './names.js';
-import { getCatalog } from './catalog.js';
-import { resolveCanonical } from './resolve.js';
-import { applyOverrides } from './overrides.js';
-import { GuardOptionsError, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from './errors.js';
-import { safeCall, safeWarn } from './callbacks.js';
+import { callLabel } from '../core/request.js';
+import { compileGrant, evaluate, type Grant } from '../core/grant.js';
+import { verdictOf } from '../core/verdict.js';
+import { checkPermissionName } from '../core/names.js';
+import { getCatalog } from '../map/catalog.js';
+import { resolveCanonical } from '../core/resolve.js';
+import { applyOverrides } from '../config/overrides.js';
+import { GuardOptionsError, invalidViolation, missingViolation, refusedViolation, unmappedViolation, type Violation } from '../core/errors.js';
+import { safeCall, safeWarn } from '../config/callbacks.js';
 import { activeRecorder, toRecord, type CheckRecord } from './record.js';
-import { copyNames, describe, intersect, NAMES_LIMIT, undeclaredWarning, type Policy } from './options.js';
-import type { CanonicalRequest, PermissionContext, Resolution } from './types.js';
+import { copyNames, describe, intersect, NAMES_LIMIT, undeclaredWarning, type Policy } from '../config/options.js';
+import type { CanonicalRequest, PermissionContext, Resolution } from '../common/types.js';
 
-export { compilePolicy, PERMISSION_OPTION_NAMES, rejectUnknownOptions, validateNames, describe, intersect } from './options.js';
-export type { Logger, PermissionOptions, PermissionsFunction, PermissionsSource, Policy, UnmappedStrategy } from './options.js';
+export { compilePolicy, PERMISSION_OPTION_NAMES, rejectUnknownOptions, validateNames, describe, intersect } from '../config/options.js';
+export type { Logger, PermissionOptions, PermissionsFunction, PermissionsSource, Policy, UnmappedStrategy } from '../config/options.js';
 export { safeWarn };
 
 const GRANT_LIMIT = 500;

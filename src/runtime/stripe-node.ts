@@ -8,9 +8,9 @@
 // events and does not retry. The request sender's `_request` is wrapped only to settle the
 // caller with the guard's details (the missing permissions on that error, or the guard's own
 // error for a request it refuses); it decides nothing.
-import { readWire } from './wire.js';
-import { GuardOptionsError } from './errors.js';
-import type { CanonicalRequest } from './types.js';
+import { readWire } from '../core/wire.js';
+import { GuardOptionsError } from '../core/errors.js';
+import type { CanonicalRequest } from '../common/types.js';
 
 export type Callback = (err: unknown, res?: unknown) => void;
 type RequestFn = (...args: unknown[]) => unknown;

@@ -1,13 +1,13 @@
 // The user's own entries: permissions the catalog does not know yet, and what a route or SDK
 // method needs, beating the map. Given as an object or a JSON file, validated like a manifest
 // (every problem at once), compiled once into automata matched in linear time (override-glob.ts).
-import { callLabel } from './request.js';
-import { getCatalog } from './catalog.js';
+import { callLabel } from '../core/request.js';
+import { getCatalog } from '../map/catalog.js';
 import { compileGlob, GlobError, type Glob } from './override-glob.js';
 import { readTextFile } from './manifest.js';
-import { nearest } from './nearest.js';
-import { GuardOptionsError } from './errors.js';
-import type { CanonicalRequest, Resolution } from './types.js';
+import { nearest } from '../common/nearest.js';
+import { GuardOptionsError } from '../core/errors.js';
+import type { CanonicalRequest, Resolution } from '../common/types.js';
 
 /** What `overrides` accepts: an object, or the path of a JSON file holding one. */
 export interface Overrides {

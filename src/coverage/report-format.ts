@@ -1,6 +1,6 @@
 // PURE renderings of a coverage report: a terminal summary and a markdown comment.
 import type { CoverageReport } from './report.js';
-import { noun, paint, plural } from './text.js';
+import { noun, paint, plural } from '../common/text.js';
 
 export interface FormatOptions {
   /** ANSI colors (the CLI and reporter pass `true` only on a TTY). */

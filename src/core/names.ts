@@ -3,9 +3,9 @@
 // rule. PURE: it reads the catalog and mappings/sources/misnamed-permissions.json, never a file.
 // Every caller prefixes its own location ("permissions[2]", "stripe-app.json: permissions[2].permission")
 // and reports the message as it is, so the same name gets the same words everywhere.
-import misnamedJson from '../mappings/sources/misnamed-permissions.json' with { type: 'json' };
-import { getCatalog } from './catalog.js';
-import { nearest } from './nearest.js';
+import misnamedJson from '../../mappings/sources/misnamed-permissions.json' with { type: 'json' };
+import { getCatalog } from '../map/catalog.js';
+import { nearest } from '../common/nearest.js';
 
 /** Why a name is not a permission. */
 export type NameProblemCode =

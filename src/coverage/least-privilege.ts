@@ -1,5 +1,5 @@
 // The smallest permission list that covers what a coverage report saw.
-import { accessOf, impliedClosure } from './catalog.js';
+import { accessOf, impliedClosure } from '../map/catalog.js';
 import type { CoverageReport } from './report.js';
 
 export interface PermissionEntry {
