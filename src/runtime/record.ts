@@ -2,7 +2,8 @@
 // then each check costs one object. The recorder lives on globalThis so that every
 // copy of this package in a process (ESM and CommonJS builds, a test's src import)
 // reports to the same place.
-import type { Grant, MissingRequirement, SatisfiedRequirement } from '../explain.js';
+import type { Grant } from '../core/grant.js';
+import type { MissingRequirement, SatisfiedRequirement } from '../common/types.js';
 import type { Resolution } from '../core/resolve.js';
 import { verdictOf, type RequestVerdict, type VerdictKind } from '../core/verdict.js';
 
