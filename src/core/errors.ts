@@ -21,14 +21,8 @@ export const PERMISSION_ERROR_CODE = 'more_permissions_required_for_application'
  */
 export const SESSION_PERMISSION_ERROR_CODE = 'more_permissions_required_for_session' as const;
 
-/** What the guard found wrong with one request. Passed to `onViolation` in every mode. */
-export interface Violation {
-  /**
-   * `missing`: the permissions do not cover the request. `unmapped`: the map cannot tell (or a
-   * part of the request cannot be read). `invalid`: the request names no single endpoint or
-   * expand path (a `..` id, an encoded slash, an expand path deeper than Stripe allows).
-   */
-  readonly kind: 'missing' | 'unmapped' | 'invalid' | 'refused';
+/** What every violation says: the call, its requirements, the message. */
+interface ViolationFields {
   /** SDK method id when known (`customers.update`), else `VERB /path/template`. */
   readonly method: string;
   readonly httpMethod: string;
@@ -50,6 +44,19 @@ export interface Violation {
   /** Stripe's error code for a `missing` violation: the app's, or the signed-in user's (session). */
   readonly code?: typeof PERMISSION_ERROR_CODE | typeof SESSION_PERMISSION_ERROR_CODE;
 }
+
+/**
+ * What the guard found wrong with one request, by kind. Passed to `onViolation` in every mode;
+ * its message is rendered here, in one place, by the builders below.
+ * - `missing`: the permissions do not cover the request (`code` says whose: the app's or the user's).
+ * - `unmapped`: the map cannot tell, or a part of the request cannot be read.
+ * - `invalid`: the request names no single endpoint or expand path (`invalid` says why).
+ * - `refused`: Stripe refuses it for every app.
+ */
+export type Violation =
+  | (ViolationFields & { readonly kind: 'missing'; readonly code: typeof PERMISSION_ERROR_CODE | typeof SESSION_PERMISSION_ERROR_CODE })
+  | (ViolationFields & { readonly kind: 'invalid'; readonly invalid: readonly string[] })
+  | (ViolationFields & { readonly kind: 'unmapped' | 'refused' });
 
 /** The fields the guard adds to the `StripePermissionError` it throws. */
 export interface GuardErrorFields {

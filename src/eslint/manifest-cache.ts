@@ -77,8 +77,3 @@ function load(path: string, overrides: ManifestOptions['overrides'], overridePat
     return { ok: false, message: prefixed(`${(e as Error).message ?? String(e)}`).replace(/\n\s*/g, ' ') };
   }
 }
-
-/** For tests and long-lived hosts. */
-export function clearManifestCache(): void {
-  cache.clear();
-}
