@@ -363,8 +363,9 @@ Where the time goes (node --cpu-prof and timers; see docs/performance.md):
   one API version's type index, the expand tables of the types its paths cross (a read each);
   the rest is mostly V8 compiling the functions that run for the first time (the row "V8
   compiling", from node --log-function-events, which slows the process while it logs).
-- steady state: one cached request (same path, host, account, context, version) and one cached
-  verdict per policy; the row "the guard's own time per request" is all of it.`);
+- steady state: the same tuple an HttpClient receives is the same request (its headers copied and
+  compared by name and judged value), and a fixed grant's last allowed request is allowed again;
+  the row "the guard's own time per request" is all of it.`);
 const out = new URL('./results.json', import.meta.url);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${out.pathname.replace(root, '')}`);
