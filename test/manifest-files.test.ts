@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError } from '../src/index.js';
-import { readTextFile, type ManifestIssue } from '../src/config/manifest.js';
+import { type ManifestIssue } from '../src/config/manifest.js';
+import { readTextFile } from '../src/config/text-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spg-manifest-files-'));
 const file = (name: string, content: string | object) => {

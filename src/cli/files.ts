@@ -4,7 +4,7 @@ import { writeFileSync, renameSync, statSync, unlinkSync, accessSync, constants 
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './args.js';
 import { describeJsonError } from '../config/json.js';
-import { readTextFile } from '../config/manifest.js';
+import { readTextFile } from '../config/text-file.js';
 
 // Inputs are regular files of bounded size (a coverage report of a large suite is a few MB).
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // The manifest as the CLI sees it: loaded for other commands (an invalid one is unusable input),
 // and edited in place by `suggest --write` — only the `permissions` value of the file's text changes.
-import { loadManifest, readTextFile, type Manifest, type ManifestOptions } from '../config/manifest.js';
+import { loadManifest, type Manifest, type ManifestOptions } from '../config/manifest.js';
+import { readTextFile } from '../config/text-file.js';
 import { ManifestError, formatProblem } from '../core/errors.js';
 import type { PermissionEntry } from '../coverage/least-privilege.js';
 import { CliError } from './args.js';

@@ -4,7 +4,7 @@
 import { callLabel } from '../core/request.js';
 import { getCatalog } from '../map/catalog.js';
 import { compileGlob, GlobError, type Glob } from './override-glob.js';
-import { readTextFile } from './manifest.js';
+import { readTextFile } from './text-file.js';
 import { nearest } from '../common/nearest.js';
 import { GuardOptionsError } from '../core/errors.js';
 import type { CanonicalRequest, Resolution } from '../common/types.js';
