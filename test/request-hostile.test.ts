@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { explain, guard, isGuarded, setRecorder, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
+import { explain, resolveRequest, guard, isGuarded, setRecorder, unguard, GuardOptionsError, RefusedRequestError } from '../src/index.js';
 import { RecordingHttpClient as Recording } from './helpers/recording-client.js';
 
 const KEY = 'sk_test_51HostileSecretKeyNeverPrinted';
@@ -293,6 +293,22 @@ describe("the signed-in user's permissions (UI extensions)", () => {
       code: 'more_permissions_required_for_application',
       missingPermissions: ['invoice_write'],
     });
+  });
+});
+
+describe('the resolution cache cannot be shared by two requests', () => {
+  it('a public resolveRequest() with an expand path holding a newline does not answer for the two paths it looks like', async () => {
+    const { http, stripe } = client();
+    // The same API version as the client sends: the key would otherwise differ anyway.
+    const apiVersion = (stripe as unknown as { getApiField(k: string): string }).getApiField('version');
+    const odd = resolveRequest({ method: 'GET', path: '/v1/invoices/in_1', apiVersion, expand: ['customer\ndefault_payment_method'] });
+    expect(odd.unknowns.length).toBeGreaterThan(0);
+    guard(stripe, { permissions: ['invoice_read'], logger: quiet });
+    expect(await settle(stripe.invoices.retrieve('in_1', { expand: ['customer', 'default_payment_method'] }))).toMatchObject({
+      statusCode: 403,
+      missingPermissions: ['customer_read', 'payment_method_read'],
+    });
+    expect(http.sent).toEqual([]);
   });
 });
 

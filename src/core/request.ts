@@ -6,7 +6,7 @@
 import type { CanonicalRequest } from '../common/types.js';
 import { API_HOST } from '../map/routes.js';
 /** Stripe's maximum expand depth (docs.stripe.com/api/expanding_objects). */
-export const MAX_EXPAND_DEPTH = 4;
+const MAX_EXPAND_DEPTH = 4;
 const MAX_EXPAND_LENGTH = 200;
 /** A query string or form body longer than this is refused, not read: far beyond any Stripe request. */
 export const MAX_FORM_LENGTH = 64 * 1024;
@@ -14,7 +14,7 @@ export const MAX_FORM_LENGTH = 64 * 1024;
  * Distinct expand paths read from one request. Stripe documents no count; real calls use a
  * handful. Past it the request is refused before any expand walk (a 10,000-entry list cost 0.3 s).
  */
-export const MAX_EXPANDS = 100;
+const MAX_EXPANDS = 100;
 
 /** Parameters whose values change what a request needs. */
 const LIST_PARAMS = ['expand', 'enabled_events'] as const;
@@ -43,7 +43,7 @@ export function quote(s: string): string {
 // ---- hosts and paths -----------------------------------------------------------------
 
 /** `API.Stripe.com.:443` -> `api.stripe.com`; the API host itself -> undefined. */
-export function normalizeHost(host: unknown): string | undefined {
+function normalizeHost(host: unknown): string | undefined {
   if (host === API_HOST || typeof host !== 'string' || !host) return undefined;
   let h = host.trim().toLowerCase();
   const bracket = h.startsWith('[') ? h.indexOf(']') : -1;

@@ -30,8 +30,11 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
   const route = catalog.routes.match(method, req.path, req.host);
   if (!route) return unknownRoute(method, req, catalog);
   if (route.eventsParam) return build(route, method, req, options, catalog);
-  // Expand paths, method ids and API versions hold no newline (the request model refuses them): the key cannot collide.
+  // The key joins its parts with newlines. The request model refuses them in expand paths and
+  // versions, but resolveRequest() and explain()'s apiVersion are public: a part holding one
+  // (['customer\ninvoice'] would share the key of ['customer', 'invoice']) is resolved uncached.
   const expand = req.expand ?? NONE;
+  if (hasNewline(req.methodId) || hasNewline(req.apiVersion) || expand.some(hasNewline)) return deepFreeze(build(route, method, req, options, catalog));
   const key = `${options.strictReads ? 1 : 0}\n${req.methodId ?? ''}\n${req.apiVersion ?? ''}\n${expand.length === 1 ? expand[0] : expand.join('\n')}`;
   let byKey = resolutionCache.get(route);
   let hit = byKey?.get(key);
@@ -51,6 +54,7 @@ export function resolveRequest(req: RequestShape, options: ResolveOptions = {}, 
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const hasNewline = (s: string | undefined): boolean => s !== undefined && s.includes('\n');
 
 const STRICT: ResolveOptions = Object.freeze({ strictReads: true });
 const LENIENT: ResolveOptions = Object.freeze({ strictReads: false });

@@ -30,7 +30,7 @@ const GRANT_CHARS = 256 * 1024;
  * the cache key is that copy's content (JSON: keys cannot collide). Names the catalog does not
  * know are warned once (Stripe may have added them), not thrown.
  */
-export function grantFor(returned: unknown, policy: Policy): Grant | GuardOptionsError {
+function grantFor(returned: unknown, policy: Policy): Grant | GuardOptionsError {
   const names = copyNames(returned);
   if (!names || !names.every((n): n is string => typeof n === 'string' && n.length <= 200)) {
     return new GuardOptionsError(
@@ -101,7 +101,7 @@ export interface Verdict {
 export const ALLOWED: Verdict = Object.freeze({ violations: Object.freeze([]), outcome: 'allowed' });
 
 /** The permission context a permissions function is given: what is sent. */
-export function permissionContext(request: CanonicalRequest, resolution: Resolution): PermissionContext {
+function permissionContext(request: CanonicalRequest, resolution: Resolution): PermissionContext {
   return {
     ...(request.stripeAccount ? { stripeAccount: request.stripeAccount } : {}),
     ...(request.stripeContext ? { stripeContext: request.stripeContext } : {}),
